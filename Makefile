@@ -1,0 +1,75 @@
+# SmartGov: `make demo` and `make test` are the two set-up commands; both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.12: `python3.12` where it runs, else pyenv's 3.12 (its shim may exist without working).
+PYTHON ?= $(shell for p in python3.12 $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.12*/bin/python3.12; do \
+            "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+SMARTGOV := $(BIN)/smartgov
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install assets messages migrate demo serve test lint typecheck checkmigrations pytest bench openapi clean
+
+help:
+	@echo "make demo   install everything, migrate, load the Hai Phong demo data and serve http://$(HOST):$(PORT)"
+	@echo "make test   install everything and run every check (ruff, mypy, migrations, pytest)"
+	@echo "make bench  run the benchmarks in benchmarks/ and print their ratios"
+	@echo "make lint   ruff and mypy only"
+
+$(BIN)/activate:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Python 3.12 is missing: put python3.12 on PATH or install it with pyenv (pyenv install 3.12)." >&2; exit 1; fi
+	"$(PYTHON)" -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed messages
+
+assets: node_modules/.installed
+
+messages: $(VENV)/.installed
+	@cd src/smartgov && ../../$(SMARTGOV) compilemessages --verbosity 0
+
+migrate: install
+	$(SMARTGOV) migrate --noinput
+
+demo: migrate
+	$(SMARTGOV) load_demo
+	@echo "Serving SmartGov at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(SMARTGOV) runserver $(HOST):$(PORT)
+
+serve: install
+	$(SMARTGOV) runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check src benchmarks
+	$(BIN)/ruff format --check src benchmarks
+	$(BIN)/mypy
+
+checkmigrations: install
+	$(SMARTGOV) makemigrations --check --dry-run
+
+pytest: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint checkmigrations pytest
+
+bench: install
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+openapi: install
+	$(SMARTGOV) export_openapi > docs/api/openapi.json
+
+clean:
+	rm -rf $(VENV) node_modules var build .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,23 @@
+"""Test configuration shared by every app's tests."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that thread are safe
+# here because the loop only drives the browser.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks_and_clean_cache(settings):  # type: ignore[no-untyped-def]
+    """Tasks run in-process in tests (tests of real workers switch this off), and no cache leaks between tests."""
+    from django.core.cache import cache
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from smartgov.celery import app
+
+    app.conf.task_always_eager = True
+    cache.clear()
+    yield
+    cache.clear()

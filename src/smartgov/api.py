@@ -1,0 +1,68 @@
+"""The platform's JSON API at /api/v1/: one NinjaAPI, one router per app, RFC 7807 errors."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from smartgov.platform.api import router as platform_router
+from smartgov.platform.errors import DomainError
+
+api = NinjaAPI(
+    title="SmartGov API",
+    version="1",
+    description="JSON API of the SmartGov digital-government platform. Errors follow RFC 7807 (problem details).",
+    urls_namespace="api",
+)
+
+
+def problem(request: HttpRequest, *, status: int, title: str, detail: str = "", **extra: Any) -> HttpResponse:
+    """An RFC 7807 problem-details response."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body["instance"] = request.path
+    body.update(extra)
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return problem(request, status=exc.status, title=exc.message, code=exc.code)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"loc": [str(part) for part in err.get("loc", [])], "msg": err.get("msg", ""), "type": err.get("type", "")}
+        for err in exc.errors
+    ]
+    return problem(request, status=422, title=_("The request is not valid."), code="validation", errors=errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, status=exc.status_code, title=str(exc.message))
+
+
+@api.exception_handler(AuthenticationError)
+def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(request, status=401, title=_("Please sign in."), code="unauthenticated")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, status=404, title=_("Not found."), code="not_found")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(request, status=403, title=_("You do not have access to this."), code="forbidden")
+
+
+api.add_router("/platform", platform_router)

@@ -1,0 +1,25 @@
+"""Accounts. Citizens are identified by the 12-digit personal ID, businesses by tax code, staff by posts."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    class Kind(models.TextChoices):
+        CITIZEN = "citizen", _("Citizen")
+        BUSINESS = "business", _("Business")
+        STAFF = "staff", _("Civil servant")
+
+    kind = models.CharField(_("account type"), max_length=10, choices=Kind.choices, default=Kind.CITIZEN)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    personal_id = models.CharField(_("personal identification number"), max_length=12, null=True, blank=True, unique=True)
+    tax_code = models.CharField(_("tax code"), max_length=14, null=True, blank=True, unique=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username

@@ -1,0 +1,1 @@
+"""Shared kernel: locality, administrative units, agencies, calendar, audit log, outbox, money."""

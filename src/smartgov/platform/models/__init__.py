@@ -1,0 +1,20 @@
+"""Data of the shared kernel. One module per area; import models from here."""
+
+from smartgov.platform.models.audit import AuditChainHead, AuditEntry
+from smartgov.platform.models.calendar import CalendarDay
+from smartgov.platform.models.org import Agency, Locality, Position
+from smartgov.platform.models.outbox import ConsumerReceipt, OutboxEvent
+from smartgov.platform.models.units import AdminUnit, AdminUnitSuccession
+
+__all__ = [
+    "AdminUnit",
+    "AdminUnitSuccession",
+    "Agency",
+    "AuditChainHead",
+    "AuditEntry",
+    "CalendarDay",
+    "ConsumerReceipt",
+    "Locality",
+    "OutboxEvent",
+    "Position",
+]

@@ -1,0 +1,1 @@
+"""Reads of the shared kernel, one module per area."""

@@ -1,0 +1,39 @@
+"""Reads of the locality and its agencies."""
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+
+from smartgov.platform.models import Agency, Locality
+from smartgov.platform.text import fold
+
+_LOCALITY_CACHE_KEY = "platform:locality"
+
+
+def locality_get() -> Locality | None:
+    """The installation's locality (cached; ``locality_set`` clears the cache)."""
+    locality: Locality | None = cache.get(_LOCALITY_CACHE_KEY)
+    if locality is None:
+        locality = Locality.objects.select_related("province").first()
+        if locality is not None:
+            cache.set(_LOCALITY_CACHE_KEY, locality, 300)
+    return locality
+
+
+def locality_cache_clear() -> None:
+    cache.delete(_LOCALITY_CACHE_KEY)
+
+
+def agency_list(*, query: str = "", kind: str = "", active_only: bool = True) -> QuerySet[Agency]:
+    agencies = Agency.objects.select_related("parent", "admin_unit")
+    if active_only:
+        agencies = agencies.filter(is_active=True)
+    if kind:
+        agencies = agencies.filter(kind=kind)
+    if query:
+        folded = fold(query)
+        agencies = agencies.filter(Q(search_name__contains=folded) | Q(code__icontains=query.strip()))
+    return agencies.order_by("code")
+
+
+def agency_get(*, code: str) -> Agency | None:
+    return Agency.objects.select_related("parent", "admin_unit").filter(code=code).first()

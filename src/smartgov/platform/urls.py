@@ -1,0 +1,12 @@
+"""Pages of the shared kernel: each area keeps its own ``urlpatterns`` in views/<area>.py."""
+
+from smartgov.platform.views import agencies, calendar, shell, units
+
+app_name = "platform"
+
+urlpatterns = [
+    *shell.urlpatterns,
+    *units.urlpatterns,
+    *agencies.urlpatterns,
+    *calendar.urlpatterns,
+]

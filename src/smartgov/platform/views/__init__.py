@@ -1,0 +1,1 @@
+"""HTML pages of the shared kernel, one module per area."""

@@ -1,0 +1,29 @@
+"""Production settings: the base settings, refusing to start when they are unsafe.
+
+Use with ``DJANGO_SETTINGS_MODULE=smartgov.settings.production``. Every problem is listed at once, so
+an operator fixes the environment in one pass.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from smartgov.settings import *  # noqa: F403
+from smartgov.settings import INSECURE_DEFAULT_SECRET_KEY, env
+
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+LOG_FORMAT = "json"
+
+_problems = []
+if DEBUG:
+    _problems.append("DEBUG must be off in production (unset DEBUG or set DEBUG=false)")
+if SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F405
+    _problems.append("SECRET_KEY must be set to a random value of at least 50 characters")
+if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+    _problems.append("ALLOWED_HOSTS must list the host names this installation answers to")
+if _problems:
+    raise ImproperlyConfigured("Unsafe production configuration: " + "; ".join(_problems))
+
+STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
