@@ -13,7 +13,9 @@ class User(AbstractUser):
 
     kind = models.CharField(_("account type"), max_length=10, choices=Kind.choices, default=Kind.CITIZEN)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-    personal_id = models.CharField(_("personal identification number"), max_length=12, null=True, blank=True, unique=True)
+    personal_id = models.CharField(
+        _("personal identification number"), max_length=12, null=True, blank=True, unique=True
+    )
     tax_code = models.CharField(_("tax code"), max_length=14, null=True, blank=True, unique=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 

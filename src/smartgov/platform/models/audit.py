@@ -52,3 +52,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"audit chain head at #{self.last_entry_id}"

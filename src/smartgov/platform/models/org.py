@@ -37,7 +37,10 @@ class Agency(models.Model):
         UNIT = "unit", _("Unit")
 
     code = models.CharField(
-        _("electronic agency ID"), max_length=20, unique=True, help_text=_("Decision 20/2020/QĐ-TTg, e.g. 000.00.01.H31")
+        _("electronic agency ID"),
+        max_length=20,
+        unique=True,
+        help_text=_("Decision 20/2020/QĐ-TTg, e.g. 000.00.01.H31"),
     )
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)

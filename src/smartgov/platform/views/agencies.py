@@ -1,3 +1,40 @@
-from django.urls import URLPattern
+"""The agencies directory."""
 
-urlpatterns: list[URLPattern] = []
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
+
+from smartgov.platform import navigation
+from smartgov.platform.models import Agency
+from smartgov.platform.selectors.org import agency_get, agency_list
+
+navigation.register(navigation.NavItem(_("Agencies"), "platform:agencies", order=30))
+
+
+def agencies(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    kind = request.GET.get("kind", "")
+    if kind not in Agency.Kind.values:
+        kind = ""
+    page = Paginator(agency_list(query=query, kind=kind), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "platform/agencies/list.html",
+        {"page": page, "query": query, "kind": kind, "kinds": Agency.Kind.choices},
+    )
+
+
+def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
+    agency = agency_get(code=code)
+    if agency is None:
+        raise Http404
+    children = agency_list(active_only=True).filter(parent=agency)
+    return render(request, "platform/agencies/detail.html", {"agency": agency, "children": children})
+
+
+urlpatterns: list[URLPattern] = [
+    path("co-quan/", agencies, name="agencies"),
+    path("co-quan/<str:code>/", agency_detail, name="agency"),
+]
