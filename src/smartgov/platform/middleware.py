@@ -1,6 +1,8 @@
-"""Request id and language selection."""
+"""Request id, access log and language selection."""
 
+import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -11,10 +13,14 @@ from django.utils import translation
 from smartgov.platform.logging import request_id_var
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+access_logger = logging.getLogger("smartgov.access")
 
 
 class RequestIdMiddleware:
-    """Takes ``X-Request-ID`` from the proxy when it is well-formed, else makes one; echoes it back."""
+    """Takes ``X-Request-ID`` from the proxy when it is well-formed, else makes one; echoes it back.
+
+    Also writes one access-log line per request (logger ``smartgov.access``) carrying the request id.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -24,8 +30,21 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
+        started = time.monotonic()
         try:
             response = self.get_response(request)
+            access_logger.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                },
+            )
         finally:
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id

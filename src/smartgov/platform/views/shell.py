@@ -1,15 +1,133 @@
-"""The web shell: home page, health, metrics, error pages."""
+"""The web shell: home page, health and metrics endpoints, error pages."""
 
-from django.http import HttpRequest, HttpResponse
+import logging
+import socket
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django_prometheus.exports import ExportToDjangoView
+
+from smartgov.platform import navigation
+from smartgov.platform.selectors.org import agency_list, locality_get
+
+logger = logging.getLogger(__name__)
+
+navigation.register(navigation.NavItem(_("Home"), "platform:home", order=0))
+navigation.register(navigation.NavItem(_("API"), "api:openapi-view", order=90))
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "platform/home.html")
+    return render(request, "platform/home.html", {"figures": _home_figures()})
 
 
-urlpatterns: list[URLPattern] = [path("", home, name="home")]
+def _home_figures() -> dict[str, Any]:
+    """Live figures for the home page, from the selectors of each area."""
+    from smartgov.platform.selectors.calendar import upcoming_days_off
+    from smartgov.platform.selectors.units import unit_counts
+
+    locality = locality_get()
+    counts = unit_counts(province_code=locality.province.code if locality else None)
+    return {
+        "units": counts,
+        "units_total": sum(counts.values()),
+        "agencies": agency_list().count(),
+        "days_off": upcoming_days_off(today=timezone.localdate(), limit=3),
+    }
+
+
+# --- Health and metrics -----------------------------------------------------------------------
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _check_redis() -> str:
+    if not settings.REDIS_URL:
+        return "skipped"
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        return "ok" if client.ping() else "error"
+    finally:
+        client.close()
+
+
+def _check_mqtt() -> str:
+    if not settings.MQTT_URL:
+        return "skipped"
+    import paho.mqtt.client as mqtt
+
+    url = urlsplit(settings.MQTT_URL)
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"smartgov-health-{socket.gethostname()}")
+    if url.username:
+        client.username_pw_set(url.username, url.password)
+    if url.scheme in {"mqtts", "ssl"}:
+        client.tls_set()
+    client.connect(url.hostname or "localhost", url.port or (8883 if url.scheme in {"mqtts", "ssl"} else 1883), 5)
+    try:
+        return "ok" if client.is_connected() or client.loop(timeout=2) == mqtt.MQTT_ERR_SUCCESS else "error"
+    finally:
+        client.disconnect()
+
+
+_CHECKS = {"database": _check_database, "broker": _check_redis, "mqtt": _check_mqtt}
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database, the broker (Redis) and the MQTT broker when configured."""
+    checks: dict[str, str] = {}
+    for name, check in _CHECKS.items():
+        started = time.monotonic()
+        try:
+            checks[name] = check()
+        except Exception:
+            logger.exception("health check %s failed", name)
+            checks[name] = "error"
+        logger.debug("health check %s took %.1f ms", name, (time.monotonic() - started) * 1000)
+    healthy = all(result != "error" for result in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+@never_cache
+def healthz_live(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Touches nothing else (also the benchmarks' bare-stack baseline)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+_export = ExportToDjangoView
+
+
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus exposition; needs ``Authorization: Bearer <SMARTGOV_METRICS_TOKEN>`` when that is set."""
+    token = settings.SMARTGOV_METRICS_TOKEN
+    if token:
+        import hmac
+
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            response = HttpResponse("unauthorized\n", status=401, content_type="text/plain")
+            response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+            return response
+    return _export(request)
+
+
+# --- Error pages ------------------------------------------------------------------------------
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -26,3 +144,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/500.html", status=500)
+
+
+urlpatterns: list[URLPattern] = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("healthz/live", healthz_live, name="healthz-live"),
+    path("metrics", metrics, name="metrics"),
+]

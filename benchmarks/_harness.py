@@ -1,0 +1,188 @@
+"""Shared pieces of the benchmarks: a production-like server and a load generator (wrk) on loopback.
+
+Benchmarks print figures and ratios to a baseline measured in the same run; they assert nothing about speed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS_DIR = ROOT / "build" / "benchmarks"
+
+
+@dataclass
+class Result:
+    name: str
+    value: float
+    unit: str
+    baseline: str | None = None  # name of the result this one is compared with
+    ratio: float | None = None
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """What every benchmark gets: where to keep files, and how long to drive load."""
+
+    workdir: Path
+    duration: int = 10
+    connections: int = 16
+    threads: int = 2
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(workdir: Path) -> dict[str, str]:
+    """Environment of the production settings, with a throw-away database unless DATABASE_URL is set."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="smartgov.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DEBUG="false",
+        STATIC_ROOT=str(workdir / "static"),
+        SMARTGOV_VAR_DIR=str(workdir / "var"),
+        LOG_LEVEL="WARNING",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+    )
+    return env
+
+
+def prepare_site(workdir: Path, *, demo: bool = True) -> dict[str, str]:
+    """Migrate, load the demo and collect static files for a production-settings server."""
+    env = server_env(workdir)
+    smartgov = str(BIN / "smartgov")
+    steps = [[smartgov, "migrate", "--noinput", "-v0"], [smartgov, "collectstatic", "--noinput", "-v0"]]
+    if demo:
+        steps.append([smartgov, "load_demo", "--force", "--quiet-logins", "-v0"])
+    for step in steps:
+        subprocess.run(step, env=env, check=True, cwd=ROOT, timeout=600)
+    return env
+
+
+@contextmanager
+def production_server(env: dict[str, str], *, workers: int | None = None) -> Iterator[str]:
+    """gunicorn with deploy/gunicorn.conf.py on a free loopback port; yields the base URL."""
+    port = free_port()
+    env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "smartgov.wsgi:application"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz/live", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    stderr = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(f"the server did not start:\n{stderr[-3000:]}") from None
+                time.sleep(0.25)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("installing wrk (Debian package) for the load generator ...", flush=True)
+        quiet = {"stdout": subprocess.DEVNULL, "env": dict(os.environ, DEBIAN_FRONTEND="noninteractive")}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, timeout=300, **quiet)  # type: ignore[call-overload]
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, timeout=300, **quiet)  # type: ignore[call-overload]
+        found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("The benchmarks need wrk: install it with `apt-get install wrk` (Debian) and run again.")
+    return found
+
+
+@dataclass
+class Load:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if not match:
+        raise ValueError(f"unreadable latency {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def parse_wrk(output: str) -> Load:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output):
+        errors += int(match.group(1))
+    if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+        errors += sum(int(n) for n in match.groups())
+    return Load(rps, p50, p99, errors)
+
+
+def drive(url: str, ctx: Context, *, warmup: int = 2) -> Load:
+    """Load ``url`` with wrk for ``ctx.duration`` seconds after a short warm-up."""
+    wrk = ensure_wrk()
+    base = [wrk, f"-t{ctx.threads}", f"-c{ctx.connections}", "--latency", url]
+    subprocess.run([*base[:3], f"-d{warmup}s", *base[3:]], capture_output=True, check=True, timeout=warmup + 30)
+    done = subprocess.run(
+        [*base[:3], f"-d{ctx.duration}s", *base[3:]],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=ctx.duration + 60,
+    )
+    return parse_wrk(done.stdout)
+
+
+def save(name: str, results: list[Result]) -> Path:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{name}.json"
+    path.write_text(json.dumps([asdict(r) for r in results], indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def temp_workdir() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix="smartgov-bench-")

@@ -1,0 +1,79 @@
+"""Settings: production refuses unsafe configuration; integrations switch on by their URL."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+SAFE_KEY = "k" * 30 + "-random-production-secret-value"
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
+    }
+    clean.update(env)
+    return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60)
+
+
+def _import_production(**env: str) -> subprocess.CompletedProcess[str]:
+    return _run("import smartgov.settings.production as s; print(s.DEBUG)", **env)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "true", "SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "dichvucong.haiphong.gov.vn"}, "DEBUG must be off"),
+        ({"ALLOWED_HOSTS": "dichvucong.haiphong.gov.vn"}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "dichvucong.haiphong.gov.vn"}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": SAFE_KEY}, "ALLOWED_HOSTS must list"),
+        ({"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS must list"),
+    ],
+)
+def test_production_refuses_unsafe_configuration(env, message):
+    result = _import_production(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_production_lists_every_problem_at_once():
+    result = _import_production(DEBUG="1")
+    assert "DEBUG must be off" in result.stderr
+    assert "SECRET_KEY must be set" in result.stderr
+    assert "ALLOWED_HOSTS must list" in result.stderr
+
+
+def test_production_accepts_a_safe_configuration():
+    result = _import_production(SECRET_KEY=SAFE_KEY, ALLOWED_HOSTS="dichvucong.haiphong.gov.vn")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_embedded_defaults_and_urls_switch_on_integrations():
+    code = (
+        "import json, smartgov.settings as s; print(json.dumps({'db': s.DATABASES['default']['ENGINE'],"
+        " 'name': str(s.DATABASES['default']['NAME']), 'cache': s.CACHES['default']['BACKEND'],"
+        " 'broker': s.CELERY_BROKER_URL, 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'tz': s.TIME_ZONE,"
+        " 'utc': s.USE_TZ, 'lang': s.LANGUAGE_CODE}))"
+    )
+    embedded = json.loads(_run(code).stdout)
+    assert embedded["db"] == "django.db.backends.sqlite3"
+    assert embedded["cache"].endswith("LocMemCache")
+    assert embedded["eager"] is True
+    assert (embedded["tz"], embedded["utc"], embedded["lang"]) == ("Asia/Ho_Chi_Minh", True, "vi")
+
+    real = json.loads(
+        _run(
+            code, DATABASE_URL="postgres://postgres@db.internal:5432/smartgov", REDIS_URL="redis://cache:6379/1"
+        ).stdout
+    )
+    assert real["db"] == "django.db.backends.postgresql"
+    assert real["name"] == "smartgov"
+    assert real["cache"].endswith("RedisCache")
+    assert real["broker"] == "redis://cache:6379/1"
+    assert real["eager"] is False
