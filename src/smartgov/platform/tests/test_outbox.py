@@ -1,0 +1,124 @@
+"""The outbox: events published with the change, delivered at least once, applied exactly once per consumer."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from smartgov.platform import events
+from smartgov.platform.models import CalendarDay, ConsumerReceipt, OutboxEvent
+from smartgov.platform.services.outbox import event_publish, outbox_deliver, outbox_sweep
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def consumers():
+    """Two consumers with visible effects: one writes a row (rolled back if it fails), one counts calls."""
+    calls: dict[str, int] = {"counter": 0, "writer": 0}
+    failures = {"writer": 0}
+
+    @events.subscriber("test.thing.*", name="test.writer")
+    def writer(event: OutboxEvent) -> None:
+        calls["writer"] += 1
+        CalendarDay.objects.create(date=timezone.localdate() + timedelta(days=calls["writer"] * 400), name=event.topic)
+        if failures["writer"]:
+            failures["writer"] -= 1
+            raise RuntimeError("consumer crashed half-way")
+
+    @events.subscriber("test.thing.created", name="test.counter")
+    def counter(event: OutboxEvent) -> None:
+        calls["counter"] += 1
+
+    yield calls, failures
+    events.unsubscribe("test.writer")
+    events.unsubscribe("test.counter")
+
+
+def _publish(topic: str = "test.thing.created") -> OutboxEvent:
+    with transaction.atomic():
+        return event_publish(topic=topic, payload={"n": 1}, aggregate_type="test.thing", aggregate_id="1")
+
+
+def test_delivered_once_to_each_subscriber_after_commit(consumers):
+    calls, _ = consumers
+    event = _publish()
+    event.refresh_from_db()
+    assert event.delivered_at is not None
+    assert calls == {"counter": 1, "writer": 1}
+    assert set(ConsumerReceipt.objects.filter(event=event).values_list("consumer", flat=True)) == {
+        "test.writer",
+        "test.counter",
+    }
+    assert outbox_deliver(event_id=event.id) is True  # a redelivery does nothing
+    assert calls == {"counter": 1, "writer": 1}
+
+
+def test_rolled_back_transaction_publishes_nothing(consumers):
+    calls, _ = consumers
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        event_publish(topic="test.thing.created", payload={})
+        1 / 0  # noqa: B018
+    assert OutboxEvent.objects.count() == 0
+    assert calls == {"counter": 0, "writer": 0}
+
+
+def test_crash_after_commit_is_recovered_by_the_sweep(consumers):
+    calls, _ = consumers
+    # The process dies right after the commit: the hand-over to the task queue never happens.
+    with mock.patch("smartgov.platform.services.outbox._hand_over"):
+        event = _publish()
+    event.refresh_from_db()
+    assert event.delivered_at is None
+    assert calls == {"counter": 0, "writer": 0}
+
+    assert outbox_sweep() == 1
+    assert calls == {"counter": 1, "writer": 1}
+    assert outbox_sweep() == 0  # nothing delivered twice
+    assert calls == {"counter": 1, "writer": 1}
+
+
+def test_broker_down_at_hand_over_loses_nothing(consumers):
+    calls, _ = consumers
+    with mock.patch("smartgov.platform.tasks.outbox_deliver_event.delay", side_effect=ConnectionError("broker down")):
+        event = _publish()
+    assert calls == {"counter": 0, "writer": 0}
+    assert OutboxEvent.objects.get(pk=event.pk).delivered_at is None
+    outbox_sweep()
+    assert calls == {"counter": 1, "writer": 1}
+
+
+def test_failing_consumer_is_rolled_back_and_retried_alone(consumers):
+    calls, failures = consumers
+    failures["writer"] = 1
+    event = _publish()
+    event.refresh_from_db()
+    assert event.delivered_at is None
+    assert event.attempts == 1
+    assert "consumer crashed half-way" in event.last_error
+    assert event.available_at > timezone.now()
+    assert CalendarDay.objects.count() == 0, "the failed consumer's partial write was rolled back"
+    assert calls == {"counter": 1, "writer": 1}
+
+    assert outbox_sweep() == 0  # not due yet (backoff)
+    OutboxEvent.objects.filter(pk=event.pk).update(available_at=timezone.now())
+    assert outbox_sweep() == 1
+    assert CalendarDay.objects.count() == 1, "effect applied exactly once"
+    assert calls == {"counter": 1, "writer": 2}, "the consumer that succeeded was not run again"
+    event.refresh_from_db()
+    assert event.delivered_at is not None
+
+
+def test_wildcard_topics_match_only_their_subtree(consumers):
+    calls, _ = consumers
+    _publish("test.thing.updated")
+    assert calls == {"counter": 0, "writer": 1}
+    _publish("test.other.created")
+    assert calls == {"counter": 0, "writer": 1}
+
+
+def test_publish_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError, match="transaction"):
+        event_publish(topic="test.thing.created", payload={})
