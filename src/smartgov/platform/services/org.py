@@ -88,7 +88,8 @@ def locality_set(
         if changes:
             audit_record(actor=_user(actor), action=action, obj=locality, changes=changes)
             event_publish(topic="platform.locality.changed", payload={"province": province.code}, obj=locality)
-            transaction.on_commit(locality_cache_clear)
+            locality_cache_clear()  # now, for this transaction's readers
+            transaction.on_commit(locality_cache_clear)  # and after commit, for concurrent readers
     return locality, bool(changes)
 
 

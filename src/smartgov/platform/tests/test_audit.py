@@ -1,5 +1,6 @@
 """The audit log: hash chain, append-only triggers, tamper detection, secrets never stored."""
 
+import itertools
 import threading
 from io import StringIO
 
@@ -38,7 +39,7 @@ def _tamper(sql: str, params: list) -> None:
 def test_chain_links_every_row_and_survives_the_database_roundtrip():
     entries = _write(30)
     assert entries[0].prev_hash == GENESIS_HASH
-    for earlier, later in zip(entries, entries[1:], strict=False):
+    for earlier, later in itertools.pairwise(entries):
         assert later.prev_hash == earlier.hash
     for stored in AuditEntry.objects.order_by("id"):  # read back: jsonb key order, datetime precision
         assert entry_digest(stored, stored.prev_hash) == stored.hash

@@ -12,15 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def province():
-    return AdminUnit.objects.create(
-        generation="2025",
-        level=1,
-        kind="central_city",
-        code="31",
-        name="Thành phố Hải Phòng",
-        search_name="thanh pho hai phong",
-    )
+def province(small_units):
+    return small_units["hai_phong"]
 
 
 @pytest.fixture
@@ -86,16 +79,8 @@ def test_agency_bad_input_is_refused_and_nothing_written(city_committee, data, e
     assert Agency.objects.count() == count
 
 
-def test_locality_must_be_a_current_province(province):
-    ward = AdminUnit.objects.create(
-        generation="2025",
-        level=3,
-        kind="ward",
-        code="11311",
-        name="Phường Hồng Bàng",
-        search_name="phuong hong bang",
-        parent=province,
-    )
+def test_locality_must_be_a_current_province(small_units):
+    ward = small_units["thanh_dong"]
     with pytest.raises(DomainError):
         locality_set(actor=None, province=ward, name="x", name_en="x", agency_id_suffix="H31", portal_name="x")
 
