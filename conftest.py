@@ -16,11 +16,14 @@ def _eager_tasks_and_clean_cache(settings):  # type: ignore[no-untyped-def]
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from smartgov.celery import app
+    from smartgov.platform.selectors.calendar import calendar_cache_clear
 
     app.conf.task_always_eager = True
     cache.clear()
+    calendar_cache_clear()
     yield
     cache.clear()
+    calendar_cache_clear()
 
 
 def _flush_with_audit_guard_open() -> None:

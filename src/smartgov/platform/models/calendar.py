@@ -18,6 +18,7 @@ class CalendarDay(models.Model):
     date = models.DateField(_("date"), unique=True)
     is_working = models.BooleanField(_("working day"), default=False)
     name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     note = models.CharField(_("note"), max_length=250, blank=True)
 

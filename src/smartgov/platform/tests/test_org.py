@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from smartgov.platform.errors import DomainError, NotFound
-from smartgov.platform.models import AdminUnit, Agency, AuditEntry, OutboxEvent
+from smartgov.platform.models import Agency, AuditEntry, OutboxEvent
 from smartgov.platform.selectors.org import locality_get
 from smartgov.platform.services.org import AgencyData, agency_upsert, locality_set, position_assign
 

@@ -64,7 +64,11 @@ def test_hai_duong_ward_lookup(loaded_units):
     (edge,) = unit_successors(code="10507")
     assert edge.predecessor.name == "Phường Cẩm Thượng"
     assert edge.predecessor.parent.parent.name == "Tỉnh Hải Dương"
-    assert (edge.successor.name, edge.successor.code, edge.successor.parent.code) == ("Phường Thành Đông", "10507", "31")
+    assert (edge.successor.name, edge.successor.code, edge.successor.parent.code) == (
+        "Phường Thành Đông",
+        "10507",
+        "31",
+    )
     assert not edge.is_partial
 
 

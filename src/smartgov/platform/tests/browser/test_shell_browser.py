@@ -1,0 +1,93 @@
+"""The shell as a person sees it: Vietnamese first, English on request, a phone, accessibility."""
+
+import pytest
+
+from smartgov.platform import navigation
+from smartgov.platform.tests.browser.conftest import axe_violations, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def hai_phong(small_units):
+    from smartgov.platform.models import AdminUnit
+    from smartgov.platform.services.org import AgencyData, agency_upsert, locality_set
+
+    province = AdminUnit.objects.get(generation="2025", level=1, code="31")
+    locality_set(
+        actor=None,
+        province=province,
+        name="Thành phố Hải Phòng",
+        name_en="Hai Phong City",
+        agency_id_suffix="H31",
+        portal_name="Cổng Dịch vụ công thành phố Hải Phòng",
+    )
+    agency_upsert(
+        actor=None,
+        data=AgencyData(
+            code="000.00.00.H31",
+            name="Ủy ban nhân dân thành phố Hải Phòng",
+            kind="peoples_committee",
+            admin_unit=province,
+        ),
+    )
+    return province
+
+
+def test_home_in_vietnamese_then_english(page, hai_phong):
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.locator("h1").inner_text() == "Cổng Dịch vụ công thành phố Hải Phòng"
+    assert "Đơn vị hành chính" in page.locator("nav.site-nav").inner_text()
+    screenshot(page, "home-vi")
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Administrative units" in page.locator("nav.site-nav").inner_text()
+    assert "HAI PHONG CITY" in page.locator(".brand-name").inner_text().upper()
+    screenshot(page, "home-en")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Tiếng Việt").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "vi"
+
+
+def test_home_on_a_phone(phone, hai_phong):
+    phone.goto("/")
+    width = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"horizontal scrolling on a phone: {width}"
+    nav = phone.locator("nav.site-nav a")
+    assert nav.count() == len(navigation.items())
+    assert nav.first.is_visible()
+    screenshot(phone, "home-phone")
+    assert axe_violations(phone) == []
+
+
+def test_every_navigation_entry_opens_a_page(page, hai_phong):
+    page.goto("/")
+    hrefs = [a.get_attribute("href") for a in page.locator("nav.site-nav a").all()]
+    assert len(hrefs) >= 5
+    for href in hrefs:
+        response = page.goto(href)
+        assert response is not None and response.status == 200, href
+        assert page.locator("h1").count() >= 1 or "swagger" in page.content().lower(), href
+
+
+def test_agencies_page_is_accessible(page, hai_phong):
+    page.goto("/co-quan/")
+    page.get_by_label("Tên hoặc mã định danh").fill("uy ban")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    assert "Ủy ban nhân dân thành phố Hải Phòng" in page.locator("main").inner_text()
+    screenshot(page, "agencies")
+    assert axe_violations(page) == []
+
+
+def test_not_found_page_is_styled(page, hai_phong, settings):
+    settings.DEBUG = False
+    response = page.goto("/trang-khong-ton-tai/")
+    assert response is not None and response.status == 404
+    assert page.locator(".site-header").is_visible()
+    assert "Không tìm thấy trang" in page.locator("h1").inner_text()
+    screenshot(page, "404")
