@@ -19,7 +19,7 @@ class User(AbstractUser):
     tax_code = models.CharField(_("tax code"), max_length=14, null=True, blank=True, unique=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
 

@@ -1,5 +1,7 @@
 """Money: amounts are whole đồng (VND has no minor unit), stored as integers, shown the Vietnamese way."""
 
+from typing import Any
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import translation
@@ -15,7 +17,7 @@ class MoneyField(models.BigIntegerField):
         if not allow_negative:
             self.validators.append(MinValueValidator(0))
 
-    def deconstruct(self) -> tuple[str, str, list[object], dict[str, object]]:
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         if self.allow_negative:
             kwargs["allow_negative"] = True

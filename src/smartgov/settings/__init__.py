@@ -141,7 +141,7 @@ USE_TZ = True
 # --- Static and media files (served by the platform itself: no CDN) -------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [PACKAGE_DIR / "static"]
 NODE_MODULES = BASE_DIR / "node_modules"
 if NODE_MODULES.is_dir():
     STATICFILES_DIRS += [

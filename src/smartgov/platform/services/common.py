@@ -28,7 +28,7 @@ def model_update(instance: models.Model, data: dict[str, Any]) -> dict[str, list
             setattr(instance, field, new)
     if changes:
         instance.full_clean()
-        update_fields = [instance._meta.get_field(name).attname for name in changes]
+        update_fields = [instance._meta.get_field(name).attname for name in changes]  # type: ignore[union-attr]
         instance.save(update_fields=update_fields)
     return changes
 

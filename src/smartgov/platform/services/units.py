@@ -114,19 +114,19 @@ def _source() -> Iterator[_Unit]:
             None,
         )
     central = set()
-    for p in legacy.Province.iter_all():
-        kind = _kind(p.division_type, level=province, in_central_city=False)
+    for lp in legacy.Province.iter_all():
+        kind = _kind(lp.division_type, level=province, in_central_city=False)
         if kind == AdminUnit.Kind.CENTRAL_CITY:
-            central.add(int(p.code))
-        yield _Unit(old, province, _code(province, p.code), kind, p.name, None, None, LEGACY_LAST_DAY)
+            central.add(int(lp.code))
+        yield _Unit(old, province, _code(province, lp.code), kind, lp.name, None, None, LEGACY_LAST_DAY)
     for d in legacy.District.iter_all():
         parent = (old, province, _code(province, d.province_code))
         kind = _kind(d.division_type, level=district, in_central_city=int(d.province_code) in central)
         yield _Unit(old, district, _code(district, d.code), kind, d.name, parent, None, LEGACY_LAST_DAY)
-    for w in legacy.Ward.iter_all():
-        parent = (old, district, _code(district, w.district_code))
-        kind = _kind(w.division_type, level=commune, in_central_city=False)
-        yield _Unit(old, commune, _code(commune, w.code), kind, w.name, parent, None, LEGACY_LAST_DAY)
+    for lw in legacy.Ward.iter_all():
+        parent = (old, district, _code(district, lw.district_code))
+        kind = _kind(lw.division_type, level=commune, in_central_city=False)
+        yield _Unit(old, commune, _code(commune, lw.code), kind, lw.name, parent, None, LEGACY_LAST_DAY)
 
 
 def _source_successions() -> Iterator[tuple[Key, Key, bool, str]]:
@@ -144,12 +144,12 @@ def _source_successions() -> Iterator[tuple[Key, Key, bool, str]]:
                 len(entry.new_provinces) > 1,
                 PROVINCE_BASIS,
             )
-    for code, entry in WARDS.items():
-        partial = entry.old_ward.is_partly_merged or len(entry.new_wards) > 1
-        for new in entry.new_wards:
+    for code, ward_entry in WARDS.items():
+        partial = ward_entry.old_ward.is_partly_merged or len(ward_entry.new_wards) > 1
+        for new_ward in ward_entry.new_wards:
             yield (
                 (old, commune, _code(commune, code)),
-                (current, commune, _code(commune, new.code)),
+                (current, commune, _code(commune, new_ward.code)),
                 partial,
                 COMMUNE_BASIS,
             )

@@ -8,7 +8,7 @@ from smartgov.platform.models import AdminUnit, AdminUnitSuccession
 
 
 @pytest.fixture(scope="session")
-def _units_loaded_once(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def _units_loaded_once(django_db_setup, django_db_blocker):
     """Load every administrative unit once per session (a few seconds) into the test database."""
     from smartgov.platform.services.units import units_load
 
@@ -17,7 +17,7 @@ def _units_loaded_once(django_db_setup, django_db_blocker):  # type: ignore[no-u
 
 
 @pytest.fixture
-def loaded_units(_units_loaded_once, db):  # type: ignore[no-untyped-def]
+def loaded_units(_units_loaded_once, db):
     """The full official data. A transactional test elsewhere may have flushed it: then it is loaded again."""
     if AdminUnit.objects.count() < 14000:
         from smartgov.platform.services.units import units_load
@@ -26,12 +26,12 @@ def loaded_units(_units_loaded_once, db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def small_units(db):  # type: ignore[no-untyped-def]
+def small_units(db):
     """A handful of units: Hai Phong now, and one Hai Duong ward before the reform, linked."""
     current = AdminUnit.Generation.CURRENT
     legacy = AdminUnit.Generation.LEGACY
 
-    def unit(generation, level, kind, code, name, parent=None):  # type: ignore[no-untyped-def]
+    def unit(generation, level, kind, code, name, parent=None):
         from smartgov.platform.text import fold
 
         found, _created = AdminUnit.objects.get_or_create(

@@ -28,7 +28,7 @@ class DeadlineForm(forms.Form):
     amount = forms.DecimalField(label=_("Processing time"), min_value=0, max_value=3650, decimal_places=1)
     unit = forms.ChoiceField(label=_("Counted in"), choices=UNITS)
 
-    def clean(self) -> dict:  # type: ignore[type-arg]
+    def clean(self) -> dict:
         data = super().clean() or {}
         if data.get("unit") == "days" and data.get("amount") is not None and data["amount"] != int(data["amount"]):
             self.add_error("amount", _("Working days are whole numbers."))
