@@ -129,3 +129,23 @@ def test_500_page_renders_when_the_database_is_down(client):
         response = client.get("/")
     assert response.status_code == 500
     assert "site-header" in response.text
+
+
+def test_home_queries_are_bounded(client, small_units, django_assert_max_num_queries):
+    from smartgov.platform.services.org import locality_set
+
+    locality_set(
+        actor=None,
+        province=small_units["hai_phong"],
+        name="Thành phố Hải Phòng",
+        name_en="Hai Phong City",
+        agency_id_suffix="H31",
+        portal_name="Cổng Dịch vụ công thành phố Hải Phòng",
+    )
+    with django_assert_max_num_queries(5):
+        first = client.get("/")
+    from smartgov.platform.selectors.units import unit_counts
+
+    assert f"{unit_counts(province_code='31')['ward']} phường" in first.text
+    with django_assert_max_num_queries(0):  # locality and figures come from the cache
+        client.get("/")

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -29,19 +30,28 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "platform/home.html", {"figures": _home_figures()})
 
 
+FIGURES_SECONDS = 60
+
+
 def _home_figures() -> dict[str, Any]:
-    """Live figures for the home page, from the selectors of each area."""
+    """Live figures for the home page, from the selectors of each area (cached a minute: they change rarely)."""
     from smartgov.platform.selectors.calendar import upcoming_days_off
     from smartgov.platform.selectors.units import unit_counts
 
-    locality = locality_get()
-    counts = unit_counts(province_code=locality.province.code if locality else None)
-    return {
-        "units": counts,
-        "units_total": sum(counts.values()),
-        "agencies": agency_list().count(),
-        "days_off": upcoming_days_off(today=timezone.localdate(), limit=3),
-    }
+    today = timezone.localdate()
+    key = f"platform:home-figures:{today.isoformat()}"
+    figures: dict[str, Any] | None = cache.get(key)
+    if figures is None:
+        locality = locality_get()
+        counts = unit_counts(province_code=locality.province.code if locality else None)
+        figures = {
+            "units": counts,
+            "units_total": sum(counts.values()),
+            "agencies": agency_list().count(),
+            "days_off": upcoming_days_off(today=today, limit=3),
+        }
+        cache.set(key, figures, FIGURES_SECONDS)
+    return figures
 
 
 # --- Health and metrics -----------------------------------------------------------------------

@@ -91,3 +91,45 @@ def test_not_found_page_is_styled(page, hai_phong, settings):
     assert page.locator(".site-header").is_visible()
     assert "Không tìm thấy trang" in page.locator("h1").inner_text()
     screenshot(page, "404")
+
+
+def test_citizen_finds_what_the_old_ward_became(page, hai_phong):
+    page.goto("/")
+    page.get_by_role("link", name="Tra cứu đơn vị hành chính mới").first.click()
+    page.get_by_label("Phường, xã cũ").fill("cam thuong")
+    page.get_by_role("button", name="Tra cứu").click()
+    result = page.locator("main").inner_text()
+    assert "Phường Cẩm Thượng" in result
+    assert "Phường Thành Đông" in result
+    screenshot(page, "units-lookup")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Phường Thành Đông").click()
+    assert page.locator("h1").inner_text() == "Phường Thành Đông"
+    assert "Phường Cẩm Thượng" in page.locator("main").inner_text()  # formed from
+    assert axe_violations(page) == []
+
+
+def test_units_list_searches_without_diacritics(page, hai_phong):
+    page.goto("/don-vi-hanh-chinh/")
+    page.get_by_label("Tên hoặc mã").fill("cat hai")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    assert "Đặc khu Cát Hải" in page.locator("tbody").inner_text()
+    screenshot(page, "units-list")
+    assert axe_violations(page) == []
+
+
+def test_deadline_calculator(page, hai_phong):
+    from smartgov.platform.services.calendar import calendar_fill
+
+    calendar_fill(years=[2026])
+    page.goto("/lich-lam-viec/?year=2026")
+    assert "Tết Nguyên Đán" in page.locator("table").inner_text()
+    page.get_by_label("Thời điểm tiếp nhận").fill("2026-02-13T09:00")
+    page.get_by_label("Thời hạn giải quyết").fill("3")
+    page.get_by_role("button", name="Tính").click()
+    assert "25/02/2026" in page.get_by_role("status").inner_text()
+    screenshot(page, "calendar")
+    assert axe_violations(page) == []
+    page.get_by_label("Thời hạn giải quyết").fill("-2")
+    page.get_by_role("button", name="Tính").click()
+    assert page.locator(".errorlist").count() >= 1
