@@ -61,6 +61,7 @@ def server_env(workdir: Path) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DEBUG="false",
         STATIC_ROOT=str(workdir / "static"),
+        OIDC_RSA_PRIVATE_KEY_FILE=str(workdir / "oidc-signing-key.pem"),
         SMARTGOV_VAR_DIR=str(workdir / "var"),
         LOG_LEVEL="WARNING",
         SESSION_COOKIE_SECURE="false",

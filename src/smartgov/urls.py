@@ -1,9 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
+from oauth2_provider import urls as oauth2_urls
 
 from smartgov.api import api
 
+# OpenID Connect provider under /o/ (issuer http(s)://<host>/o): authorize, token, userinfo, JWKS, discovery,
+# RP-initiated logout. Clients are registered by admins, so the self-service management views are not mounted.
+oidc_patterns = (oauth2_urls.base_urlpatterns + oauth2_urls.oidc_urlpatterns, "oauth2_provider")
+
 urlpatterns = [
+    path("o/", include(oidc_patterns)),
+    path("", include("smartgov.identity.views")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_prometheus",
     "ninja",
+    "oauth2_provider",
     "smartgov.platform",
     "smartgov.identity",
 ]
@@ -124,10 +125,62 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "platform:home"
+LOGOUT_REDIRECT_URL = "platform:home"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+
+# --- Single sign-on: SmartGov is the OpenID Connect provider of every system (docs/identity.md) ----------
+def _oidc_private_key() -> str:
+    """The RSA key signing ID tokens: OIDC_RSA_PRIVATE_KEY (PEM) or a file; the embedded mode makes its own."""
+    if pem := env.str("OIDC_RSA_PRIVATE_KEY", default=""):
+        return pem.replace("\\n", "\n")
+    path = Path(env.str("OIDC_RSA_PRIVATE_KEY_FILE", default=str(VAR_DIR / "oidc-signing-key.pem")))
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        path.chmod(0o600)
+    return path.read_text()
+
+
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
+    # Keys retired by a rotation stay in the JWKS until the tokens they signed have expired.
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [
+        k for k in env.str("OIDC_RSA_PRIVATE_KEYS_INACTIVE", default="").split("|||") if k
+    ],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "PKCE_REQUIRED": True,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OIDC_ACCESS_TOKEN_SECONDS", default=600),
+    "ID_TOKEN_EXPIRE_SECONDS": 600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 8 * 3600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
+    "OAUTH2_VALIDATOR_CLASS": "smartgov.identity.oidc.SmartGovOAuth2Validator",
+    "SCOPES": {
+        "openid": _("Your account identifier"),
+        "profile": _("Your full name and account type"),
+        "email": _("Your e-mail address"),
+        "phone": _("Your phone number"),
+        "vn_personal_id": _("Your personal identification number or tax code"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+}
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

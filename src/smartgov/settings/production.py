@@ -20,6 +20,10 @@ if SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F
     _problems.append("SECRET_KEY must be set to a random value of at least 50 characters")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     _problems.append("ALLOWED_HOSTS must list the host names this installation answers to")
+if not (env.str("OIDC_RSA_PRIVATE_KEY", default="") or env.str("OIDC_RSA_PRIVATE_KEY_FILE", default="")):
+    _problems.append(
+        "OIDC_RSA_PRIVATE_KEY or OIDC_RSA_PRIVATE_KEY_FILE must give the ID-token signing key shared by every web host"
+    )
 if _problems:
     raise ImproperlyConfigured("Unsafe production configuration: " + "; ".join(_problems))
 

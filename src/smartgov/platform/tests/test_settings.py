@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -14,13 +15,16 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
+        if k
+        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
+        | {"OIDC_RSA_PRIVATE_KEY", "OIDC_RSA_PRIVATE_KEY_FILE"}
     }
-    clean.update(env)
+    clean.update({k: v for k, v in env.items() if v})
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60)
 
 
 def _import_production(**env: str) -> subprocess.CompletedProcess[str]:
+    env.setdefault("OIDC_RSA_PRIVATE_KEY_FILE", os.path.join(tempfile.mkdtemp(), "oidc.pem"))
     return _run("import smartgov.settings.production as s; print(s.DEBUG)", **env)
 
 
@@ -39,6 +43,14 @@ def test_production_refuses_unsafe_configuration(env, message):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert message in result.stderr
+
+
+def test_production_needs_a_shared_signing_key():
+    result = _import_production(
+        SECRET_KEY=SAFE_KEY, ALLOWED_HOSTS="dichvucong.haiphong.gov.vn", OIDC_RSA_PRIVATE_KEY_FILE=""
+    )
+    assert result.returncode != 0
+    assert "OIDC_RSA_PRIVATE_KEY" in result.stderr
 
 
 def test_production_lists_every_problem_at_once():

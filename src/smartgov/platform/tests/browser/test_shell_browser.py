@@ -133,3 +133,22 @@ def test_deadline_calculator(page, hai_phong):
     page.get_by_label("Thời hạn giải quyết").fill("-2")
     page.get_by_role("button", name="Tính").click()
     assert page.locator(".errorlist").count() >= 1
+
+
+def test_sign_in_and_out(page, hai_phong, django_user_model):
+    django_user_model.objects.create_user(
+        username="031195001234", password="Mat-khau-dai-2026", full_name="Nguyễn Thị Mai", kind="citizen"
+    )
+    page.goto("/")
+    page.get_by_role("link", name="Đăng nhập").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Số định danh cá nhân, mã số thuế hoặc tên tài khoản").fill("031195001234")
+    page.get_by_label("Mật khẩu").fill("sai-mat-khau")
+    page.get_by_role("button", name="Đăng nhập").click()
+    assert page.get_by_role("alert").is_visible()
+    page.get_by_label("Mật khẩu").fill("Mat-khau-dai-2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    assert "Nguyễn Thị Mai" in page.locator(".site-header").inner_text()
+    screenshot(page, "signed-in")
+    page.get_by_role("button", name="Đăng xuất").click()
+    assert page.get_by_role("link", name="Đăng nhập").is_visible()
