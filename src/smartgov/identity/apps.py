@@ -6,3 +6,6 @@ class IdentityConfig(AppConfig):
     name = "smartgov.identity"
     label = "identity"
     verbose_name = _("Identity")
+
+    def ready(self) -> None:
+        from smartgov.identity import signals  # noqa: F401 - connects the security-event receivers

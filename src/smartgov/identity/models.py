@@ -34,3 +34,41 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+
+class SecurityEvent(models.Model):
+    """A security-relevant event, for the SOC: never a password, a token or an unmasked personal ID."""
+
+    class Kind(models.TextChoices):
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        LOCKOUT = "lockout", _("Account or address locked")
+        LOGIN = "login", _("Sign-in")
+        MFA_FAILED = "mfa_failed", _("Failed second factor")
+        PRIVILEGE_CHANGE = "privilege_change", _("Privilege change")
+        TOKEN_MISUSE = "token_misuse", _("Token misuse")
+
+    class Severity(models.TextChoices):
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Warning")
+        HIGH = "high", _("High")
+
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("account")
+    )
+    #: What was typed as the account name, masked when it looks like a personal ID.
+    username = models.CharField(_("account name"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=250, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"

@@ -5,6 +5,7 @@ Every integration is switched on by its URL being set; without them the platform
 ``smartgov.settings.production``, which refuses unsafe configurations. See docs/deploy.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django_prometheus",
     "ninja",
     "oauth2_provider",
+    "axes",
     "smartgov.platform",
     "smartgov.identity",
 ]
@@ -51,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -125,6 +128,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses sign-in while the account or the address is locked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute force: 20 wrong passwords for one account, or from one address, lock it for 15 minutes (even the right
+# password fails meanwhile). Attempts live in the database, so every web host sees them.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "identity/locked.html"
+AXES_VERBOSE = False
+# The client address: REMOTE_ADDR, or the proxy's X-Forwarded-For only when a trusted proxy sets it.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.bool("BEHIND_TLS_PROXY", False) else ["REMOTE_ADDR"]
+)
+AXES_IPWARE_PROXY_COUNT = 1 if env.bool("BEHIND_TLS_PROXY", False) else None
 LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "platform:home"
 LOGOUT_REDIRECT_URL = "platform:home"

@@ -1,0 +1,65 @@
+"""Brute force: 20 wrong passwords lock the account and the address; the events are written, without secrets."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth import get_user_model
+
+from smartgov.identity.models import SecurityEvent
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Mat-khau-dai-2026"
+PERSONAL_ID = "031195001234"
+
+
+@pytest.fixture
+def citizen():
+    return get_user_model().objects.create_user(username=PERSONAL_ID, password=PASSWORD, kind="citizen")
+
+
+def _sign_in(client, password: str, username: str = PERSONAL_ID, ip: str = "203.0.113.7"):
+    return client.post("/dang-nhap/", {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_twenty_wrong_passwords_lock_account_and_address(client, citizen):
+    for attempt in range(20):
+        response = _sign_in(client, f"wrong-{attempt}")
+    assert response.status_code == 429
+    right = _sign_in(client, PASSWORD)
+    assert right.status_code == 429, "the right password still fails while locked"
+    assert "_auth_user_id" not in client.session
+    assert "15" in right.content.decode()
+
+    other_account_same_ip = _sign_in(client, "x", username="someone-else")
+    assert other_account_same_ip.status_code == 429, "the address is locked too"
+    same_account_other_ip = _sign_in(client, PASSWORD, ip="198.51.100.9")
+    assert same_account_other_ip.status_code == 429, "the account is locked too"
+
+    lockouts = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOCKOUT)
+    assert lockouts.exists()
+    assert lockouts.first().severity == SecurityEvent.Severity.HIGH
+    failed = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN_FAILED)
+    assert failed.count() >= 19
+    for event in SecurityEvent.objects.all():
+        text = f"{event.username} {event.details} {event.user_agent}"
+        assert "wrong-" not in text and PASSWORD not in text
+        assert PERSONAL_ID not in text, "personal IDs are masked in security events"
+    first_failure = failed.order_by("occurred_at").first()
+    assert (first_failure.username, first_failure.ip_address) == ("031*******34", "203.0.113.7")
+
+
+def test_lock_expires(client, citizen):
+    for attempt in range(20):
+        _sign_in(client, f"wrong-{attempt}")
+    assert _sign_in(client, PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.first().attempt_time - timedelta(minutes=16))
+    signed_in = _sign_in(client, PASSWORD)
+    assert signed_in.status_code == 302
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN, user=citizen).exists()
+
+
+def test_few_failures_do_not_lock(client, citizen):
+    for attempt in range(5):
+        assert _sign_in(client, f"wrong-{attempt}").status_code == 200
+    assert _sign_in(client, PASSWORD).status_code == 302
