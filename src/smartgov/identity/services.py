@@ -45,3 +45,52 @@ def security_event_record(
         request_id=getattr(request, "request_id", "") if request else "",
         details=safe,
     )
+
+
+def account_register(
+    *,
+    kind: str,
+    identifier: str,
+    full_name: str,
+    password: str,
+    phone: str,
+    email: str = "",
+    request: HttpRequest | None = None,
+) -> User:
+    """Create a citizen's or business's account; the identifier (personal ID or tax code) is the sign-in name."""
+    from django.db import IntegrityError, transaction
+    from django.utils.translation import gettext as _
+
+    from smartgov.platform.errors import Conflict
+    from smartgov.platform.services.audit import audit_record
+    from smartgov.platform.services.outbox import event_publish
+
+    if kind not in (User.Kind.CITIZEN, User.Kind.BUSINESS):
+        raise ValueError("only citizens and businesses register themselves")
+    user = User(
+        username=identifier,
+        kind=kind,
+        full_name=full_name.strip(),
+        email=email.strip(),
+        phone=phone.strip(),
+        personal_id=identifier if kind == User.Kind.CITIZEN else None,
+        tax_code=identifier if kind == User.Kind.BUSINESS else None,
+    )
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            if User.objects.filter(username=identifier).exists():
+                raise IntegrityError("taken")
+            user.save()
+            audit_record(
+                actor=user,
+                action="identity.account.register",
+                obj=user,
+                object_repr=mask_personal_id(identifier),
+                changes={"kind": [None, kind]},
+                request=request,
+            )
+            event_publish(topic="identity.account.registered", payload={"user": user.pk, "kind": kind}, obj=user)
+    except IntegrityError as exc:  # also the race of two submissions at once (unique username)
+        raise Conflict(_("An account with this identifier already exists. Sign in, or reset your password.")) from exc
+    return user

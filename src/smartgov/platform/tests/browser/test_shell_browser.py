@@ -152,3 +152,24 @@ def test_sign_in_and_out(page, hai_phong, django_user_model):
     screenshot(page, "signed-in")
     page.get_by_role("button", name="Đăng xuất").click()
     assert page.get_by_role("link", name="Đăng nhập").is_visible()
+
+
+def test_citizen_registers(page, hai_phong):
+    page.goto("/dang-nhap/")
+    page.get_by_role("link", name="Tạo tài khoản").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Số định danh cá nhân hoặc mã số thuế").fill("031195001234")
+    page.get_by_label("Họ và tên hoặc tên doanh nghiệp").fill("Nguyễn Thị Mai")
+    page.get_by_label("Ngày sinh (công dân)").fill("1996-03-02")
+    page.get_by_label("Điện thoại di động").fill("0912345678")
+    page.get_by_label("Mật khẩu", exact=True).fill("Hai-Phong-2026!")
+    page.get_by_label("Nhập lại mật khẩu").fill("Hai-Phong-2026!")
+    page.get_by_role("button", name="Đăng ký tài khoản").click()
+    assert "năm sinh 1995" in page.locator(".errorlist").first.inner_text()
+    screenshot(page, "register-error")
+    assert axe_violations(page) == []
+    page.get_by_label("Ngày sinh (công dân)").fill("1995-03-02")
+    page.get_by_label("Mật khẩu", exact=True).fill("Hai-Phong-2026!")
+    page.get_by_label("Nhập lại mật khẩu").fill("Hai-Phong-2026!")
+    page.get_by_role("button", name="Đăng ký tài khoản").click()
+    assert "Nguyễn Thị Mai" in page.locator(".site-header").inner_text()

@@ -1,0 +1,64 @@
+"""Forms of the identity pages."""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from smartgov.identity.models import User
+from smartgov.identity.validators import normalize_tax_code, parse_personal_id
+
+
+class RegistrationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("I register as"),
+        choices=[(User.Kind.CITIZEN, _("a citizen")), (User.Kind.BUSINESS, _("a business"))],
+        widget=forms.RadioSelect,
+        initial=User.Kind.CITIZEN,
+    )
+    identifier = forms.CharField(
+        label=_("Personal identification number or tax code"),
+        max_length=20,
+        help_text=_("Citizens: the 12 digits on the chip-based ID card. Businesses: the tax code."),
+    )
+    full_name = forms.CharField(label=_("Full name or business name"), max_length=150)
+    birth_date = forms.DateField(
+        label=_("Date of birth (citizens)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.RegexField(
+        label=_("Mobile phone"),
+        regex=r"^(0|\+84)\d{9,10}$",
+        error_messages={"invalid": _("Enter a Vietnamese phone number, e.g. 0912345678.")},
+    )
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_again = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        identifier = "".join(str(data.get("identifier", "")).split())
+        kind = data.get("kind")
+        birth: date | None = data.get("birth_date")
+        try:
+            if kind == User.Kind.CITIZEN:
+                if birth is None:
+                    self.add_error("birth_date", _("Citizens give their date of birth."))
+                data["identifier"] = parse_personal_id(identifier, birth_date=birth).number
+            elif kind == User.Kind.BUSINESS:
+                data["identifier"] = normalize_tax_code(identifier)
+        except ValidationError as error:
+            self.add_error("identifier", error)
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        elif data.get("password"):
+            probe = User(username=data.get("identifier", ""), full_name=data.get("full_name", ""))
+            try:
+                password_validation.validate_password(data["password"], probe)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return data
