@@ -1,14 +1,26 @@
 """Sign-in and sign-out pages of the identity provider (every SmartGov page and client signs in here)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from smartgov.identity.forms import RegistrationForm
+from smartgov.identity.mfa import (
+    has_second_factor,
+    second_factor_verify,
+    totp_enrolment_confirm,
+    totp_enrolment_start,
+    totp_qr_svg,
+)
 from smartgov.identity.services import account_register
 from smartgov.platform.errors import Conflict
 
@@ -46,7 +58,50 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "identity/register.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+@login_required
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    """Set up the authenticator app: scan the QR code, confirm with a first code, keep the recovery codes."""
+    if has_second_factor(request.user) and request.user.is_verified():  # type: ignore[arg-type, union-attr]
+        return redirect("platform:home")
+    device = totp_enrolment_start(user=request.user)  # type: ignore[arg-type]
+    error: Any = ""
+    if request.method == "POST":
+        codes = totp_enrolment_confirm(request=request, device=device, token=request.POST.get("token", ""))
+        if codes is not None:
+            return render(request, "identity/mfa_codes.html", {"codes": codes, "next": _next_url(request)})
+        error = _(
+            "That code is not right. Check the time on your phone, wait a few seconds and type the current 6 digits."
+        )
+    secret = device.config_url.split("secret=")[1].split("&")[0]
+    context = {"qr": mark_safe(totp_qr_svg(device)), "secret": secret, "error": error, "next": _next_url(request)}  # noqa: S308 - SVG we generated
+    return render(request, "identity/mfa_setup.html", context, status=400 if error else 200)
+
+
+@login_required
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the authenticator app or a recovery code."""
+    if not has_second_factor(request.user):  # type: ignore[arg-type]
+        return redirect("identity:mfa-setup")
+    error: Any = ""
+    if request.method == "POST":
+        if second_factor_verify(request=request, token=request.POST.get("token", "")):
+            return redirect(_next_url(request))
+        error = _("That code is not right, or too many wrong codes were tried: wait a little and try again.")
+    return render(
+        request, "identity/mfa_verify.html", {"error": error, "next": _next_url(request)}, status=400 if error else 200
+    )
+
+
 urlpatterns: list[URLPattern] = [
+    path("xac-thuc/", mfa_verify, name="mfa-verify"),
+    path("xac-thuc/thiet-lap/", mfa_setup, name="mfa-setup"),
     path("dang-ky/", register, name="register"),
     path("dang-nhap/", SignInView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "ninja",
     "oauth2_provider",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "smartgov.platform",
     "smartgov.identity",
 ]
@@ -51,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "smartgov.identity.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -145,6 +150,9 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.bool("BEHIND_TLS_PROXY", False) else ["REMOTE_ADDR"]
 )
 AXES_IPWARE_PROXY_COUNT = 1 if env.bool("BEHIND_TLS_PROXY", False) else None
+# Two-factor authentication (TOTP, with one-time recovery codes) is mandatory for staff.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="SmartGov")
+OTP_TOTP_THROTTLE_FACTOR = 1
 LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "platform:home"
 LOGOUT_REDIRECT_URL = "platform:home"

@@ -173,3 +173,33 @@ def test_citizen_registers(page, hai_phong):
     page.get_by_label("Nhập lại mật khẩu").fill("Hai-Phong-2026!")
     page.get_by_role("button", name="Đăng ký tài khoản").click()
     assert "Nguyễn Thị Mai" in page.locator(".site-header").inner_text()
+
+
+def test_staff_sign_in_with_an_authenticator_app(page, hai_phong, django_user_model):
+    import time
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    django_user_model.objects.create_user(
+        username="motcua.thanhdong", password="Can-bo-mot-cua-2026", kind="staff", full_name="Hoàng Văn Nam"
+    )
+    page.goto("/dang-nhap/")
+    page.get_by_label("Số định danh cá nhân, mã số thuế hoặc tên tài khoản").fill("motcua.thanhdong")
+    page.get_by_label("Mật khẩu").fill("Can-bo-mot-cua-2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    assert page.locator("h1").inner_text() == "Thiết lập đăng nhập hai bước"
+    assert page.locator(".qr svg").is_visible()
+    screenshot(page, "mfa-setup")
+    assert axe_violations(page) == []
+
+    device = TOTPDevice.objects.get(user__username="motcua.thanhdong")
+    assert page.locator("#totp-secret").inner_text()  # the key for typing by hand
+    totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    totp.time = time.time()
+    page.get_by_label("Mã trên ứng dụng").fill(f"{totp.token():06d}")
+    page.get_by_role("button", name="Xác nhận").click()
+    assert page.locator(".recovery-codes li").count() == 10
+    screenshot(page, "mfa-recovery-codes")
+    page.get_by_role("link", name="Tiếp tục").click()
+    assert "Hoàng Văn Nam" in page.locator(".site-header").inner_text()
