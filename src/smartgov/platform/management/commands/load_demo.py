@@ -41,4 +41,7 @@ class Command(BaseCommand):
         for username, who, password in report.logins:
             table.add_row(username, who, password)
         console.print(table)
-        console.print("Sign in at http://127.0.0.1:8000/admin/ (staff) — citizen sign-in arrives with SSO.")
+        console.print(
+            "Sign in at http://127.0.0.1:8000/dang-nhap/ (citizens with the 12-digit ID, businesses with the "
+            "tax code). Staff set up an authenticator app (TOTP) at their first sign-in; the admin is at /admin/."
+        )
