@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from smartgov.identity.models import SecurityEvent, User
+from smartgov.identity.models import RoleAssignment, SecurityEvent, User
+from smartgov.identity.roles import role_grant, role_revoke
 
 
 @admin.register(User)
@@ -33,3 +34,30 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    """Grants and revocations go through the services: audit rows and privilege-change security events."""
+
+    list_display = ("user", "role", "agency", "admin_unit", "granted_at", "granted_by")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__full_name", "agency__name")
+    raw_id_fields = ("user", "agency", "admin_unit")
+    fields = ("user", "role", "agency", "admin_unit")
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request: Any, obj: RoleAssignment, form: Any, change: bool) -> None:
+        saved = role_grant(
+            actor=request.user, user=obj.user, role=obj.role, agency=obj.agency, admin_unit=obj.admin_unit
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request: Any, obj: RoleAssignment) -> None:
+        role_revoke(actor=request.user, assignment_id=obj.pk)
+
+    def delete_queryset(self, request: Any, queryset: Any) -> None:
+        for assignment in queryset:
+            role_revoke(actor=request.user, assignment_id=assignment.pk)

@@ -72,3 +72,49 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.kind} {self.username}"
+
+
+class RoleAssignment(models.Model):
+    """A role held in a scope: an agency, an administrative unit, both, or (for platform roles) everywhere."""
+
+    class Role(models.TextChoices):
+        ONE_STOP_OFFICER = "one_stop_officer", _("One-stop-shop officer")
+        SPECIALIST = "specialist", _("Specialist")
+        LEADER = "leader", _("Leader")
+        IOC_OPERATOR = "ioc_operator", _("Operations centre operator")
+        SOC_ANALYST = "soc_analyst", _("Security analyst")
+        DATA_STEWARD = "data_steward", _("Data steward")
+        PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("account"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(
+        "platform.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("agency")
+    )
+    admin_unit = models.ForeignKey(
+        "platform.AdminUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("administrative unit"),
+    )
+    granted_at = models.DateTimeField(_("granted at"))
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by")
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "agency", "admin_unit"],
+                name="roleassignment_unique_scope",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.agency or self.admin_unit or _("everywhere")
+        return f"{self.get_role_display()} ({scope})"

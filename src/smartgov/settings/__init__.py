@@ -100,6 +100,9 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# SQLite cannot enforce "NULLS NOT DISTINCT" unique constraints; there the services check under the write lock
+# (SQLite serialises writers), and PostgreSQL enforces the constraint itself.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 # --- Cache, broker, telemetry ---------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
