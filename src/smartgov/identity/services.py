@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from smartgov.identity.models import SecurityEvent, User
 from smartgov.identity.validators import mask_personal_id
-
-_NEVER = ("password", "token", "secret", "otp", "code")
+from smartgov.platform.services.audit import scrub_secrets
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
@@ -33,7 +32,7 @@ def security_event_record(
     details: dict[str, Any] | None = None,
 ) -> SecurityEvent:
     """Write one security event (its own row; not rolled back with the caller's failure)."""
-    safe = {k: v for k, v in (details or {}).items() if not any(word in k.lower() for word in _NEVER)}
+    safe = scrub_secrets(details or {})
     return SecurityEvent.objects.create(
         occurred_at=timezone.now(),
         kind=kind,

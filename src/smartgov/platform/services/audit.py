@@ -17,7 +17,8 @@ from smartgov.platform.models import AuditChainHead, AuditEntry
 
 GENESIS_HASH = "0" * 64
 PENDING_PREFIX = "pending:"
-_SECRET_MARKERS = ("password", "token", "secret", "otp", "private_key")
+#: Keys whose values never enter a log: the audit log, security events, anything a person may read later.
+SECRET_MARKERS = ("password", "token", "secret", "otp", "private_key", "recovery_code")
 
 
 def _require_transaction() -> None:
@@ -25,15 +26,15 @@ def _require_transaction() -> None:
         raise RuntimeError("audit_record() must be called inside the service's transaction.atomic() block")
 
 
-def _scrub(changes: Any) -> Any:
+def scrub_secrets(changes: Any) -> Any:
     """Drop values whose key names a secret: the audit log must never hold a password or a token."""
     if isinstance(changes, dict):
         return {
-            key: ("[removed]" if any(m in str(key).lower() for m in _SECRET_MARKERS) else _scrub(value))
+            key: ("[removed]" if any(m in str(key).lower() for m in SECRET_MARKERS) else scrub_secrets(value))
             for key, value in changes.items()
         }
     if isinstance(changes, list):
-        return [_scrub(value) for value in changes]
+        return [scrub_secrets(value) for value in changes]
     return changes
 
 
@@ -102,7 +103,7 @@ def audit_record(
         object_type=object_type,
         object_id=object_id,
         object_repr=object_repr[:250],
-        changes=json.loads(json.dumps(_scrub(changes or {}), default=str)),
+        changes=json.loads(json.dumps(scrub_secrets(changes or {}), default=str)),
         request_id=request_id,
         ip_address=ip_address,
         prev_hash=head.last_hash,
