@@ -9,6 +9,14 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """No persistent database connections in tests: the live server's request threads would otherwise keep
+    theirs open, and PostgreSQL could not drop the test database at the end."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def _eager_tasks_and_clean_cache(settings):  # type: ignore[no-untyped-def]
     """Tasks run in-process in tests (tests of real workers switch this off), and no cache leaks between tests."""
