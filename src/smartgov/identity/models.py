@@ -46,6 +46,7 @@ class SecurityEvent(models.Model):
         MFA_FAILED = "mfa_failed", _("Failed second factor")
         PRIVILEGE_CHANGE = "privilege_change", _("Privilege change")
         TOKEN_MISUSE = "token_misuse", _("Token misuse")
+        SESSIONS_ENDED = "sessions_ended", _("Signed out of other sessions")
 
     class Severity(models.TextChoices):
         INFO = "info", _("Information")
@@ -118,3 +119,21 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         scope = self.agency or self.admin_unit or _("everywhere")
         return f"{self.get_role_display()} ({scope})"
+
+
+class UserSession(models.Model):
+    """A signed-in browser, so a person can see where they are signed in and end those sessions."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("account"))
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(_("signed in at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-signed_in_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.signed_in_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from smartgov.identity.models import SecurityEvent
 from smartgov.identity.services import security_event_record
+from smartgov.identity.sessions import session_record
 
 
 @receiver(user_login_failed, dispatch_uid="identity.login_failed")
@@ -23,6 +24,8 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 @receiver(user_logged_in, dispatch_uid="identity.logged_in")
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     security_event_record(kind=SecurityEvent.Kind.LOGIN, request=request, user=user)
+    if request is not None and hasattr(request, "session"):
+        session_record(request=request, user=user)
 
 
 @receiver(user_locked_out, dispatch_uid="identity.locked_out")

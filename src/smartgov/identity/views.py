@@ -22,6 +22,7 @@ from smartgov.identity.mfa import (
     totp_qr_svg,
 )
 from smartgov.identity.services import account_register
+from smartgov.identity.sessions import session_list, sessions_end_others
 from smartgov.platform.errors import Conflict
 
 app_name = "identity"
@@ -99,7 +100,19 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def sessions(request: HttpRequest) -> HttpResponse:
+    """Where the account is signed in; sign out of every other browser."""
+    if request.method == "POST":
+        ended = sessions_end_others(request=request, user=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Signed out of %(count)d other sessions.") % {"count": ended})
+        return redirect("identity:sessions")
+    context = {"sessions": session_list(user=request.user), "current": request.session.session_key}  # type: ignore[arg-type]
+    return render(request, "identity/sessions.html", context)
+
+
 urlpatterns: list[URLPattern] = [
+    path("tai-khoan/phien-dang-nhap/", sessions, name="sessions"),
     path("xac-thuc/", mfa_verify, name="mfa-verify"),
     path("xac-thuc/thiet-lap/", mfa_setup, name="mfa-setup"),
     path("dang-ky/", register, name="register"),

@@ -1,0 +1,50 @@
+"""Where an account is signed in, and ending those sessions ("sign out everywhere")."""
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from smartgov.identity.models import SecurityEvent, User, UserSession
+from smartgov.identity.services import security_event_record
+from smartgov.platform.services.audit import audit_record
+
+
+def session_record(*, request: HttpRequest, user: User) -> None:
+    """Called at sign-in: remember this browser's session."""
+    if not request.session.session_key:
+        request.session.save()
+    UserSession.objects.update_or_create(
+        session_key=request.session.session_key,
+        defaults={
+            "user": user,
+            "signed_in_at": timezone.now(),
+            "ip_address": request.META.get("REMOTE_ADDR") or None,
+            "user_agent": request.headers.get("User-Agent", "")[:250],
+        },
+    )
+
+
+def session_list(*, user: User) -> list[UserSession]:
+    """The account's live sessions (those Django still holds and that have not expired)."""
+    live = set(
+        Session.objects.filter(
+            session_key__in=UserSession.objects.filter(user=user).values("session_key"), expire_date__gt=timezone.now()
+        ).values_list("session_key", flat=True)
+    )
+    return [s for s in UserSession.objects.filter(user=user) if s.session_key in live]
+
+
+def sessions_end_others(*, request: HttpRequest, user: User) -> int:
+    """Sign the account out of every other browser. Returns how many sessions were ended."""
+    current = request.session.session_key
+    with transaction.atomic():
+        others = UserSession.objects.filter(user=user).exclude(session_key=current)
+        keys = list(others.values_list("session_key", flat=True))
+        Session.objects.filter(session_key__in=keys).delete()
+        others.delete()
+        audit_record(actor=user, action="identity.sessions.end_others", obj=user, changes={"ended": len(keys)})
+    security_event_record(
+        kind=SecurityEvent.Kind.SESSIONS_ENDED, request=request, user=user, details={"ended": len(keys)}
+    )
+    return len(keys)
