@@ -4,27 +4,21 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from smartgov.identity.models import RoleAssignment, SecurityEvent, User
+from smartgov.identity.models import (
+    ConsentRecord,
+    DataRequest,
+    FederatedIdentity,
+    PersonalDataAccess,
+    RoleAssignment,
+    SecurityEvent,
+    User,
+)
+from smartgov.identity.privacy import personal_data_view_record
 from smartgov.identity.roles import role_grant, role_revoke
 
 
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "full_name", "kind", "is_staff", "is_active")
-    list_filter = ("kind", "is_staff", "is_active")
-    search_fields = ("username", "full_name", "email")
-    fieldsets = (
-        *(DjangoUserAdmin.fieldsets or ()),
-        (_("Identity"), {"fields": ("kind", "full_name", "personal_id", "tax_code", "phone")}),
-    )
-
-
-@admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
-    list_display = ("occurred_at", "kind", "severity", "username", "ip_address")
-    list_filter = ("kind", "severity")
-    search_fields = ("username", "ip_address", "request_id")
-    date_hierarchy = "occurred_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are evidence: nobody adds, edits or deletes them by hand."""
 
     def has_add_permission(self, request: Any) -> bool:
         return False
@@ -34,6 +28,83 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Accounts. Lists show personal IDs masked; opening a citizen's or business's account is logged."""
+
+    list_display = ("masked_username", "full_name", "kind", "is_staff", "is_active")
+    list_filter = ("kind", "is_staff", "is_active")
+    search_fields = ("username", "full_name", "email")
+    readonly_fields = ("email_verified_at", "phone_verified_at")
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        (
+            _("Identity"),
+            {
+                "fields": (
+                    "kind",
+                    "full_name",
+                    "personal_id",
+                    "tax_code",
+                    "phone",
+                    "email_verified_at",
+                    "phone_verified_at",
+                )
+            },
+        ),
+    )
+
+    @admin.display(description=_("account name"), ordering="username")
+    def masked_username(self, obj: User) -> str:
+        return obj.masked_username
+
+    def change_view(self, request: Any, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        subject = User.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if subject is not None and subject.kind != User.Kind.STAFF:
+            personal_data_view_record(request=request, subject=subject, place="admin: account")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyAdmin):
+    list_display = ("decided_at", "user", "purpose", "action", "notice_version")
+    list_filter = ("purpose", "action")
+    date_hierarchy = "decided_at"
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    list_display = ("accessed_at", "viewer", "subject", "place", "reason")
+    list_filter = ("place",)
+    date_hierarchy = "accessed_at"
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(ReadOnlyAdmin):
+    """Answered on the data stewards' page (the service applies the change); here only to look up."""
+
+    list_display = ("submitted_at", "user", "kind", "status", "handled_by", "handled_at")
+    list_filter = ("kind", "status")
+
+
+@admin.register(FederatedIdentity)
+class FederatedIdentityAdmin(admin.ModelAdmin):
+    list_display = ("user", "provider", "linked_at", "last_login_at")
+    list_filter = ("provider",)
+    readonly_fields = ("user", "provider", "subject", "linked_at", "last_login_at")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "kind", "severity", "username", "ip_address")
+    list_filter = ("kind", "severity")
+    search_fields = ("username", "ip_address", "request_id")
+    date_hierarchy = "occurred_at"
 
 
 @admin.register(RoleAssignment)

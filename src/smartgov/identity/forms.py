@@ -62,3 +62,48 @@ class RegistrationForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password", error)
         return data
+
+
+PHONE_FIELD_ERRORS = {"invalid": _("Enter a Vietnamese phone number, e.g. 0912345678.")}
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name or business name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.RegexField(
+        label=_("Mobile phone"), regex=r"^(0|\+84)\d{9,10}$", required=False, error_messages=PHONE_FIELD_ERRORS
+    )
+
+
+class PasswordResetRequestForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("Personal ID, tax code, account name or verified e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+
+
+class DataRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("I ask to"),
+        choices=[("correction", _("correct my data")), ("deletion", _("delete my account and data"))],
+        widget=forms.RadioSelect,
+        initial="correction",
+    )
+    full_name = forms.CharField(label=_("Correct full name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Correct e-mail"), required=False)
+    phone = forms.RegexField(
+        label=_("Correct phone number"), regex=r"^(0|\+84)\d{9,10}$", required=False, error_messages=PHONE_FIELD_ERRORS
+    )
+    reason = forms.CharField(label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == "correction" and not any(data.get(f) for f in ("full_name", "email", "phone")):
+            raise ValidationError(_("Say what should be corrected: at least one new value."))
+        return data
+
+
+class DataRequestAnswerForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("refuse", _("Refuse"))], widget=forms.RadioSelect)
+    answer = forms.CharField(label=_("Answer to the person"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

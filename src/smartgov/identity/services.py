@@ -30,6 +30,8 @@ def security_event_record(
     user: User | None = None,
     username: str = "",
     details: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
 ) -> SecurityEvent:
     """Write one security event (its own row; not rolled back with the caller's failure)."""
     safe = scrub_secrets(details or {})
@@ -39,8 +41,8 @@ def security_event_record(
         severity=severity,
         user=user,
         username=_masked(username or (user.get_username() if user else "")),
-        ip_address=_client_ip(request),
-        user_agent=(request.headers.get("User-Agent", "") if request else "")[:250],
+        ip_address=_client_ip(request) or ip_address or None,
+        user_agent=(request.headers.get("User-Agent", "") if request else user_agent)[:250],
         request_id=getattr(request, "request_id", "") if request else "",
         details=safe,
     )
@@ -93,3 +95,29 @@ def account_register(
     except IntegrityError as exc:  # also the race of two submissions at once (unique username)
         raise Conflict(_("An account with this identifier already exists. Sign in, or reset your password.")) from exc
     return user
+
+
+def profile_update(*, request: HttpRequest | None, user: User, full_name: str, email: str, phone: str) -> list[str]:
+    """Change one's own name and contact details; a changed address or number must be verified again."""
+    from django.db import transaction
+
+    from smartgov.platform.services.audit import audit_record
+
+    wanted = {"full_name": full_name.strip(), "email": email.strip(), "phone": phone.strip()}
+    with transaction.atomic():
+        fresh = User.objects.select_for_update().get(pk=user.pk)
+        changed = [field for field, value in wanted.items() if getattr(fresh, field) != value]
+        if not changed:
+            return []
+        changes = {field: [getattr(fresh, field), wanted[field]] for field in changed}
+        for field in changed:
+            setattr(fresh, field, wanted[field])
+        if "email" in changed:
+            fresh.email_verified_at = None
+        if "phone" in changed:
+            fresh.phone_verified_at = None
+        fresh.save()
+        audit_record(actor=fresh, action="identity.profile.update", obj=fresh, changes=changes, request=request)
+    for field in ("full_name", "email", "phone", "email_verified_at", "phone_verified_at"):
+        setattr(user, field, getattr(fresh, field))
+    return changed

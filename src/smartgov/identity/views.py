@@ -1,18 +1,24 @@
 """Sign-in and sign-out pages of the identity provider (every SmartGov page and client signs in here)."""
 
+import logging
 from typing import Any
 
+import requests
+from authlib.common.errors import AuthlibBaseError as OAuthError
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from joserfc.errors import JoseError
 
+from smartgov.identity import account_views as account
+from smartgov.identity.federation import federated_sign_in, upstream_client, upstream_provider, upstream_providers
 from smartgov.identity.forms import RegistrationForm
 from smartgov.identity.mfa import (
     has_second_factor,
@@ -21,17 +27,66 @@ from smartgov.identity.mfa import (
     totp_enrolment_start,
     totp_qr_svg,
 )
-from smartgov.identity.services import account_register
+from smartgov.identity.models import SecurityEvent
+from smartgov.identity.services import account_register, security_event_record
 from smartgov.identity.sessions import session_list, sessions_end_others
-from smartgov.platform.errors import Conflict
+from smartgov.platform.errors import Conflict, DomainError
 
 app_name = "identity"
+logger = logging.getLogger(__name__)
 
 
 class SignInView(auth_views.LoginView):
     template_name = "identity/login.html"
     redirect_authenticated_user = True
-    extra_context = {"title": _("Sign in")}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "title": _("Sign in"), "upstream": upstream_providers()}
+
+
+def upstream_start(request: HttpRequest, provider: str) -> HttpResponse:
+    """Send the browser to the national identity provider (authorization code with PKCE, state and nonce)."""
+    upstream = upstream_provider(provider)
+    request.session["upstream_next"] = _next_url(request)
+    callback = request.build_absolute_uri(reverse("identity:upstream-callback", args=[upstream.name]))
+    try:
+        return upstream_client(upstream).authorize_redirect(request, callback)
+    except (OAuthError, requests.RequestException):
+        logger.exception("identity provider %s unreachable", upstream.name)
+        messages.error(
+            request, _("%(provider)s cannot be reached now. Try again later.") % {"provider": upstream.label}
+        )
+        return redirect("identity:login")
+
+
+def upstream_callback(request: HttpRequest, provider: str) -> HttpResponse:
+    """Back from the provider: check the answer (Authlib verifies state, code, ID token and nonce), sign in."""
+    upstream = upstream_provider(provider)
+    if request.GET.get("error"):
+        messages.error(request, _("Sign-in with %(provider)s was cancelled.") % {"provider": upstream.label})
+        return redirect("identity:login")
+    try:
+        token = upstream_client(upstream).authorize_access_token(request)
+        claims = dict(token.get("userinfo") or {})
+        if upstream.personal_id_claim not in claims:
+            claims.update(upstream_client(upstream).userinfo(token=token))
+        federated_sign_in(request=request, provider=upstream, claims=claims)
+    except (OAuthError, requests.RequestException, JoseError) as exc:
+        logger.warning("sign-in with %s refused: %s", upstream.name, type(exc).__name__)
+        security_event_record(
+            kind=SecurityEvent.Kind.LOGIN_FAILED,
+            severity=SecurityEvent.Severity.WARNING,
+            request=request,
+            details={"provider": upstream.name, "error": type(exc).__name__},
+        )
+        messages.error(
+            request, _("Sign-in with %(provider)s did not succeed. Try again.") % {"provider": upstream.label}
+        )
+        return redirect("identity:login")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("identity:login")
+    return redirect(request.session.pop("upstream_next", "/"))
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -112,6 +167,25 @@ def sessions(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
+    path("tai-khoan/", account.profile, name="profile"),
+    path("tai-khoan/xac-minh-email/", account.email_verification_start, name="email-verify-start"),
+    path("tai-khoan/xac-minh-email/<str:token>/", account.email_verification_finish, name="email-verify"),
+    path("tai-khoan/xac-minh-dien-thoai/", account.phone_verification, name="phone-verify"),
+    path("tai-khoan/bao-mat/", account.security, name="security"),
+    path("tai-khoan/bao-mat/mat-khau/", account.PasswordChange.as_view(), name="password-change"),
+    path("tai-khoan/bao-mat/ma-du-phong/", account.recovery_codes, name="recovery-codes"),
+    path("tai-khoan/bao-mat/tat-xac-thuc-hai-buoc/", account.second_factor_off, name="mfa-disable"),
+    path("tai-khoan/dong-y/", account.consents, name="consents"),
+    path("tai-khoan/du-lieu-cua-toi/", account.my_data, name="my-data"),
+    path("tai-khoan/du-lieu-cua-toi/tai-ve/", account.my_data_download, name="my-data-download"),
+    path("tai-khoan/du-lieu-cua-toi/yeu-cau/<int:pk>/huy/", account.data_request_withdraw, name="data-request-cancel"),
+    path("quan-ly/yeu-cau-du-lieu/", account.data_requests_queue, name="data-requests"),
+    path("quan-ly/yeu-cau-du-lieu/<int:pk>/", account.data_request_detail, name="data-request"),
+    path("quen-mat-khau/", account.password_forgotten, name="password-forgotten"),
+    path("quen-mat-khau/da-gui/", account.password_reset_sent, name="password-reset-sent"),
+    path("quen-mat-khau/<uidb64>/<token>/", account.PasswordResetConfirm.as_view(), name="password-reset-confirm"),
+    path("dang-nhap/lien-ket/<slug:provider>/", upstream_start, name="upstream-start"),
+    path("dang-nhap/lien-ket/<slug:provider>/ve/", upstream_callback, name="upstream-callback"),
     path("tai-khoan/phien-dang-nhap/", sessions, name="sessions"),
     path("xac-thuc/", mfa_verify, name="mfa-verify"),
     path("xac-thuc/thiet-lap/", mfa_setup, name="mfa-setup"),

@@ -73,3 +73,24 @@ class LanguageMiddleware:
         if "Cookie" not in patch_vary:
             response["Vary"] = f"{patch_vary}, Cookie" if patch_vary else "Cookie"
         return response
+
+
+class DomainErrorPageMiddleware:
+    """A page view that lets a service's DomainError escape shows the error page with the error's status and
+    its translated message (403 for Forbidden, 404 for NotFound, 409 for Conflict) instead of a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from smartgov.platform.errors import DomainError
+
+        if not isinstance(exception, DomainError):
+            return None
+        template = {403: "errors/403.html", 404: "errors/404.html"}.get(exception.status, "errors/400.html")
+        return render(request, template, {"message": exception.message}, status=exception.status)

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "smartgov.identity.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "smartgov.platform.middleware.DomainErrorPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -212,6 +213,23 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": ["openid"],
 }
+
+# --- National identity federation: upstream OpenID Connect providers (docs/identity.md) ---------------
+# SMARTGOV_UPSTREAM_OIDC is a JSON list; each provider: {"name": "vneid", "label": "VNeID",
+# "issuer": "https://...", "client_id": "...", "client_secret": "...", "scope": "openid profile vn_personal_id",
+# "personal_id_claim": "vn_personal_id", "name_claim": "name"}. Empty: no "sign in with ..." buttons.
+SMARTGOV_UPSTREAM_OIDC: list[dict[str, str]] = env.json("SMARTGOV_UPSTREAM_OIDC", default=[])
+
+# --- Messages to people: e-mail (SMTP in production) and SMS (an adapter; the default only logs) ------
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SmartGov <no-reply@smartgov.local>")
+SMARTGOV_SMS_BACKEND = env.str("SMARTGOV_SMS_BACKEND", default="smartgov.platform.sms.LoggingSmsBackend")
+#: A phone verification code: how long it lives, how many wrong tries it allows, how often one may be sent.
+SMARTGOV_PHONE_CODE_SECONDS = 600
+SMARTGOV_PHONE_CODE_ATTEMPTS = 5
+SMARTGOV_PHONE_CODE_INTERVAL_SECONDS = 60
+PASSWORD_RESET_TIMEOUT = 3600
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

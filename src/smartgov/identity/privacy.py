@@ -1,0 +1,393 @@
+"""Personal data (Law 91/2025/QH15, Decree 356/2025): consents per purpose, the person's copy of their data,
+correction and deletion requests, and the log of staff looking at someone's data.
+
+Other modules add what they hold about a person with ``@personal_data_exporter("name")`` (a function of the
+account returning JSON-able data) and what must go when an account is erased with ``@personal_data_eraser``.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from smartgov.identity.models import (
+    ConsentRecord,
+    DataRequest,
+    FederatedIdentity,
+    PersonalDataAccess,
+    RoleAssignment,
+    SecurityEvent,
+    User,
+    UserSession,
+)
+from smartgov.identity.roles import require_role
+from smartgov.identity.services import _client_ip
+from smartgov.identity.validators import mask_personal_id
+from smartgov.platform.errors import Conflict, DomainError, NotFound
+from smartgov.platform.models import AuditEntry
+from smartgov.platform.services.audit import audit_record
+from smartgov.platform.services.outbox import event_publish
+
+
+# --- Consents ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Purpose:
+    code: str
+    title: str | Promise
+    notice: str | Promise
+    version: str
+
+    def digest(self) -> str:
+        """SHA-256 of the Vietnamese notice (the text of record) with its code and version."""
+        with translation.override("vi"):
+            text = f"{self.code}\n{self.version}\n{self.notice}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+PURPOSES: dict[str, Purpose] = {
+    p.code: p
+    for p in (
+        Purpose(
+            "notifications",
+            gettext_lazy("News about my dossiers by e-mail and SMS"),
+            gettext_lazy(
+                "SmartGov uses your e-mail address and phone number to tell you when a dossier you submitted "
+                "changes status, needs more documents or has a result. Without this consent you see the news "
+                "only when you sign in."
+            ),
+            "2026-01",
+        ),
+        Purpose(
+            "reuse_by_agencies",
+            gettext_lazy("Agencies may reuse my documents and data"),
+            gettext_lazy(
+                "When you submit a dossier, the agency handling it may read the documents and results kept in "
+                "your electronic document store and your data in national databases, so you do not have to "
+                "submit them again. Every access is logged and shown to you."
+            ),
+            "2026-01",
+        ),
+        Purpose(
+            "surveys",
+            gettext_lazy("Satisfaction surveys"),
+            gettext_lazy(
+                "The provincial People's Committee may contact you to ask how satisfied you were with a public "
+                "service. Your answers are used only to improve the services."
+            ),
+            "2026-01",
+        ),
+    )
+}
+
+
+def consent_state(*, user: User) -> dict[str, ConsentRecord | None]:
+    """The latest decision for every purpose (None: never decided, which counts as no consent)."""
+    latest: dict[str, ConsentRecord | None] = dict.fromkeys(PURPOSES)
+    for record in ConsentRecord.objects.filter(user=user).order_by("decided_at", "pk"):
+        if record.purpose in latest:
+            latest[record.purpose] = record
+    return latest
+
+
+def has_consent(*, user: User, purpose: str) -> bool:
+    record = ConsentRecord.objects.filter(user=user, purpose=purpose).order_by("-decided_at", "-pk").first()
+    return record is not None and record.action == ConsentRecord.Action.GIVEN
+
+
+def consent_decide(*, request: HttpRequest | None, user: User, purpose: str, give: bool) -> ConsentRecord:
+    """Give or withdraw consent for one purpose. Deciding the same twice (a double click) records it once."""
+    if purpose not in PURPOSES:
+        raise DomainError(_("Unknown purpose: %(purpose)s") % {"purpose": purpose})
+    spec = PURPOSES[purpose]
+    action = ConsentRecord.Action.GIVEN if give else ConsentRecord.Action.WITHDRAWN
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        latest = ConsentRecord.objects.filter(user=user, purpose=purpose).order_by("-decided_at", "-pk").first()
+        if latest is not None and latest.action == action and latest.notice_version == spec.version:
+            return latest
+        record = ConsentRecord.objects.create(
+            user=user,
+            purpose=purpose,
+            action=action,
+            decided_at=timezone.now(),
+            notice_version=spec.version,
+            notice_digest=spec.digest(),
+            ip_address=_client_ip(request),
+            user_agent=(request.headers.get("User-Agent", "") if request else "")[:250],
+        )
+        audit_record(
+            actor=user,
+            action=f"identity.consent.{action}",
+            obj=record,
+            changes={"purpose": purpose, "version": spec.version, "digest": record.notice_digest},
+            request=request,
+        )
+        event_publish(topic=f"identity.consent.{action}", payload={"user": user.pk, "purpose": purpose}, obj=record)
+    return record
+
+
+# --- The person's copy of their data ---------------------------------------------------------------------
+Exporter = Callable[[User], Any]
+Eraser = Callable[[User], None]
+_exporters: dict[str, Exporter] = {}
+_erasers: dict[str, Eraser] = {}
+
+
+def personal_data_exporter(section: str) -> Callable[[Exporter], Exporter]:
+    def register(function: Exporter) -> Exporter:
+        _exporters[section] = function
+        return function
+
+    return register
+
+
+def personal_data_eraser(name: str) -> Callable[[Eraser], Eraser]:
+    def register(function: Eraser) -> Eraser:
+        _erasers[name] = function
+        return function
+
+    return register
+
+
+def _when(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+@personal_data_exporter("account")
+def _export_account(user: User) -> dict[str, Any]:
+    return {
+        "username": user.username,
+        "kind": user.kind,
+        "full_name": user.full_name,
+        "personal_id": user.personal_id,
+        "tax_code": user.tax_code,
+        "email": user.email,
+        "email_verified_at": _when(user.email_verified_at),
+        "phone": user.phone,
+        "phone_verified_at": _when(user.phone_verified_at),
+        "date_joined": _when(user.date_joined),
+        "last_login": _when(user.last_login),
+        "roles": [
+            {"role": r.role, "agency": r.agency.code if r.agency else None, "granted_at": _when(r.granted_at)}
+            for r in RoleAssignment.objects.filter(user=user).select_related("agency")
+        ],
+        "linked_identities": [
+            {"provider": f.provider, "linked_at": _when(f.linked_at)}
+            for f in FederatedIdentity.objects.filter(user=user)
+        ],
+    }
+
+
+@personal_data_exporter("consents")
+def _export_consents(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "purpose": c.purpose,
+            "decision": c.action,
+            "at": _when(c.decided_at),
+            "notice_version": c.notice_version,
+            "notice_sha256": c.notice_digest,
+        }
+        for c in ConsentRecord.objects.filter(user=user).order_by("decided_at", "pk")
+    ]
+
+
+@personal_data_exporter("sign_in")
+def _export_sign_in(user: User) -> dict[str, Any]:
+    from oauth2_provider.models import get_access_token_model
+
+    tokens = get_access_token_model().objects.filter(user=user).select_related("application")
+    return {
+        "sessions": [
+            {"signed_in_at": _when(s.signed_in_at), "ip_address": s.ip_address, "browser": s.user_agent}
+            for s in UserSession.objects.filter(user=user)
+        ],
+        "security_events": [
+            {"at": _when(e.occurred_at), "kind": e.kind, "ip_address": e.ip_address}
+            for e in SecurityEvent.objects.filter(user=user)[:500]
+        ],
+        "systems_signed_in_to": sorted({t.application.name for t in tokens if t.application}),
+    }
+
+
+@personal_data_exporter("requests_and_accesses")
+def _export_requests(user: User) -> dict[str, Any]:
+    return {
+        "data_requests": [
+            {"kind": r.kind, "status": r.status, "submitted_at": _when(r.submitted_at), "answer": r.answer}
+            for r in DataRequest.objects.filter(user=user)
+        ],
+        "staff_views_of_my_data": [
+            {"at": _when(a.accessed_at), "by": str(a.viewer) if a.viewer else None, "where": a.place}
+            for a in PersonalDataAccess.objects.filter(subject=user).select_related("viewer")[:1000]
+        ],
+        "my_actions": [
+            {"at": _when(e.occurred_at), "action": e.action}
+            for e in AuditEntry.objects.filter(actor_id=user.pk).order_by("-occurred_at")[:1000]
+        ],
+    }
+
+
+def my_data_export(*, user: User) -> dict[str, Any]:
+    """Everything the platform holds about ``user``, one section per module."""
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "format": "smartgov.my-data/1",
+        **{section: exporter(user) for section, exporter in sorted(_exporters.items())},
+    }
+
+
+# --- Staff looking at someone's data -----------------------------------------------------------------------
+def personal_data_view_record(*, request: HttpRequest, subject: User, place: str, reason: str = "") -> None:
+    """Log that the signed-in member of staff is looking at ``subject``'s personal data (not one's own)."""
+    viewer = request.user
+    if not viewer.is_authenticated or viewer.pk == subject.pk:
+        return
+    PersonalDataAccess.objects.create(
+        viewer=viewer,
+        subject=subject,
+        accessed_at=timezone.now(),
+        place=place[:120],
+        reason=reason[:200],
+        request_id=getattr(request, "request_id", ""),
+        ip_address=_client_ip(request),
+    )
+
+
+# --- Correction and deletion requests ----------------------------------------------------------------------
+#: What a correction may change (the personal ID and tax code come from national databases, not from a form).
+CORRECTABLE = ("full_name", "email", "phone")
+
+
+def data_request_submit(
+    *, request: HttpRequest | None, user: User, kind: str, reason: str, proposed: dict[str, str] | None = None
+) -> DataRequest:
+    if kind not in DataRequest.Kind.values:
+        raise DomainError(_("Unknown request type."))
+    proposed = {k: v.strip() for k, v in (proposed or {}).items() if k in CORRECTABLE and v and v.strip()}
+    if kind == DataRequest.Kind.CORRECTION and not proposed:
+        raise DomainError(_("Say what should be corrected: at least one new value."))
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if DataRequest.objects.filter(user=user, kind=kind, status=DataRequest.Status.OPEN).exists():
+            raise Conflict(_("You already have a request of this kind waiting. You can cancel it and send a new one."))
+        data_request = DataRequest.objects.create(
+            user=user, kind=kind, reason=reason.strip()[:2000], proposed=proposed, submitted_at=timezone.now()
+        )
+        audit_record(
+            actor=user, action=f"identity.data_request.{kind}", obj=data_request, changes={"fields": sorted(proposed)}
+        )
+        event_publish(topic="identity.data_request.submitted", payload={"id": data_request.pk}, obj=data_request)
+    return data_request
+
+
+def data_request_cancel(*, user: User, request_id: int) -> DataRequest:
+    with transaction.atomic():
+        data_request = DataRequest.objects.select_for_update().filter(pk=request_id, user=user).first()
+        if data_request is None:
+            raise NotFound(_("No such request."))
+        if data_request.status != DataRequest.Status.OPEN:
+            raise Conflict(_("This request has already been handled."))
+        data_request.status = DataRequest.Status.CANCELLED
+        data_request.handled_at = timezone.now()
+        data_request.save(update_fields=["status", "handled_at"])
+        audit_record(actor=user, action="identity.data_request.cancel", obj=data_request, changes={})
+    return data_request
+
+
+def data_request_for_staff(*, user: User, request_id: int) -> DataRequest:
+    """The checkpoint of the request queue: data stewards only."""
+    require_role(user, RoleAssignment.Role.DATA_STEWARD)
+    data_request = DataRequest.objects.select_related("user", "handled_by").filter(pk=request_id).first()
+    if data_request is None:
+        raise NotFound(_("No such request."))
+    return data_request
+
+
+def data_request_resolve(
+    *, request: HttpRequest, actor: User, request_id: int, accept: bool, answer: str
+) -> DataRequest:
+    """A data steward accepts (and the change is made) or refuses (with an answer) a request."""
+    require_role(actor, RoleAssignment.Role.DATA_STEWARD)
+    if not accept and not answer.strip():
+        raise DomainError(_("Say why the request is refused."))
+    with transaction.atomic():
+        data_request = DataRequest.objects.select_for_update().filter(pk=request_id).first()
+        if data_request is None:
+            raise NotFound(_("No such request."))
+        if data_request.status != DataRequest.Status.OPEN:
+            raise Conflict(_("This request has already been handled."))
+        subject = data_request.user
+        if accept and subject is not None:
+            if data_request.kind == DataRequest.Kind.CORRECTION:
+                _apply_correction(actor=actor, subject=subject, proposed=data_request.proposed)
+            else:
+                account_erase(actor=actor, user=subject)
+        data_request.status = DataRequest.Status.DONE if accept else DataRequest.Status.REFUSED
+        data_request.handled_at = timezone.now()
+        data_request.handled_by = actor
+        data_request.answer = answer.strip()[:2000]
+        data_request.save(update_fields=["status", "handled_at", "handled_by", "answer"])
+        audit_record(
+            actor=actor,
+            action=f"identity.data_request.{data_request.status}",
+            obj=data_request,
+            changes={"status": [DataRequest.Status.OPEN, data_request.status]},
+            request=request,
+        )
+        event_publish(
+            topic="identity.data_request.handled", payload={"id": data_request.pk, "status": data_request.status}
+        )
+    return data_request
+
+
+def _apply_correction(*, actor: User, subject: User, proposed: dict[str, str]) -> None:
+    changes: dict[str, Any] = {}
+    for field in CORRECTABLE:
+        if field in proposed and getattr(subject, field) != proposed[field]:
+            changes[field] = [getattr(subject, field), proposed[field]]
+            setattr(subject, field, proposed[field])
+    if "email" in changes:
+        subject.email_verified_at = None
+    if "phone" in changes:
+        subject.phone_verified_at = None
+    subject.full_clean(exclude=["password", "username", "personal_id", "tax_code"])
+    subject.save()
+    audit_record(actor=actor, action="identity.account.correct", obj=subject, changes=changes)
+
+
+def account_erase(*, actor: User | None, user: User) -> None:
+    """Delete what identifies the person and close the account. Records the law requires an agency to keep
+    (dossiers, documents) stay with their own retention rules; their modules' erasers decide what goes."""
+    from django.contrib.sessions.models import Session
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from oauth2_provider.models import get_access_token_model, get_refresh_token_model
+
+    masked = mask_personal_id(user.personal_id or user.tax_code or "")
+    for eraser in _erasers.values():
+        eraser(user)
+    Session.objects.filter(session_key__in=UserSession.objects.filter(user=user).values("session_key")).delete()
+    UserSession.objects.filter(user=user).delete()
+    get_refresh_token_model().objects.filter(user=user).delete()
+    get_access_token_model().objects.filter(user=user).delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    FederatedIdentity.objects.filter(user=user).delete()
+    user.username = f"erased-{user.pk}"
+    user.full_name = ""
+    user.first_name = user.last_name = ""
+    user.email = user.phone = ""
+    user.email_verified_at = user.phone_verified_at = None
+    user.personal_id = user.tax_code = None
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    audit_record(actor=actor, action="identity.account.erase", obj=user, object_repr=masked, changes={})
