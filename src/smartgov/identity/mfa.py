@@ -17,6 +17,8 @@ from smartgov.platform.errors import DomainError
 from smartgov.platform.services.audit import audit_record
 
 RECOVERY_CODES = 10
+#: Session key set at sign-in when the account has a second factor it chose to turn on.
+SECOND_FACTOR_PENDING = "smartgov_second_factor_pending"
 
 
 def second_factor_required(user: User) -> bool:

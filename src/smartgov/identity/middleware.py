@@ -1,4 +1,5 @@
-"""Staff must pass the second factor before anything else (pages, the admin, single sign-on to other systems)."""
+"""The second factor before anything else (pages, the admin, single sign-on to other systems): always for
+staff, and for citizens and businesses who turned it on (the sign-in marks their session)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -8,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from smartgov.identity.mfa import has_second_factor, second_factor_required
+from smartgov.identity.mfa import SECOND_FACTOR_PENDING, has_second_factor, second_factor_required
 
 _OPEN_PREFIXES = ("/static/", "/healthz", "/metrics", "/i18n/", "/xac-thuc/", "/dang-xuat/")
 
@@ -21,7 +22,7 @@ class StaffSecondFactorMiddleware:
         user: Any = request.user  # django-otp's middleware adds is_verified()
         if (
             user.is_authenticated
-            and second_factor_required(user)
+            and (second_factor_required(user) or request.session.get(SECOND_FACTOR_PENDING))
             and not user.is_verified()
             and not request.path.startswith(_OPEN_PREFIXES)
         ):

@@ -6,6 +6,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
+from smartgov.identity.mfa import SECOND_FACTOR_PENDING, has_second_factor, second_factor_required
 from smartgov.identity.models import SecurityEvent
 from smartgov.identity.services import security_event_record
 from smartgov.identity.sessions import session_record
@@ -26,6 +27,8 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     security_event_record(kind=SecurityEvent.Kind.LOGIN, request=request, user=user)
     if request is not None and hasattr(request, "session"):
         session_record(request=request, user=user)
+        if not second_factor_required(user) and has_second_factor(user):
+            request.session[SECOND_FACTOR_PENDING] = True
 
 
 @receiver(user_locked_out, dispatch_uid="identity.locked_out")

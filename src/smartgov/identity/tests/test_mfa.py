@@ -105,3 +105,78 @@ def test_citizens_are_not_forced(client):
     get_user_model().objects.create_user(username="031195001234", password=PASSWORD, kind="citizen")
     _password_step(client, username="031195001234")
     assert client.get("/co-quan/").status_code == 200
+
+
+@pytest.fixture
+def citizen():
+    return get_user_model().objects.create_user(
+        username="031195001234", password=PASSWORD, kind="citizen", personal_id="031195001234", full_name="Mai"
+    )
+
+
+def test_a_citizen_turns_two_step_sign_in_on_renews_codes_and_turns_it_off(client, citizen):
+    _password_step(client, "031195001234")
+    page = client.get("/tai-khoan/bao-mat/").content.decode()
+    assert "Bật đăng nhập hai bước" in page
+    client.get("/xac-thuc/thiet-lap/")
+    device = TOTPDevice.objects.get(user=citizen, confirmed=False)
+    done = client.post("/xac-thuc/thiet-lap/", {"token": _code(device), "next": "/tai-khoan/bao-mat/"})
+    old_codes = re.findall(r"<code>(\d{8})</code>", done.content.decode())
+    assert len(old_codes) == 10
+    assert "Còn 10 mã dự phòng" in client.get("/tai-khoan/bao-mat/").content.decode()
+
+    refused = client.post("/tai-khoan/bao-mat/ma-du-phong/", {"token": old_codes[0]})  # a recovery code is not enough
+    assert refused.status_code == 400
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # wrong codes slow the next try down
+    device.throttle_reset()
+    renewed = client.post("/tai-khoan/bao-mat/ma-du-phong/", {"token": _code(device, ahead=1)})
+    new_codes = re.findall(r"<code>(\d{8})</code>", renewed.content.decode())
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+
+    other = type(client)()  # a citizen who turned it on is asked for it; the old codes no longer work
+    assert _password_step(other, "031195001234")
+    assert other.get("/tai-khoan/")["Location"].startswith("/xac-thuc/?next=")
+    assert other.post("/xac-thuc/", {"token": old_codes[1]}).status_code == 400
+    for throttled in (*TOTPDevice.objects.filter(user=citizen), *StaticDevice.objects.filter(user=citizen)):
+        throttled.throttle_reset()
+    assert other.post("/xac-thuc/", {"token": new_codes[0], "next": "/tai-khoan/"})["Location"] == "/tai-khoan/"
+
+    assert client.post("/tai-khoan/bao-mat/tat-xac-thuc-hai-buoc/", {"token": "123"}).status_code == 400
+    device.refresh_from_db()
+    device.throttle_reset()
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # the test reuses a time step; a person waits 30 s
+    off = client.post("/tai-khoan/bao-mat/tat-xac-thuc-hai-buoc/", {"token": _code(device)})
+    assert off.status_code == 302
+    assert (
+        not TOTPDevice.objects.filter(user=citizen).exists() and not StaticDevice.objects.filter(user=citizen).exists()
+    )
+    changes = list(
+        SecurityEvent.objects.filter(user=citizen, kind="mfa_changed").values_list("details__change", flat=True)
+    )
+    assert sorted(changes) == ["disable", "enable", "recovery_codes"]
+
+
+def test_staff_cannot_turn_the_second_factor_off(client, officer):
+    codes = _enrol(client, officer)
+    assert codes
+    device = TOTPDevice.objects.get(user=officer)
+    page = client.get("/tai-khoan/bao-mat/").content.decode()
+    assert "tat-xac-thuc-hai-buoc" not in page
+    refused = client.post("/tai-khoan/bao-mat/tat-xac-thuc-hai-buoc/", {"token": _code(device, ahead=1)})
+    assert refused.status_code == 400
+    assert TOTPDevice.objects.filter(user=officer, confirmed=True).exists()
+
+
+def test_changing_the_password_signs_other_browsers_out(client, citizen):
+    other = type(client)()
+    _password_step(other, "031195001234")
+    _password_step(client, "031195001234")
+    new = "Mat-khau-moi-rat-dai-2026"
+    changed = client.post(
+        "/tai-khoan/bao-mat/mat-khau/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
+    assert changed.status_code == 302
+    assert client.get("/tai-khoan/").status_code == 200  # this browser stays signed in
+    assert other.get("/tai-khoan/").status_code == 302  # the other one is signed out
+    assert SecurityEvent.objects.filter(user=citizen, kind="password_changed").exists()

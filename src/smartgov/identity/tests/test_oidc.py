@@ -1,5 +1,6 @@
 """The OpenID Connect provider, driven by a real client library (Authlib) over HTTP against the live server."""
 
+import json
 import re
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -11,6 +12,8 @@ from django.contrib.auth import get_user_model
 from joserfc import jwt
 from joserfc.jwk import KeySet
 from oauth2_provider.models import get_application_model
+
+from smartgov.identity.models import SecurityEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REDIRECT = "https://dichvu.example.vn/callback"
@@ -202,3 +205,54 @@ def test_expired_access_token_is_refused(live_server, client_app, citizen):
     )
     assert answer.status_code == 401
     assert "invalid_token" in answer.headers.get("WWW-Authenticate", "")
+    event = SecurityEvent.objects.get(kind="token_misuse", details__reason="expired_access_token")
+    assert token["access_token"] not in json.dumps(event.details)
+
+
+def _misuse(reason: str) -> list[SecurityEvent]:
+    return list(SecurityEvent.objects.filter(kind="token_misuse", details__reason=reason))
+
+
+def test_token_misuse_is_written_as_security_events(live_server, client_app, citizen):
+    base = live_server.url
+    client, verifier, code, location = _code_flow(base)
+    token = client.fetch_token(f"{base}/o/token/", authorization_response=location, code_verifier=verifier)
+    assert not SecurityEvent.objects.filter(kind="token_misuse").exists()  # the honest flow writes none
+
+    bogus = requests.get(f"{base}/o/userinfo/", headers={"Authorization": "Bearer forged-token-123"}, timeout=10)
+    assert bogus.status_code == 401
+    [invalid] = _misuse("invalid_access_token")
+    assert invalid.severity == "warning" and invalid.ip_address == "127.0.0.1"
+
+    wrong_secret = requests.post(
+        f"{base}/o/token/",
+        data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]},
+        auth=("portal-test", "not-the-secret"),
+        timeout=10,
+    )
+    assert wrong_secret.status_code == 401 and wrong_secret.json()["error"] == "invalid_client"
+    assert _misuse("client_authentication_failed")
+
+    again = requests.post(
+        f"{base}/o/token/",
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier},
+        auth=("portal-test", SECRET),
+        timeout=10,
+    )
+    assert again.status_code == 400
+    [reused_code] = _misuse("invalid_authorization_code")
+    assert reused_code.details["client_id"] == "portal-test"
+
+    client.refresh_token(f"{base}/o/token/", refresh_token=token["refresh_token"])
+    replay = requests.post(
+        f"{base}/o/token/",
+        data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]},
+        auth=("portal-test", SECRET),
+        timeout=10,
+    )
+    assert replay.status_code == 400
+    [replayed] = _misuse("refresh_token_replayed")
+    assert replayed.severity == "high"
+    logged = json.dumps([e.details for e in SecurityEvent.objects.all()])
+    for secret in (token["access_token"], token["refresh_token"], code, SECRET, "forged-token-123"):
+        assert secret not in logged
