@@ -4,9 +4,14 @@ from oauth2_provider import urls as oauth2_urls
 
 from smartgov.api import api
 
-# OpenID Connect provider under /o/ (issuer http(s)://<host>/o): authorize, token, userinfo, JWKS, discovery,
-# RP-initiated logout. Clients are registered by admins, so the self-service management views are not mounted.
-oidc_patterns = (oauth2_urls.base_urlpatterns + oauth2_urls.oidc_urlpatterns, "oauth2_provider")
+# OpenID Connect provider under /o/ (issuer http(s)://<host>/o): authorize, token, revocation, introspection,
+# userinfo, JWKS, discovery, RP-initiated logout. Clients are registered by admins, so the self-service management
+# views are not mounted, nor the device flow, which no SmartGov client uses.
+_OAUTH_ENDPOINTS = {"authorize", "token", "revoke-token", "introspect"}
+oidc_patterns = (
+    [p for p in oauth2_urls.base_urlpatterns if p.name in _OAUTH_ENDPOINTS] + oauth2_urls.oidc_urlpatterns,
+    "oauth2_provider",
+)
 
 urlpatterns = [
     path("o/", include(oidc_patterns)),

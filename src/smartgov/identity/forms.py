@@ -5,11 +5,20 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from smartgov.identity.models import User
+from smartgov.identity.services import compact_identifier
 from smartgov.identity.validators import normalize_tax_code, parse_personal_id
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, taking a personal ID or tax code however it is spaced."""
+
+    def clean_username(self) -> str:
+        return compact_identifier(str(self.cleaned_data.get("username", "")))
 
 
 class RegistrationForm(forms.Form):

@@ -17,9 +17,16 @@ def _client_ip(request: HttpRequest | None) -> str | None:
     return ip or None
 
 
+def compact_identifier(typed: str) -> str:
+    """What people type for a personal ID or tax code ("031 195 001 234", "0100109106-001") made canonical:
+    digit groups joined; other account names only trimmed."""
+    joined = "".join(typed.split())
+    return joined if joined.replace("-", "").isdigit() else typed.strip()
+
+
 def _masked(username: str) -> str:
-    compact = username.strip()
-    return mask_personal_id(compact) if compact.isdigit() and len(compact) >= 9 else compact[:150]
+    compact = compact_identifier(username)
+    return mask_personal_id(compact) if compact.replace("-", "").isdigit() and len(compact) >= 9 else compact[:150]
 
 
 def security_event_record(

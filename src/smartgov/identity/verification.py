@@ -28,7 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from smartgov.identity.models import SecurityEvent, User, VerificationCode
-from smartgov.identity.services import security_event_record
+from smartgov.identity.services import compact_identifier, security_event_record
 from smartgov.platform.errors import DomainError
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.sms import sms_send
@@ -139,7 +139,7 @@ def phone_verify(*, request: HttpRequest, user: User, code: str) -> bool:
 
 
 def _account_for(identifier: str) -> User | None:
-    compact = "".join(identifier.split())
+    compact = compact_identifier(identifier)
     if not compact:
         return None
     return (

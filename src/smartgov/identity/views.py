@@ -19,7 +19,7 @@ from joserfc.errors import JoseError
 
 from smartgov.identity import account_views as account
 from smartgov.identity.federation import federated_sign_in, upstream_client, upstream_provider, upstream_providers
-from smartgov.identity.forms import RegistrationForm
+from smartgov.identity.forms import RegistrationForm, SignInForm
 from smartgov.identity.mfa import (
     has_second_factor,
     second_factor_verify,
@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 class SignInView(auth_views.LoginView):
     template_name = "identity/login.html"
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "title": _("Sign in"), "upstream": upstream_providers()}

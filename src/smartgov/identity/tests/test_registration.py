@@ -64,3 +64,28 @@ def test_second_registration_with_the_same_identifier_is_refused(client):
     assert again.status_code == 400
     assert "đã tồn tại" in again.content.decode()
     assert get_user_model().objects.get().full_name == "Nguyễn Thị Mai"
+
+
+def test_personal_ids_never_reach_logs_security_events_or_the_audit_log(client, caplog):
+    import json
+    import logging
+
+    from smartgov.identity.models import SecurityEvent
+    from smartgov.platform.models import AuditEntry
+
+    caplog.set_level(logging.DEBUG)
+    number = GOOD["identifier"]
+    client.post("/dang-ky/", GOOD)
+    client.post("/dang-xuat/")
+    client.post("/dang-nhap/", {"username": number, "password": "wrong-password"})
+    signed_in = client.post("/dang-nhap/", {"username": number, "password": GOOD["password"]})
+    assert signed_in.status_code == 302  # the number as people type it, with spaces
+    client.post("/quen-mat-khau/", {"identifier": number})
+    client.get("/tai-khoan/du-lieu-cua-toi/")
+    assert SecurityEvent.objects.count() >= 3 and AuditEntry.objects.exists()
+    logged = "\n".join(record.getMessage() + json.dumps(record.__dict__, default=str) for record in caplog.records)
+    assert number not in logged
+    events = json.dumps(list(SecurityEvent.objects.values("username", "details")), default=str)
+    assert number not in events
+    audit = json.dumps(list(AuditEntry.objects.values("object_repr", "changes", "actor_label")), default=str)
+    assert number not in audit

@@ -1,0 +1,220 @@
+"""The permission matrix: every role (and the anonymous visitor, a citizen, a business, a civil servant without
+roles, an administrator of the admin site) against every page and API of the platform.
+
+Every URL pattern must be declared in ``POLICIES`` below; a new page or API that is not fails this test until
+its access rule is written down here, so nothing is published by accident.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from smartgov.identity.models import DataRequest, RoleAssignment
+from smartgov.identity.roles import AGENCY_ROLES, role_grant
+from smartgov.platform.services.org import AgencyData, agency_upsert
+
+pytestmark = pytest.mark.django_db
+Role = RoleAssignment.Role
+
+OPEN = "open"  # anyone, signed in or not
+SIGNED_IN = "signed_in"  # any signed-in account; visitors are sent to the sign-in page
+ADMIN_SITE = "admin_site"  # the Django admin: accounts with is_staff only
+BEARER = "bearer"  # an OAuth access token; a browser session is not enough
+CLIENT = "client"  # an OAuth client's credentials (POST)
+METRICS = "metrics"  # the metrics token
+
+
+def role(name: str) -> str:
+    return f"role:{name}"
+
+
+@dataclass(frozen=True)
+class Probe:
+    policy: str
+    kwargs: dict[str, Any] | None = None
+    method: str = "get"
+
+
+#: Every URL name of the platform, with its access rule and, where it needs them, sample URL arguments.
+POLICIES: dict[str, Probe] = {
+    # the shell and the shared registers: public
+    "platform:home": Probe(OPEN),
+    "platform:healthz": Probe(OPEN),
+    "platform:healthz-live": Probe(OPEN),
+    "platform:metrics": Probe(METRICS),
+    "platform:units": Probe(OPEN),
+    "platform:units-lookup": Probe(OPEN),
+    "platform:unit": Probe(OPEN, {"generation": "2025", "code": "11311"}),
+    "platform:agencies": Probe(OPEN),
+    "platform:agency": Probe(OPEN, {"code": "000.00.10.H31"}),
+    "platform:calendar": Probe(OPEN),
+    "set_language": Probe(OPEN, method="post"),
+    # the public JSON API
+    "api:api-root": Probe(OPEN),
+    "api:openapi-json": Probe(OPEN),
+    "api:openapi-view": Probe(OPEN),
+    "api:search_units": Probe(OPEN),
+    "api:successors": Probe(OPEN, {"code": "10507"}),
+    "api:predecessors": Probe(OPEN, {"code": "10507"}),
+    "api:get_unit": Probe(OPEN, {"generation": "2025", "code": "11311"}),
+    "api:list_agencies": Probe(OPEN),
+    "api:get_agency": Probe(OPEN, {"code": "000.00.10.H31"}),
+    "api:year_days": Probe(OPEN),
+    "api:deadline": Probe(OPEN),
+    # signing in, registering, recovering an account
+    "identity:login": Probe(OPEN),
+    "identity:logout": Probe(OPEN, method="post"),
+    "identity:register": Probe(OPEN),
+    "identity:password-forgotten": Probe(OPEN),
+    "identity:password-reset-sent": Probe(OPEN),
+    "identity:password-reset-confirm": Probe(OPEN, {"uidb64": "MQ", "token": "abc-def"}),
+    "identity:email-verify": Probe(OPEN, {"token": "not-a-token"}),
+    "identity:upstream-start": Probe(OPEN, {"provider": "vneid"}),
+    "identity:upstream-callback": Probe(OPEN, {"provider": "vneid"}),
+    "identity:mfa-verify": Probe(SIGNED_IN),
+    "identity:mfa-setup": Probe(SIGNED_IN),
+    # the person's own account
+    "identity:profile": Probe(SIGNED_IN),
+    "identity:email-verify-start": Probe(SIGNED_IN, method="post"),
+    "identity:phone-verify": Probe(SIGNED_IN),
+    "identity:security": Probe(SIGNED_IN),
+    "identity:password-change": Probe(SIGNED_IN),
+    "identity:recovery-codes": Probe(SIGNED_IN),
+    "identity:mfa-disable": Probe(SIGNED_IN),
+    "identity:sessions": Probe(SIGNED_IN),
+    "identity:consents": Probe(SIGNED_IN),
+    "identity:my-data": Probe(SIGNED_IN),
+    "identity:my-data-download": Probe(SIGNED_IN),
+    "identity:data-request-cancel": Probe(SIGNED_IN, {"pk": 999999}, method="post"),
+    # the data stewards' queue
+    "identity:data-requests": Probe(role(Role.DATA_STEWARD)),
+    "identity:data-request": Probe(role(Role.DATA_STEWARD), {"pk": "REQUEST"}),
+    # the OpenID Connect provider
+    "oauth2_provider:authorize": Probe(SIGNED_IN),
+    "oauth2_provider:token": Probe(CLIENT, method="post"),
+    "oauth2_provider:revoke-token": Probe(CLIENT, method="post"),
+    "oauth2_provider:introspect": Probe(BEARER),
+    "oauth2_provider:user-info": Probe(BEARER),
+    "oauth2_provider:oidc-connect-discovery-info": Probe(OPEN),
+    "oauth2_provider:jwks-info": Probe(OPEN),
+    "oauth2_provider:rp-initiated-logout": Probe(OPEN),
+}
+
+PERSONAS = ["anonymous", "citizen", "business", "staff_without_role", *Role.values, "admin_site"]
+
+
+def _url_names(resolver: URLResolver, namespace: str = "") -> list[str]:
+    names: list[str] = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names += _url_names(entry, inner)
+        elif isinstance(entry, URLPattern):
+            names.append(f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {entry.pattern}>")
+    return names
+
+
+def test_every_url_has_a_declared_access_rule():
+    names = {n for n in _url_names(get_resolver()) if not n.startswith("admin:")}
+    assert names - POLICIES.keys() == set(), "declare the access rule of these new URLs in POLICIES"
+    assert POLICIES.keys() - names == set(), "these declared URLs no longer exist"
+
+
+@pytest.fixture
+def world(small_units):
+    agency, _ = agency_upsert(
+        actor=None, data=AgencyData(code="000.00.10.H31", name="Sở Khoa học và Công nghệ", kind="department")
+    )
+    users = get_user_model().objects
+    accounts: dict[str, Any] = {
+        "citizen": users.create_user(username="031195001234", kind="citizen", personal_id="031195001234"),
+        "business": users.create_user(username="0100109106", kind="business", tax_code="0100109106"),
+        "staff_without_role": users.create_user(username="canbo.khongvaitro", kind="staff"),
+        "admin_site": users.create_superuser(username="quantri", password=None, kind="staff"),
+    }
+    for name in Role.values:
+        accounts[name] = users.create_user(username=f"canbo.{name}", kind="staff")
+        role_grant(actor=None, user=accounts[name], role=name, agency=agency if name in AGENCY_ROLES else None)
+    request = DataRequest.objects.create(user=accounts["citizen"], kind="deletion", submitted_at=timezone.now())
+    return {"accounts": accounts, "request": request}
+
+
+def _client(world: dict[str, Any], persona: str) -> Client:
+    client = Client()
+    if persona == "anonymous":
+        return client
+    user = world["accounts"][persona]
+    client.force_login(user)
+    if user.kind == "staff":  # civil servants pass the second factor first
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+def _allowed(policy: str, persona: str) -> bool:
+    if policy == OPEN:
+        return True
+    if persona == "anonymous":
+        return False
+    if policy == SIGNED_IN:
+        return True
+    if policy.startswith("role:"):
+        return persona in (policy.removeprefix("role:"), Role.PLATFORM_ADMIN)
+    raise AssertionError(policy)
+
+
+def _path(name: str, probe: Probe, world: dict[str, Any]) -> str:
+    kwargs = {k: (world["request"].pk if v == "REQUEST" else v) for k, v in (probe.kwargs or {}).items()}
+    return reverse(name, kwargs=kwargs or None)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_pages_and_apis(world, persona, settings):
+    settings.SMARTGOV_METRICS_TOKEN = "metrics-token-of-the-test"  # as in production
+    client = _client(world, persona)
+    failures = []
+    for name, probe in POLICIES.items():
+        path = _path(name, probe, world)
+        response = getattr(client, probe.method)(path)
+        status, location = response.status_code, response.get("Location", "")
+        to_sign_in = status == 302 and location.startswith("/dang-nhap/")
+        if status >= 500:
+            failures.append(f"{name} {path}: {status}")
+        elif probe.policy in (BEARER, CLIENT, METRICS):
+            if status not in (400, 401, 403, 405):  # a session, or nothing, is never a token
+                failures.append(f"{name} {path}: {status} without a token")
+        elif _allowed(probe.policy, persona):
+            if to_sign_in or status == 403:
+                failures.append(f"{name} {path}: refused ({status}) but should be allowed")
+        elif persona == "anonymous":
+            if not to_sign_in:
+                failures.append(f"{name} {path}: {status} for a visitor, expected the sign-in page")
+        elif status != 403:
+            failures.append(f"{name} {path}: {status}, expected 403")
+        # POST-only probes may change state (sign-out): start each probe from a fresh session
+        if probe.method == "post" and persona != "anonymous":
+            client = _client(world, persona)
+    assert failures == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin_site(world, persona):
+    client = _client(world, persona)
+    paths = [reverse("admin:index")] + [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") for model in admin.site._registry
+    ]
+    for path in paths:
+        response = client.get(path)
+        if persona == "admin_site":
+            assert response.status_code == 200, path
+        else:
+            assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), path
