@@ -85,3 +85,29 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
     if found:
         print(json.dumps([{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in found], indent=1))
     return found
+
+
+@pytest.fixture
+def hai_phong(small_units):
+    from smartgov.platform.models import AdminUnit
+    from smartgov.platform.services.org import AgencyData, agency_upsert, locality_set
+
+    province = AdminUnit.objects.get(generation="2025", level=1, code="31")
+    locality_set(
+        actor=None,
+        province=province,
+        name="Thành phố Hải Phòng",
+        name_en="Hai Phong City",
+        agency_id_suffix="H31",
+        portal_name="Cổng Dịch vụ công thành phố Hải Phòng",
+    )
+    agency_upsert(
+        actor=None,
+        data=AgencyData(
+            code="000.00.00.H31",
+            name="Ủy ban nhân dân thành phố Hải Phòng",
+            kind="peoples_committee",
+            admin_unit=province,
+        ),
+    )
+    return province

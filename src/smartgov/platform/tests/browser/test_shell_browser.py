@@ -8,32 +8,6 @@ from smartgov.platform.tests.browser.conftest import axe_violations, screenshot
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def hai_phong(small_units):
-    from smartgov.platform.models import AdminUnit
-    from smartgov.platform.services.org import AgencyData, agency_upsert, locality_set
-
-    province = AdminUnit.objects.get(generation="2025", level=1, code="31")
-    locality_set(
-        actor=None,
-        province=province,
-        name="Thành phố Hải Phòng",
-        name_en="Hai Phong City",
-        agency_id_suffix="H31",
-        portal_name="Cổng Dịch vụ công thành phố Hải Phòng",
-    )
-    agency_upsert(
-        actor=None,
-        data=AgencyData(
-            code="000.00.00.H31",
-            name="Ủy ban nhân dân thành phố Hải Phòng",
-            kind="peoples_committee",
-            admin_unit=province,
-        ),
-    )
-    return province
-
-
 def test_home_in_vietnamese_then_english(page, hai_phong):
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "vi"
