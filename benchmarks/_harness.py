@@ -163,10 +163,30 @@ def parse_wrk(output: str) -> Load:
     return Load(rps, p50, p99, errors)
 
 
-def drive(url: str, ctx: Context, *, warmup: int = 2) -> Load:
-    """Load ``url`` with wrk for ``ctx.duration`` seconds after a short warm-up."""
+def _lua_string(text: str) -> str:
+    return "[==[" + text + "]==]"
+
+
+def drive(
+    url: str,
+    ctx: Context,
+    *,
+    warmup: int = 2,
+    method: str = "GET",
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Load:
+    """Load ``url`` with wrk for ``ctx.duration`` seconds after a short warm-up (any method, body, headers)."""
     wrk = ensure_wrk()
     base = [wrk, f"-t{ctx.threads}", f"-c{ctx.connections}", "--latency", url]
+    if method != "GET" or body is not None or headers:
+        lines = [f"wrk.method = {_lua_string(method)}"]
+        if body is not None:
+            lines.append(f"wrk.body = {_lua_string(body)}")
+        lines += [f"wrk.headers[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in (headers or {}).items()]
+        script = ctx.workdir / f"wrk-{secrets.token_hex(4)}.lua"
+        script.write_text("\n".join(lines) + "\n")
+        base[4:4] = ["-s", str(script)]
     subprocess.run([*base[:3], f"-d{warmup}s", *base[3:]], capture_output=True, check=True, timeout=warmup + 30)
     done = subprocess.run(
         [*base[:3], f"-d{ctx.duration}s", *base[3:]],
@@ -175,6 +195,8 @@ def drive(url: str, ctx: Context, *, warmup: int = 2) -> Load:
         check=True,
         timeout=ctx.duration + 60,
     )
+    if "Requests/sec" not in done.stdout:  # a script error, or no request at all
+        raise RuntimeError(f"wrk failed: {done.stderr or done.stdout}")
     return parse_wrk(done.stdout)
 
 

@@ -128,8 +128,9 @@ CELERY_BEAT_SCHEDULE = {
 # --- Identity -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "identity.User"
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "smartgov.identity.hashers.PasswordHasher",  # Argon2id, cost chosen in docs/benchmarks.md
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "smartgov.identity.hashers.ClientSecretHasher",  # OAuth client secrets only (CLIENT_SECRET_HASHER)
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -204,6 +205,8 @@ OAUTH2_PROVIDER = {
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
     "OAUTH2_VALIDATOR_CLASS": "smartgov.identity.oidc.SmartGovOAuth2Validator",
+    # Client secrets are long random strings: a fast salted hash is enough (smartgov/identity/hashers.py).
+    "CLIENT_SECRET_HASHER": "pbkdf2_sha256_client",
     "SCOPES": {
         "openid": _("Your account identifier"),
         "profile": _("Your full name and account type"),
