@@ -56,6 +56,25 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "kind",
+                    "full_name",
+                    "email",
+                    "phone",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+
     @admin.display(description=_("account name"), ordering="username")
     def masked_username(self, obj: User) -> str:
         return obj.masked_username

@@ -88,3 +88,19 @@ def test_inactive_account_holds_nothing(agencies, staff):
     staff["officer"].is_active = False
     assert not has_role(staff["officer"], Role.SPECIALIST, agency=own)
     assert Agency.objects.filter(pk=own.pk).exists()
+
+
+def test_an_administrator_creates_a_civil_servants_account_in_the_admin(client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin = get_user_model().objects.create_superuser(username="quantri", password=None, kind="staff")
+    client.force_login(admin)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.create(user=admin, name="app", confirmed=True).persistent_id
+    session.save()
+    form = {"username": "motcua.thanhdong", "kind": "staff", "full_name": "Hoàng Văn Nam", "email": "", "phone": ""}
+    password = {"usable_password": "true", "password1": "Can-bo-mot-cua-2026", "password2": "Can-bo-mot-cua-2026"}
+    assert client.post("/admin/identity/user/add/", {**form, **password}).status_code == 302
+    created = get_user_model().objects.get(username="motcua.thanhdong")
+    assert (created.kind, created.full_name) == ("staff", "Hoàng Văn Nam")
+    assert created.password.startswith("argon2$")
