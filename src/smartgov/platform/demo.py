@@ -144,7 +144,7 @@ def _load_accounts(data: dict[str, Any], password: str, report: DemoReport) -> i
             password=password,
             full_name=person["full_name"],
             kind="staff",
-            is_staff=True,
+            is_staff=bool(person.get("superuser")),  # the admin site is for administrators only
             is_superuser=bool(person.get("superuser")),
         )
         changed += created
@@ -156,6 +156,8 @@ def _load_accounts(data: dict[str, Any], password: str, report: DemoReport) -> i
             actor=None, user=user, agency=agency, title=person["title"], is_leader=person["is_leader"]
         )
         changed += did
+        for role in person.get("roles", []):
+            changed += _role(user, role, agency)
         report.logins.append((person["username"], f"{person['title']}, {agency.name}", password))
     for person in data["citizens"]:
         _user, created = _account(
@@ -172,6 +174,18 @@ def _load_accounts(data: dict[str, Any], password: str, report: DemoReport) -> i
         label = "Doanh nghiệp" if person["kind"] == "business" else "Công dân"
         report.logins.append((person["username"], f"{label}: {person['full_name']}", password))
     return changed
+
+
+def _role(user: Any, role: str, agency: Agency) -> bool:
+    """Grant ``role`` (in ``agency`` when the role is held in one) unless the account holds it already."""
+    from smartgov.identity.roles import AGENCY_ROLES, role_grant
+    from smartgov.platform.errors import Conflict
+
+    try:
+        role_grant(actor=None, user=user, role=role, agency=agency if role in AGENCY_ROLES else None)
+    except Conflict:
+        return False
+    return True
 
 
 def _account(user_model: Any, *, username: str, password: str, **fields: Any) -> tuple[AbstractBaseUser, bool]:
