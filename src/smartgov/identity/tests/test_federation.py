@@ -180,3 +180,12 @@ def test_a_refusal_or_a_forged_answer_signs_nobody_in(live_server, vneid):
     assert not get_user_model().objects.filter(personal_id="031195001234").exists()
     assert SecurityEvent.objects.filter(kind="login_failed", details__provider="vneid").exists()
     assert requests.get(f"{live_server.url}/dang-nhap/lien-ket/khong-co/", timeout=10).status_code == 404
+
+
+def test_an_unreachable_provider_is_explained_not_a_crash(client, settings):
+    settings.SMARTGOV_UPSTREAM_OIDC = [
+        {"name": "vneid", "label": "VNeID", "issuer": "http://127.0.0.1:9/o", "client_id": "x", "client_secret": "y"}
+    ]
+    answer = client.get("/dang-nhap/lien-ket/vneid/", follow=True)
+    assert answer.status_code == 200
+    assert "Hiện không kết nối được tới VNeID" in answer.content.decode()

@@ -115,6 +115,8 @@ def test_correction_request_is_answered_by_a_data_steward(me, citizen, steward):
     request = DataRequest.objects.get()
 
     officer = _steward_client(steward)
+    assert "/quan-ly/yeu-cau-du-lieu/" in officer.get("/tai-khoan/").content.decode()  # stewards find their queue
+    assert "/quan-ly/yeu-cau-du-lieu/" not in me.get("/tai-khoan/").content.decode()
     queue = officer.get("/quan-ly/yeu-cau-du-lieu/").content.decode()
     assert "031*******34" in queue and "031195001234" not in queue  # masked in the list
     assert PersonalDataAccess.objects.count() == 0  # a list is not a look at anyone's data
