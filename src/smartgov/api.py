@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from smartgov.platform.api import router as platform_router
 from smartgov.platform.errors import DomainError
+from smartgov.procedures.api import router as procedures_router
 
 api = NinjaAPI(
     title="SmartGov API",
@@ -33,7 +34,10 @@ def problem(request: HttpRequest, *, status: int, title: str, detail: str = "", 
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return problem(request, status=exc.status, title=exc.message, code=exc.code)
+    fields = getattr(exc, "fields", None)  # a form's errors, one message per field
+    return problem(
+        request, status=exc.status, title=exc.message, code=exc.code, **({"fields": fields} if fields else {})
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -66,3 +70,4 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 
 api.add_router("/platform", platform_router)
+api.add_router("/procedures", procedures_router)

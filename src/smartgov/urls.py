@@ -16,6 +16,7 @@ oidc_patterns = (
 urlpatterns = [
     path("o/", include(oidc_patterns)),
     path("", include("smartgov.identity.views")),
+    path("", include("smartgov.procedures.views")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

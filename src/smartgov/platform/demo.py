@@ -79,9 +79,19 @@ def demo_load(*, progress: bool = False, password: str | None = None) -> DemoRep
         report.steps["locality"] = int(changed)
         report.steps["agencies"] = _load_agencies(data, province)
         report.steps["accounts"] = _load_accounts(data, password, report)
+        report.steps["procedures"] = _load_catalog()
         if report.changed:
             audit_record(actor=None, actor_label="system:demo", action="platform.demo.load", changes=report.steps)
     return report
+
+
+def _load_catalog() -> int:
+    """The demo's procedure catalog (procedures/data/catalog.json), imported like any catalog file."""
+    from smartgov.procedures.services.catalog import catalog_import
+
+    path = Path(__file__).resolve().parent.parent / "procedures" / "data" / "catalog.json"
+    report = catalog_import(data=json.loads(path.read_text(encoding="utf-8")), actor=None)
+    return len(report.created) + len(report.updated)
 
 
 def _load_agencies(data: dict[str, Any], province: AdminUnit) -> int:

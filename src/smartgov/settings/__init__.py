@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "smartgov.platform",
     "smartgov.identity",
+    "smartgov.procedures",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file too, not Django's shared in-memory database: its table locks fail at once instead of
+    # waiting, so concurrent tests would not behave as the real embedded database does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-smartgov.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -233,6 +237,12 @@ SMARTGOV_PHONE_CODE_SECONDS = 600
 SMARTGOV_PHONE_CODE_ATTEMPTS = 5
 SMARTGOV_PHONE_CODE_INTERVAL_SECONDS = 60
 PASSWORD_RESET_TIMEOUT = 3600
+
+# --- Public services ----------------------------------------------------------------------------
+#: Largest document a dossier accepts (PDF, JPEG or PNG).
+SMARTGOV_UPLOAD_MAX_BYTES = env.int("SMARTGOV_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

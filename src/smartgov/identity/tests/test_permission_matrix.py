@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from smartgov.identity.models import DataRequest, RoleAssignment
 from smartgov.identity.roles import AGENCY_ROLES, role_grant
 from smartgov.platform.services.org import AgencyData, agency_upsert
+from smartgov.procedures.models import Dossier, Procedure, Sector
 
 pytestmark = pytest.mark.django_db
 Role = RoleAssignment.Role
@@ -29,6 +30,15 @@ ADMIN_SITE = "admin_site"  # the Django admin: accounts with is_staff only
 BEARER = "bearer"  # an OAuth access token; a browser session is not enough
 CLIENT = "client"  # an OAuth client's credentials (POST)
 METRICS = "metrics"  # the metrics token
+API_SIGNED_IN = "api_signed_in"  # JSON API for any account (session or access token); visitors get 401
+API_STAFF = "api_staff:"  # JSON API behind a dossier's checkpoint: these roles in the dossier's agency
+
+
+def api_staff(*roles: str) -> str:
+    return API_STAFF + ",".join(roles)
+
+
+OSS, SPEC, LEAD = "one_stop_officer", "specialist", "leader"
 
 
 def role(name: str) -> str:
@@ -40,6 +50,7 @@ class Probe:
     policy: str
     kwargs: dict[str, Any] | None = None
     method: str = "get"
+    body: str = "{}"  # JSON sent by API probes that are not GET
 
 
 #: Every URL name of the platform, with its access rule and, where it needs them, sample URL arguments.
@@ -96,6 +107,36 @@ POLICIES: dict[str, Probe] = {
     # the data stewards' queue
     "identity:data-requests": Probe(role(Role.DATA_STEWARD)),
     "identity:data-request": Probe(role(Role.DATA_STEWARD), {"pk": "REQUEST"}),
+    # public services: pages and the catalog are public; dossiers belong to their applicant or their agencies
+    "procedures:catalog": Probe(OPEN),
+    "procedures:lookup": Probe(OPEN),
+    "procedures:procedure": Probe(OPEN, {"code": "1.001193"}),
+    "api:list_procedures": Probe(OPEN),
+    "api:get_procedure": Probe(OPEN, {"code": "1.001193"}),
+    "api:lookup": Probe(OPEN),
+    "api:my_dossiers": Probe(API_SIGNED_IN),
+    "api:create_draft": Probe(API_SIGNED_IN, method="post"),
+    "api:get_dossier": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}),
+    "api:save_draft": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="put"),
+    "api:attach": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="post"),
+    "api:submit": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="post"),
+    "api:withdraw": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="post"),
+    "api:supplement": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="post"),
+    "api:rate": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="post"),
+    "api:queue": Probe(API_SIGNED_IN),
+    "api:staff_dossier": Probe(api_staff(OSS, SPEC, LEAD), {"dossier_id": "DOSSIER"}),
+    "api:accept": Probe(api_staff(OSS), {"dossier_id": "DOSSIER"}, method="post"),
+    "api:request_supplement": Probe(
+        api_staff(OSS, SPEC, LEAD), {"dossier_id": "DOSSIER"}, "post", '{"reason": "Thiếu"}'
+    ),
+    "api:refuse": Probe(api_staff(OSS), {"dossier_id": "DOSSIER"}, "post", '{"reason": "Sai thẩm quyền"}'),
+    "api:transfer": Probe(
+        api_staff(OSS, SPEC, LEAD), {"dossier_id": "DOSSIER"}, "post", '{"to_agency": "000.00.10.H31"}'
+    ),
+    "api:assign": Probe(api_staff(LEAD, OSS), {"dossier_id": "DOSSIER"}, "post", '{"specialist": "canbo.specialist"}'),
+    "api:approve": Probe(api_staff(LEAD), {"dossier_id": "DOSSIER"}, method="post"),
+    "api:stop": Probe(api_staff(LEAD), {"dossier_id": "DOSSIER"}, "post", '{"reason": "Theo yêu cầu"}'),
+    "api:return_result": Probe(api_staff(OSS), {"dossier_id": "DOSSIER"}, method="post"),
     # the OpenID Connect provider
     "oauth2_provider:authorize": Probe(SIGNED_IN),
     "oauth2_provider:token": Probe(CLIENT, method="post"),
@@ -143,7 +184,28 @@ def world(small_units):
         accounts[name] = users.create_user(username=f"canbo.{name}", kind="staff")
         role_grant(actor=None, user=accounts[name], role=name, agency=agency if name in AGENCY_ROLES else None)
     request = DataRequest.objects.create(user=accounts["citizen"], kind="deletion", submitted_at=timezone.now())
-    return {"accounts": accounts, "request": request}
+    sector = Sector.objects.create(code="ho-tich", name="Hộ tịch")
+    procedure = Procedure.objects.create(
+        code="1.001193",
+        name="Đăng ký khai sinh",
+        sector=sector,
+        level="province",
+        agency=agency,
+        online_level="full",
+        processing_time=3,
+        processing_unit="working_days",
+    )
+    dossier = Dossier.objects.create(
+        procedure=procedure,
+        applicant=accounts["citizen"],
+        applicant_name="Mai",
+        receiving_agency=agency,
+        current_agency=agency,
+        status=1,
+        code="000.00.10.H31-261124-0001",
+        created_at=timezone.now(),
+    )
+    return {"accounts": accounts, "request": request, "dossier": dossier}
 
 
 def _client(world: dict[str, Any], persona: str) -> Client:
@@ -173,7 +235,8 @@ def _allowed(policy: str, persona: str) -> bool:
 
 
 def _path(name: str, probe: Probe, world: dict[str, Any]) -> str:
-    kwargs = {k: (world["request"].pk if v == "REQUEST" else v) for k, v in (probe.kwargs or {}).items()}
+    special = {"REQUEST": world["request"].pk, "DOSSIER": world["dossier"].pk}
+    kwargs = {k: special.get(v, v) if isinstance(v, str) else v for k, v in (probe.kwargs or {}).items()}
     return reverse(name, kwargs=kwargs or None)
 
 
@@ -184,11 +247,27 @@ def test_pages_and_apis(world, persona, settings):
     failures = []
     for name, probe in POLICIES.items():
         path = _path(name, probe, world)
-        response = getattr(client, probe.method)(path)
+        is_api = probe.policy == API_SIGNED_IN or probe.policy.startswith(API_STAFF)
+        if is_api and probe.method != "get":
+            response = getattr(client, probe.method)(path, data=probe.body, content_type="application/json")
+        else:
+            response = getattr(client, probe.method)(path)
         status, location = response.status_code, response.get("Location", "")
         to_sign_in = status == 302 and location.startswith("/dang-nhap/")
         if status >= 500:
             failures.append(f"{name} {path}: {status}")
+        elif is_api and persona == "anonymous":
+            if status != 401:
+                failures.append(f"{name} {path}: {status} for a visitor, expected 401")
+        elif probe.policy == API_SIGNED_IN:
+            if status in (401, 403):
+                failures.append(f"{name} {path}: refused ({status}) but any account may call it")
+        elif probe.policy.startswith(API_STAFF):
+            agency_staff = persona in (*probe.policy.removeprefix(API_STAFF).split(","), Role.PLATFORM_ADMIN)
+            if agency_staff and status in (401, 403):
+                failures.append(f"{name} {path}: refused ({status}) for the agency's {persona}")
+            if not agency_staff and status != 403:
+                failures.append(f"{name} {path}: {status} for {persona}, expected 403")
         elif probe.policy in (BEARER, CLIENT, METRICS):
             if status not in (400, 401, 403, 405):  # a session, or nothing, is never a token
                 failures.append(f"{name} {path}: {status} without a token")

@@ -1,0 +1,407 @@
+"""JSON API of the public services: the catalog, the applicant's dossiers and the officers' actions.
+
+Signed-in browsers use their session (with the CSRF token); other systems send an OpenID Connect access token
+issued by SmartGov (``Authorization: Bearer …``). Every action goes through the same services as the pages.
+"""
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Router, Schema
+from ninja import Status as Reply
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer, django_auth
+from oauth2_provider.models import get_access_token_model
+
+from smartgov.identity.models import User
+from smartgov.platform.errors import DomainError, NotFound
+from smartgov.platform.models import Agency
+from smartgov.procedures.models import Dossier, Procedure
+from smartgov.procedures.selectors import (
+    dossier_for_applicant,
+    dossier_for_staff,
+    dossier_public_lookup,
+    officer_queue,
+    procedure_by_code,
+    procedures_search,
+)
+from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.status import Status
+
+
+class AccessTokenAuth(HttpBearer):
+    """An access token SmartGov's OpenID Connect provider issued, still valid."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        checksum = hashlib.sha256(token.encode()).hexdigest()
+        found = get_access_token_model().objects.select_related("user").filter(token_checksum=checksum).first()
+        if found is None or found.is_expired() or found.user is None or not found.user.is_active:
+            return None
+        request.user = found.user
+        return found.user
+
+
+AUTH = [AccessTokenAuth(), django_auth]
+router = Router(tags=["public services"])
+
+
+# --- Schemas ------------------------------------------------------------------------------------------------
+class ComponentOut(Schema):
+    code: str
+    name: str
+    required: bool = False
+
+
+class ProcedureOut(Schema):
+    code: str = Field(description="National procedure code")
+    name: str
+    sector: str
+    level: str
+    agency_code: str | None
+    online_level: str
+    processing_time: float
+    processing_unit: str
+    fee_vnd: int
+    fee_note: str
+    components: list[ComponentOut]
+
+    @staticmethod
+    def of(p: Procedure) -> "ProcedureOut":
+        return ProcedureOut(
+            code=p.code,
+            name=p.name,
+            sector=p.sector.name,
+            level=p.level,
+            agency_code=p.agency.code if p.agency else None,
+            online_level=p.online_level,
+            processing_time=float(p.processing_time),
+            processing_unit=p.processing_unit,
+            fee_vnd=p.fee_vnd,
+            fee_note=p.fee_note,
+            components=[ComponentOut(**c) for c in p.components],
+        )
+
+
+class ProcedureDetailOut(ProcedureOut):
+    legal_basis: str
+    form_schema: dict[str, Any]
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    from_status: int
+    to_status: int
+    agency: str | None
+    note: str
+
+
+class DossierOut(Schema):
+    id: int
+    code: str | None
+    procedure_code: str
+    procedure_name: str
+    status: int = Field(description="National Public Service Portal status code (0 = draft, local only)")
+    status_label: str
+    receiving_agency: str
+    current_agency: str
+    submitted_at: datetime | None
+    due_at: datetime | None
+    finished_at: datetime | None
+    returned_at: datetime | None
+    supplement_requested: bool
+    version: int = Field(description="Send it back with an action: a stale version is refused (409)")
+    form_data: dict[str, Any]
+    events: list[EventOut]
+
+    @staticmethod
+    def of(d: Dossier) -> "DossierOut":
+        return DossierOut(
+            id=d.pk,
+            code=d.code,
+            procedure_code=d.procedure.code,
+            procedure_name=d.procedure.name,
+            status=d.status,
+            status_label=str(Status(d.status).label),
+            receiving_agency=d.receiving_agency.code,
+            current_agency=d.current_agency.code,
+            submitted_at=d.submitted_at,
+            due_at=d.due_at,
+            finished_at=d.finished_at,
+            returned_at=d.returned_at,
+            supplement_requested=d.supplement_requested_at is not None,
+            version=d.version,
+            form_data=d.form_data,
+            events=[
+                EventOut(
+                    at=e.at,
+                    action=e.action,
+                    from_status=e.from_status,
+                    to_status=e.to_status,
+                    agency=e.agency.code if e.agency else None,
+                    note=e.note,
+                )
+                for e in d.events.select_related("agency")
+            ],
+        )
+
+
+class PublicDossierOut(Schema):
+    code: str
+    procedure_name: str
+    status: int
+    status_label: str
+    submitted_at: datetime | None
+    due_at: datetime | None
+    returned_at: datetime | None
+
+
+class DraftIn(Schema):
+    procedure_code: str
+    receiving_agency: str = Field(description="Agency code; commune-level procedures: any commune's committee")
+    form_data: dict[str, Any] = {}
+
+
+class VersionIn(Schema):
+    version: int | None = None
+
+
+class NoteIn(VersionIn):
+    note: str = ""
+
+
+class ReasonIn(VersionIn):
+    reason: str
+
+
+class TransferIn(VersionIn):
+    to_agency: str
+    note: str = ""
+
+
+class AssignIn(VersionIn):
+    specialist: str = Field(description="Account name of the specialist")
+
+
+class RatingIn(Schema):
+    rating: int = Field(ge=1, le=5)
+    comment: str = ""
+
+
+class SupplementIn(Schema):
+    form_data: dict[str, Any] | None = None
+
+
+# --- Catalog ------------------------------------------------------------------------------------------------
+@router.get("/procedures", response=list[ProcedureOut], summary="Find procedures")
+def list_procedures(
+    request: HttpRequest, q: str = "", sector: str = "", level: str = "", agency: str = ""
+) -> list[ProcedureOut]:
+    found = procedures_search(query=q, sector=sector, level=level, agency=agency)[:200]
+    return [ProcedureOut.of(p) for p in found]
+
+
+@router.get("/procedures/{code}", response=ProcedureDetailOut, summary="One procedure with its form")
+def get_procedure(request: HttpRequest, code: str) -> ProcedureDetailOut:
+    p = procedure_by_code(code)
+    return ProcedureDetailOut(**ProcedureOut.of(p).dict(), legal_basis=p.legal_basis, form_schema=p.form_schema)
+
+
+@router.get("/lookup", response=PublicDossierOut, summary="Follow a dossier by its code and phone or personal ID")
+def lookup(request: HttpRequest, code: str, secret: str) -> PublicDossierOut:
+    d = dossier_public_lookup(code=code, secret=secret)
+    return PublicDossierOut(
+        code=d.code or "",
+        procedure_name=d.procedure.name,
+        status=d.status,
+        status_label=str(Status(d.status).label),
+        submitted_at=d.submitted_at,
+        due_at=d.due_at,
+        returned_at=d.returned_at,
+    )
+
+
+# --- The applicant -------------------------------------------------------------------------------------------
+def _agency(code: str) -> Agency:
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise NotFound(_("No such agency: %(code)s") % {"code": code})
+    return agency
+
+
+def _me(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@router.get("/dossiers", response=list[DossierOut], auth=AUTH, summary="My dossiers")
+def my_dossiers(request: HttpRequest) -> list[DossierOut]:
+    return [
+        DossierOut.of(d)
+        for d in Dossier.objects.filter(applicant=_me(request)).select_related(
+            "procedure", "receiving_agency", "current_agency"
+        )[:100]
+    ]
+
+
+@router.post("/dossiers", response={201: DossierOut}, auth=AUTH, summary="Start a draft")
+def create_draft(request: HttpRequest, payload: DraftIn) -> Reply[DossierOut]:
+    procedure = procedure_by_code(payload.procedure_code)
+    dossier = svc.dossier_draft_save(
+        applicant=_me(request),
+        procedure=procedure,
+        receiving_agency=_receiving(procedure, payload.receiving_agency),
+        form_data=payload.form_data,
+    )
+    return Reply(201, DossierOut.of(dossier))
+
+
+def _receiving(procedure: Procedure, code: str) -> Agency:
+    agency = _agency(code)
+    if procedure.level == Procedure.Level.COMMUNE:
+        if agency.kind != Agency.Kind.COMMUNE_COMMITTEE:
+            raise DomainError(_("A commune-level procedure is received by a commune's People's Committee."))
+    elif procedure.agency is not None and agency != procedure.agency:
+        raise DomainError(_("This procedure is received by %(agency)s.") % {"agency": procedure.agency.name})
+    return agency
+
+
+@router.get("/dossiers/{dossier_id}", response=DossierOut, auth=AUTH, summary="One of my dossiers")
+def get_dossier(request: HttpRequest, dossier_id: int) -> DossierOut:
+    return DossierOut.of(dossier_for_applicant(user=_me(request), dossier_id=dossier_id))
+
+
+@router.put("/dossiers/{dossier_id}", response=DossierOut, auth=AUTH, summary="Save the draft's form")
+def save_draft(request: HttpRequest, dossier_id: int, payload: DraftIn) -> DossierOut:
+    procedure = procedure_by_code(payload.procedure_code)
+    dossier = svc.dossier_draft_save(
+        applicant=_me(request),
+        procedure=procedure,
+        receiving_agency=_receiving(procedure, payload.receiving_agency),
+        form_data=payload.form_data,
+        dossier_id=dossier_id,
+    )
+    return DossierOut.of(dossier)
+
+
+@router.post("/dossiers/{dossier_id}/attachments", response={201: dict}, auth=AUTH, summary="Attach a document")
+def attach(
+    request: HttpRequest, dossier_id: int, component: Form[str], file: File[UploadedFile]
+) -> Reply[dict[str, Any]]:
+    a = svc.attachment_add(applicant=_me(request), dossier_id=dossier_id, component=component, upload=file)
+    return Reply(201, {"id": a.pk, "component": a.component, "content_type": a.content_type, "size": a.size})
+
+
+@router.post("/dossiers/{dossier_id}/submit", response=DossierOut, auth=AUTH, summary="Submit the draft")
+def submit(request: HttpRequest, dossier_id: int, payload: VersionIn) -> DossierOut:
+    return DossierOut.of(
+        svc.dossier_submit(applicant=_me(request), dossier_id=dossier_id, version=payload.version).dossier
+    )
+
+
+@router.post("/dossiers/{dossier_id}/withdraw", response=DossierOut, auth=AUTH, summary="Withdraw")
+def withdraw(request: HttpRequest, dossier_id: int, payload: NoteIn) -> DossierOut:
+    return DossierOut.of(
+        svc.dossier_withdraw(applicant=_me(request), dossier_id=dossier_id, reason=payload.note).dossier
+    )
+
+
+@router.post("/dossiers/{dossier_id}/supplement", response=DossierOut, auth=AUTH, summary="Answer a supplement request")
+def supplement(request: HttpRequest, dossier_id: int, payload: SupplementIn) -> DossierOut:
+    move = svc.dossier_supplement(applicant=_me(request), dossier_id=dossier_id, form_data=payload.form_data)
+    return DossierOut.of(move.dossier)
+
+
+@router.post("/dossiers/{dossier_id}/rating", response=DossierOut, auth=AUTH, summary="Rate the service")
+def rate(request: HttpRequest, dossier_id: int, payload: RatingIn) -> DossierOut:
+    dossier = svc.dossier_rate(
+        applicant=_me(request), dossier_id=dossier_id, rating=payload.rating, comment=payload.comment
+    )
+    return DossierOut.of(dossier)
+
+
+# --- Officers ---------------------------------------------------------------------------------------------------
+@router.get("/queue", response=list[DossierOut], auth=AUTH, summary="Dossiers held by my agencies")
+def queue(request: HttpRequest, status: int | None = None) -> list[DossierOut]:
+    return [DossierOut.of(d) for d in officer_queue(user=_me(request), status=status)[:200]]
+
+
+@router.get("/queue/{dossier_id}", response=DossierOut, auth=AUTH, summary="A dossier, for its officers")
+def staff_dossier(request: HttpRequest, dossier_id: int) -> DossierOut:
+    return DossierOut.of(dossier_for_staff(request=request, dossier_id=dossier_id))
+
+
+def _staff_move(request: HttpRequest, dossier_id: int, action: str, payload: Any) -> DossierOut:
+    user, version = _me(request), payload.version
+    if action == "accept":
+        move = svc.dossier_accept(officer=user, dossier_id=dossier_id, version=version, note=payload.note)
+    elif action == "request_supplement":
+        move = svc.dossier_request_supplement(
+            officer=user, dossier_id=dossier_id, reason=payload.reason, version=version
+        )
+    elif action == "refuse":
+        move = svc.dossier_refuse(officer=user, dossier_id=dossier_id, reason=payload.reason, version=version)
+    elif action == "transfer":
+        move = svc.dossier_transfer(
+            officer=user,
+            dossier_id=dossier_id,
+            to_agency=_agency(payload.to_agency),
+            note=payload.note,
+            version=version,
+        )
+    elif action == "assign":
+        specialist = User.objects.filter(username=payload.specialist, is_active=True).first()
+        if specialist is None:
+            raise NotFound(_("No such account."))
+        move = svc.dossier_assign(officer=user, dossier_id=dossier_id, specialist=specialist, version=version)
+    elif action == "approve":
+        move = svc.dossier_approve(leader=user, dossier_id=dossier_id, note=payload.note, version=version)
+    elif action == "stop":
+        move = svc.dossier_stop(officer=user, dossier_id=dossier_id, reason=payload.reason, version=version)
+    else:
+        move = svc.dossier_return_result(officer=user, dossier_id=dossier_id, version=version)
+    return DossierOut.of(move.dossier)
+
+
+@router.post("/queue/{dossier_id}/accept", response=DossierOut, auth=AUTH, summary="Accept (one-stop shop)")
+def accept(request: HttpRequest, dossier_id: int, payload: NoteIn) -> DossierOut:
+    return _staff_move(request, dossier_id, "accept", payload)
+
+
+@router.post(
+    "/queue/{dossier_id}/request-supplement", response=DossierOut, auth=AUTH, summary="Request a supplement (once)"
+)
+def request_supplement(request: HttpRequest, dossier_id: int, payload: ReasonIn) -> DossierOut:
+    return _staff_move(request, dossier_id, "request_supplement", payload)
+
+
+@router.post("/queue/{dossier_id}/refuse", response=DossierOut, auth=AUTH, summary="Refuse to accept")
+def refuse(request: HttpRequest, dossier_id: int, payload: ReasonIn) -> DossierOut:
+    return _staff_move(request, dossier_id, "refuse", payload)
+
+
+@router.post("/queue/{dossier_id}/transfer", response=DossierOut, auth=AUTH, summary="Hand over to another agency")
+def transfer(request: HttpRequest, dossier_id: int, payload: TransferIn) -> DossierOut:
+    return _staff_move(request, dossier_id, "transfer", payload)
+
+
+@router.post("/queue/{dossier_id}/assign", response=DossierOut, auth=AUTH, summary="Assign to a specialist")
+def assign(request: HttpRequest, dossier_id: int, payload: AssignIn) -> DossierOut:
+    return _staff_move(request, dossier_id, "assign", payload)
+
+
+@router.post("/queue/{dossier_id}/approve", response=DossierOut, auth=AUTH, summary="Approve the result (leader)")
+def approve(request: HttpRequest, dossier_id: int, payload: NoteIn) -> DossierOut:
+    return _staff_move(request, dossier_id, "approve", payload)
+
+
+@router.post("/queue/{dossier_id}/stop", response=DossierOut, auth=AUTH, summary="Stop processing (leader)")
+def stop(request: HttpRequest, dossier_id: int, payload: ReasonIn) -> DossierOut:
+    return _staff_move(request, dossier_id, "stop", payload)
+
+
+@router.post("/queue/{dossier_id}/return-result", response=DossierOut, auth=AUTH, summary="Hand the result over")
+def return_result(request: HttpRequest, dossier_id: int, payload: VersionIn) -> DossierOut:
+    return _staff_move(request, dossier_id, "return_result", payload)

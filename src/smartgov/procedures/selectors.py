@@ -1,0 +1,91 @@
+"""Reads of the procedures app, and the access checkpoints of a dossier (STYLE.md: one per resource)."""
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from smartgov.identity.models import RoleAssignment, User
+from smartgov.identity.privacy import personal_data_view_record
+from smartgov.identity.roles import has_role
+from smartgov.platform.errors import Forbidden, NotFound
+from smartgov.platform.text import fold
+from smartgov.procedures.models import Dossier, Procedure
+from smartgov.procedures.status import OPEN, Status
+
+Role = RoleAssignment.Role
+STAFF_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER)
+
+
+def procedures_search(*, query: str = "", sector: str = "", level: str = "", agency: str = "") -> QuerySet[Procedure]:
+    """Active procedures matching every word of ``query`` (with or without diacritics) and the filters."""
+    found = Procedure.objects.filter(active=True).select_related("sector", "agency")
+    for word in fold(query).split():
+        found = found.filter(Q(search_name__contains=word) | Q(code__startswith=word))
+    if sector:
+        found = found.filter(sector__code=sector)
+    if level:
+        found = found.filter(level=level)
+    if agency:
+        found = found.filter(agency__code=agency)
+    return found.order_by("sector__name", "name")
+
+
+def procedure_by_code(code: str) -> Procedure:
+    procedure = Procedure.objects.select_related("sector", "agency").filter(code=code, active=True).first()
+    if procedure is None:
+        raise NotFound(_("No such procedure."))
+    return procedure
+
+
+def _base() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related(
+        "procedure", "procedure__sector", "receiving_agency", "current_agency", "assignee", "applicant"
+    )
+
+
+def dossier_for_applicant(*, user: User, dossier_id: int) -> Dossier:
+    """The applicant's own dossier; another person's is "not found" (its existence is not revealed)."""
+    dossier = _base().filter(pk=dossier_id, applicant=user).first() if user.is_authenticated else None
+    if dossier is None:
+        raise NotFound(_("No such dossier."))
+    return dossier
+
+
+def dossier_for_staff(*, request: HttpRequest, dossier_id: int) -> Dossier:
+    """A dossier for a civil servant holding a one-stop, specialist or leader role in the agency that received
+    it or holds it now. Opening it is logged as a view of the applicant's personal data."""
+    user: User = request.user  # type: ignore[assignment]
+    dossier = _base().filter(pk=dossier_id).first()
+    if dossier is None:
+        raise NotFound(_("No such dossier."))
+    agencies = {dossier.receiving_agency, dossier.current_agency}
+    if not any(has_role(user, role, agency=agency) for role in STAFF_ROLES for agency in agencies):
+        raise Forbidden(_("This dossier is not handled by an agency where you hold a role."))
+    personal_data_view_record(request=request, subject=dossier.applicant, place="dossier", reason=dossier.code or "")
+    return dossier
+
+
+def dossier_public_lookup(*, code: str, secret: str) -> Dossier:
+    """Anyone may follow a dossier with its code plus the applicant's phone number or personal ID."""
+    secret = "".join(secret.split())
+    dossier = _base().filter(code=code.strip().upper()).first()
+    if (
+        dossier is None
+        or not secret
+        or secret
+        not in {dossier.applicant_phone, dossier.applicant.personal_id or "", dossier.applicant.tax_code or ""}
+    ):
+        raise NotFound(_("No dossier matches this code and phone number or personal ID."))
+    return dossier
+
+
+def officer_queue(*, user: User, status: int | None = None) -> QuerySet[Dossier]:
+    """The open dossiers held by the agencies where ``user`` holds a one-stop, specialist or leader role."""
+    agencies = RoleAssignment.objects.filter(user=user, role__in=STAFF_ROLES).values("agency")
+    queue = _base().filter(current_agency__in=agencies).exclude(status=Status.DRAFT)
+    queue = (
+        queue.filter(status=status)
+        if status is not None
+        else queue.filter(status__in=[*OPEN, Status.FINISHED, Status.SUPPLEMENT_REQUESTED])
+    )
+    return queue.order_by("due_at", "pk")

@@ -1,0 +1,451 @@
+"""Every change of a dossier: a service with its rules, in one transaction with its audit row, its line in the
+process-control form and its outbox event. Two people acting on one dossier at once: the dossier row is
+locked, the second finds the status moved on (or a stale ``version``) and gets a Conflict, nothing changes."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartgov.identity.models import RoleAssignment, User
+from smartgov.identity.roles import has_role
+from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
+from smartgov.platform.models import Agency
+from smartgov.platform.selectors.calendar import add_working_days, add_working_hours
+from smartgov.platform.services.audit import audit_record
+from smartgov.platform.services.outbox import event_publish
+from smartgov.procedures.forms import form_validate
+from smartgov.procedures.models import Attachment, Dossier, DossierEvent, DossierSequence, Procedure
+from smartgov.procedures.status import TRANSITIONS, Status
+
+Role = RoleAssignment.Role
+
+
+# --- Codes and deadlines ----------------------------------------------------------------------------------
+def dossier_code_next(*, agency: Agency, moment: datetime) -> str:
+    """The next ``<agency ID>-<YYMMDD>-<NNNN>`` of the agency's day. Call inside the submitting transaction:
+    the day's counter row stays locked until it commits, so concurrent submissions get distinct, gap-free
+    numbers, and a submission that fails gives its number back."""
+    day = timezone.localtime(moment).date()
+    sequence = DossierSequence.objects.select_for_update().filter(agency=agency, day=day).first()
+    if sequence is None:
+        try:
+            with transaction.atomic():
+                sequence = DossierSequence.objects.create(agency=agency, day=day, last=0)
+        except IntegrityError:  # another submission created the day's row first: wait for its lock
+            sequence = DossierSequence.objects.select_for_update().get(agency=agency, day=day)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{agency.code}-{day:%y%m%d}-{sequence.last:04d}"
+
+
+def due_from(procedure: Procedure, start: datetime) -> datetime:
+    """The appointment: ``start`` plus the procedure's processing time on the working-day calendar."""
+    if procedure.processing_unit == Procedure.TimeUnit.WORKING_HOURS:
+        return add_working_hours(start, float(procedure.processing_time))
+    return add_working_days(start, int(procedure.processing_time))
+
+
+# --- The moves --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Move:
+    """What a move did, for the caller's message."""
+
+    dossier: Dossier
+    event: DossierEvent
+
+
+def _locked(dossier_id: int, *, version: int | None) -> Dossier:
+    dossier = (
+        Dossier.objects.select_for_update()
+        .select_related("procedure", "receiving_agency", "current_agency")
+        .filter(pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound(_("No such dossier."))
+    if version is not None and dossier.version != version:
+        raise Conflict(_("Someone else changed this dossier a moment ago. Reload it to see what changed."))
+    return dossier
+
+
+def _check_move(dossier: Dossier, action: str) -> int:
+    starts, target = TRANSITIONS[action]
+    if dossier.status not in starts:
+        raise Conflict(
+            _("This cannot be done now: the dossier is “%(status)s”.") % {"status": Status(dossier.status).label}
+        )
+    return dossier.status if target is None else target
+
+
+def _record(
+    dossier: Dossier,
+    *,
+    action: str,
+    actor: User,
+    old_status: int,
+    note: str = "",
+    agency: Agency | None = None,
+    step_due_at: datetime | None = None,
+    changes: dict[str, Any] | None = None,
+) -> DossierEvent:
+    now = timezone.now()
+    dossier.version += 1
+    dossier.save()
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        at=now,
+        action=action,
+        from_status=old_status,
+        to_status=dossier.status,
+        actor=actor,
+        agency=agency or dossier.current_agency,
+        note=note,
+        step_due_at=step_due_at,
+    )
+    audit_record(
+        actor=actor,
+        action=f"procedures.dossier.{action}",
+        obj=dossier,
+        changes={"status": [old_status, dossier.status], **(changes or {})},
+    )
+    event_publish(
+        topic=f"procedures.dossier.{action}",
+        payload={
+            "dossier": dossier.pk,
+            "code": dossier.code,
+            "procedure": dossier.procedure.code,
+            "status": dossier.status,
+            "from_status": old_status,
+        },
+        obj=dossier,
+    )
+    return event
+
+
+def _require_any(user: User, roles: tuple[str, ...], agency: Agency) -> None:
+    if not any(has_role(user, role, agency=agency) for role in roles):
+        raise Forbidden(
+            _("This dossier is handled by %(agency)s: you do not hold a role there that can do this.")
+            % {"agency": agency.name}
+        )
+
+
+def dossier_draft_save(
+    *,
+    applicant: User,
+    procedure: Procedure,
+    receiving_agency: Agency,
+    form_data: dict[str, Any],
+    dossier_id: int | None = None,
+) -> Dossier:
+    """Create or update the applicant's draft (not checked yet: a draft may be incomplete)."""
+    if not procedure.active:
+        raise DomainError(_("This procedure is not available online."))
+    with transaction.atomic():
+        if dossier_id is None:
+            dossier = Dossier.objects.create(
+                procedure=procedure,
+                applicant=applicant,
+                applicant_name=applicant.full_name or applicant.get_username(),
+                applicant_phone=applicant.phone,
+                receiving_agency=receiving_agency,
+                current_agency=receiving_agency,
+                form_data=form_data,
+                created_at=timezone.now(),
+            )
+        else:
+            found = Dossier.objects.select_for_update().filter(pk=dossier_id, applicant=applicant).first()
+            if found is None:
+                raise NotFound(_("No such dossier."))
+            dossier = found
+            if dossier.status != Status.DRAFT:
+                raise Conflict(_("This dossier was already submitted; it can no longer be edited."))
+            dossier.form_data = form_data
+            dossier.receiving_agency = dossier.current_agency = receiving_agency
+            dossier.version += 1
+            dossier.save()
+    return dossier
+
+
+def dossier_submit(*, applicant: User, dossier_id: int, version: int | None = None) -> Move:
+    """Check the draft (form and required documents) and submit it: it gets its code and its appointment."""
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        if dossier.applicant_id != applicant.pk:
+            raise NotFound(_("No such dossier."))
+        old = dossier.status
+        dossier.status = _check_move(dossier, "submit")
+        procedure = dossier.procedure
+        form_validate(procedure.form_schema, dossier.form_data)
+        attached = set(dossier.attachments.values_list("component", flat=True))
+        missing = [c["name"] for c in procedure.components if c.get("required") and c["code"] not in attached]
+        if missing:
+            raise DomainError(_("Attach the required documents: %(names)s.") % {"names": "; ".join(missing)})
+        now = timezone.now()
+        dossier.code = dossier_code_next(agency=dossier.receiving_agency, moment=now)
+        dossier.submitted_at = now
+        dossier.due_at = due_from(procedure, now)
+        event = _record(dossier, action="submit", actor=applicant, old_status=old)
+    return Move(dossier, event)
+
+
+def dossier_accept(*, officer: User, dossier_id: int, version: int | None = None, note: str = "") -> Move:
+    """The one-stop shop accepts a complete, valid dossier; the appointment runs from now."""
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        _require_any(officer, (Role.ONE_STOP_OFFICER,), dossier.receiving_agency)
+        old = dossier.status
+        dossier.status = _check_move(dossier, "accept")
+        now = timezone.now()
+        dossier.accepted_at = now
+        dossier.due_at = due_from(dossier.procedure, now)
+        event = _record(dossier, action="accept", actor=officer, old_status=old, note=note)
+    return Move(dossier, event)
+
+
+def dossier_request_supplement(*, officer: User, dossier_id: int, reason: str, version: int | None = None) -> Move:
+    """Ask the applicant, in writing (form 02), for what is missing — once per dossier."""
+    if not reason.strip():
+        raise DomainError(_("Say what is missing or must be corrected."))
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        _require_any(officer, (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER), dossier.current_agency)
+        old = dossier.status
+        dossier.status = _check_move(dossier, "request_supplement")
+        if dossier.supplement_requested_at is not None:
+            raise Conflict(_("A supplement was already requested once for this dossier; it cannot be asked again."))
+        dossier.supplement_requested_at = timezone.now()
+        event = _record(dossier, action="request_supplement", actor=officer, old_status=old, note=reason.strip())
+    return Move(dossier, event)
+
+
+def dossier_supplement(*, applicant: User, dossier_id: int, form_data: dict[str, Any] | None = None) -> Move:
+    """The applicant answers the supplement request; the processing time runs again from the complete dossier."""
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=None)
+        if dossier.applicant_id != applicant.pk:
+            raise NotFound(_("No such dossier."))
+        old = dossier.status
+        dossier.status = _check_move(dossier, "supplement")
+        if form_data is not None:
+            form_validate(dossier.procedure.form_schema, form_data)
+            dossier.form_data = form_data
+        dossier.due_at = due_from(dossier.procedure, timezone.now())
+        # the one-stop shop that received it checks the completed dossier again
+        dossier.current_agency = dossier.receiving_agency
+        dossier.assignee = None
+        dossier.step = 0
+        event = _record(dossier, action="supplement", actor=applicant, old_status=old, agency=dossier.receiving_agency)
+    return Move(dossier, event)
+
+
+def dossier_refuse(*, officer: User, dossier_id: int, reason: str, version: int | None = None) -> Move:
+    """Refuse to accept (form 03), with the reasons."""
+    if not reason.strip():
+        raise DomainError(_("Give the reasons for refusing."))
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        _require_any(officer, (Role.ONE_STOP_OFFICER,), dossier.receiving_agency)
+        old = dossier.status
+        dossier.status = _check_move(dossier, "refuse")
+        dossier.finished_at = timezone.now()
+        event = _record(dossier, action="refuse", actor=officer, old_status=old, note=reason.strip())
+    return Move(dossier, event)
+
+
+def dossier_withdraw(*, applicant: User, dossier_id: int, reason: str = "") -> Move:
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=None)
+        if dossier.applicant_id != applicant.pk:
+            raise NotFound(_("No such dossier."))
+        old = dossier.status
+        dossier.status = _check_move(dossier, "withdraw")
+        dossier.finished_at = timezone.now()
+        event = _record(dossier, action="withdraw", actor=applicant, old_status=old, note=reason.strip())
+    return Move(dossier, event)
+
+
+def dossier_transfer(
+    *, officer: User, dossier_id: int, to_agency: Agency, note: str = "", version: int | None = None
+) -> Move:
+    """Hand the dossier to another agency (the next step of the workflow, or a consultation)."""
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        _require_any(officer, (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER), dossier.current_agency)
+        old = dossier.status
+        dossier.status = _check_move(dossier, "transfer")
+        from_agency = dossier.current_agency
+        dossier.current_agency = to_agency
+        dossier.assignee = None
+        dossier.step += 1
+        event = _record(
+            dossier,
+            action="transfer",
+            actor=officer,
+            old_status=old,
+            note=note,
+            agency=to_agency,
+            step_due_at=_step_due(dossier),
+            changes={"from_agency": from_agency.code, "to_agency": to_agency.code},
+        )
+    return Move(dossier, event)
+
+
+def dossier_assign(*, officer: User, dossier_id: int, specialist: User, version: int | None = None) -> Move:
+    """A leader (or the one-stop shop) of the agency holding the dossier gives it to a specialist there."""
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        _require_any(officer, (Role.LEADER, Role.ONE_STOP_OFFICER), dossier.current_agency)
+        if not has_role(specialist, Role.SPECIALIST, agency=dossier.current_agency):
+            raise DomainError(
+                _("%(name)s is not a specialist of %(agency)s.")
+                % {"name": specialist, "agency": dossier.current_agency.name}
+            )
+        old = dossier.status
+        dossier.status = _check_move(dossier, "assign")
+        dossier.assignee = specialist
+        event = _record(
+            dossier,
+            action="assign",
+            actor=officer,
+            old_status=old,
+            note=str(specialist),
+            step_due_at=_step_due(dossier),
+        )
+    return Move(dossier, event)
+
+
+def dossier_approve(*, leader: User, dossier_id: int, note: str = "", version: int | None = None) -> Move:
+    """The leader of the agency holding the dossier approves the result: processing is finished."""
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        _require_any(leader, (Role.LEADER,), dossier.current_agency)
+        old = dossier.status
+        dossier.status = _check_move(dossier, "approve")
+        dossier.finished_at = timezone.now()
+        event = _record(dossier, action="approve", actor=leader, old_status=old, note=note)
+    return Move(dossier, event)
+
+
+def dossier_stop(*, officer: User, dossier_id: int, reason: str, version: int | None = None) -> Move:
+    if not reason.strip():
+        raise DomainError(_("Give the reasons for stopping."))
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        _require_any(officer, (Role.LEADER,), dossier.current_agency)
+        old = dossier.status
+        dossier.status = _check_move(dossier, "stop")
+        dossier.finished_at = timezone.now()
+        event = _record(dossier, action="stop", actor=officer, old_status=old, note=reason.strip())
+    return Move(dossier, event)
+
+
+def dossier_return_result(*, officer: User, dossier_id: int, version: int | None = None) -> Move:
+    """The one-stop shop of the receiving agency hands the result over."""
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        _require_any(officer, (Role.ONE_STOP_OFFICER,), dossier.receiving_agency)
+        old = dossier.status
+        dossier.status = _check_move(dossier, "return_result")
+        dossier.returned_at = timezone.now()
+        event = _record(dossier, action="return_result", actor=officer, old_status=old)
+    return Move(dossier, event)
+
+
+def dossier_apologise(
+    *, officer: User, dossier_id: int, reason: str, new_due_at: datetime, version: int | None = None
+) -> Move:
+    """Form 04: before the due date of a dossier that will be late, apologise and give a new appointment."""
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the delay."))
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        _require_any(officer, (Role.ONE_STOP_OFFICER, Role.LEADER), dossier.current_agency)
+        old = dossier.status
+        dossier.status = _check_move(dossier, "apologise")
+        now = timezone.now()
+        if dossier.due_at is None or dossier.due_at <= now:
+            raise Conflict(_("The apology must be issued before the due date; this dossier is already late."))
+        if new_due_at <= dossier.due_at:
+            raise DomainError(_("The new appointment must be later than the current one."))
+        previous = dossier.due_at
+        dossier.due_at = new_due_at
+        dossier.apologised_at = now
+        event = _record(
+            dossier,
+            action="apologise",
+            actor=officer,
+            old_status=old,
+            note=reason.strip(),
+            changes={"due_at": [previous.isoformat(), new_due_at.isoformat()]},
+        )
+    return Move(dossier, event)
+
+
+def dossier_rate(*, applicant: User, dossier_id: int, rating: int, comment: str = "") -> Dossier:
+    """The applicant rates the service once the result is returned (1 to 5)."""
+    if rating not in range(1, 6):
+        raise DomainError(_("Choose a rating from 1 to 5."))
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=None)
+        if dossier.applicant_id != applicant.pk:
+            raise NotFound(_("No such dossier."))
+        if dossier.status != Status.RETURNED:
+            raise Conflict(_("A dossier is rated after its result is returned."))
+        if dossier.rating is not None:
+            raise Conflict(_("This dossier has already been rated."))
+        dossier.rating = rating
+        dossier.rating_comment = comment.strip()[:2000]
+        dossier.version += 1
+        dossier.save(update_fields=["rating", "rating_comment", "version"])
+        audit_record(actor=applicant, action="procedures.dossier.rate", obj=dossier, changes={"rating": rating})
+        event_publish(topic="procedures.dossier.rated", payload={"dossier": dossier.pk, "rating": rating}, obj=dossier)
+    return dossier
+
+
+def _step_due(dossier: Dossier) -> datetime | None:
+    """The due time of the current workflow step: its share of the whole processing time from now."""
+    steps = dossier.procedure.workflow or []
+    if not steps or dossier.step >= len(steps) or dossier.due_at is None:
+        return None
+    share = float(steps[dossier.step].get("share", 0) or 0)
+    now = timezone.now()
+    remaining = max(dossier.due_at - now, timedelta(0))
+    return now + remaining * share if share else None
+
+
+def attachment_add(*, applicant: User, dossier_id: int, component: str, upload: Any) -> Attachment:
+    """Attach a document to a draft or to a dossier waiting for a supplement (type checked by content)."""
+    from smartgov.procedures.uploads import upload_check
+
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=None)
+        if dossier.applicant_id != applicant.pk:
+            raise NotFound(_("No such dossier."))
+        if dossier.status not in (Status.DRAFT, Status.SUPPLEMENT_REQUESTED):
+            raise Conflict(_("Documents can be added to a draft or when a supplement is requested."))
+        if component not in {c["code"] for c in dossier.procedure.components}:
+            raise DomainError(_("This procedure has no such document component."))
+        checked = upload_check(upload)
+        attachment = Attachment(
+            dossier=dossier,
+            component=component,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_at=timezone.now(),
+        )
+        attachment.file.save(checked.sha256, checked.content, save=False)
+        attachment.save()
+        audit_record(
+            actor=applicant,
+            action="procedures.attachment.add",
+            obj=attachment,
+            changes={"dossier": dossier.pk, "component": component, "sha256": checked.sha256},
+        )
+    return attachment

@@ -1,0 +1,80 @@
+"""Fixtures of the public-services tests: Hai Phong's agencies that receive dossiers, their staff with roles,
+two citizens, the demo catalog and the working-day calendar."""
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from smartgov.identity.roles import role_grant
+from smartgov.platform.services.calendar import calendar_fill
+from smartgov.platform.services.org import AgencyData, agency_upsert
+from smartgov.platform.tests.conftest import small_units
+from smartgov.procedures.services.catalog import catalog_import
+
+__all__ = ["hp", "small_units"]
+CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
+
+
+@pytest.fixture
+def hp(small_units):
+    """The city: a ward's People's Committee, the service centre and a department, with their people."""
+    calendar_fill(years=[2025, 2026, 2027])
+    ward, _ = agency_upsert(
+        actor=None,
+        data=AgencyData(
+            code="000.21.07.H31",
+            name="Ủy ban nhân dân phường Thành Đông",
+            kind="commune_committee",
+            admin_unit=small_units["thanh_dong"],
+        ),
+    )
+    other_ward, _ = agency_upsert(
+        actor=None,
+        data=AgencyData(code="000.21.08.H31", name="Ủy ban nhân dân phường Hồng Bàng", kind="commune_committee"),
+    )
+    centre, _ = agency_upsert(
+        actor=None,
+        data=AgencyData(code="000.00.16.H31", name="Trung tâm Phục vụ hành chính công", kind="service_centre"),
+    )
+    home_affairs, _ = agency_upsert(
+        actor=None, data=AgencyData(code="000.00.02.H31", name="Sở Nội vụ", kind="department")
+    )
+    catalog_import(data=json.loads(CATALOG.read_text(encoding="utf-8")), actor=None)
+    users = get_user_model().objects
+
+    def staff(username: str, role: str, agency):
+        user = users.create_user(username=username, kind="staff", full_name=username)
+        role_grant(actor=None, user=user, role=role, agency=agency)
+        return user
+
+    return SimpleNamespace(
+        ward=ward,
+        other_ward=other_ward,
+        centre=centre,
+        home_affairs=home_affairs,
+        officer=staff("motcua.thanhdong", "one_stop_officer", ward),
+        officer2=staff("motcua2.thanhdong", "one_stop_officer", ward),
+        specialist=staff("chuyenvien.thanhdong", "specialist", ward),
+        leader=staff("lanhdao.thanhdong", "leader", ward),
+        other_officer=staff("motcua.hongbang", "one_stop_officer", other_ward),
+        centre_officer=staff("canbo.ttpvhcc", "one_stop_officer", centre),
+        dept_specialist=staff("chuyenvien.snv", "specialist", home_affairs),
+        dept_leader=staff("lanhdao.snv", "leader", home_affairs),
+        mai=users.create_user(
+            username="031195001234",
+            kind="citizen",
+            personal_id="031195001234",
+            full_name="Nguyễn Thị Mai",
+            phone="0912345678",
+        ),
+        binh=users.create_user(
+            username="030088004321",
+            kind="citizen",
+            personal_id="030088004321",
+            full_name="Trần Văn Bình",
+            phone="0987654321",
+        ),
+    )

@@ -1,0 +1,207 @@
+"""Dossiers through their life: codes, appointments on the working-day calendar, every move with its rules,
+its audit row, its process-control line and its event; illegal moves refused with nothing changed."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
+from smartgov.platform.models import AuditEntry, OutboxEvent
+from smartgov.procedures.forms import FormInvalid
+from smartgov.procedures.models import Dossier, DossierEvent, Procedure
+from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.status import Status
+
+pytestmark = pytest.mark.django_db
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+BIRTH = {
+    "ho_ten_tre": "Nguyễn An Nhiên",
+    "ngay_sinh": "2026-11-20",
+    "gioi_tinh": "Nữ",
+    "noi_sinh": "Bệnh viện Phụ sản Hải Phòng",
+    "ho_ten_me": "Nguyễn Thị Mai",
+    "quan_he": "Mẹ",
+}
+
+
+def pdf(name: str = "giay-chung-sinh.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def submitted(hp, *, applicant=None, code: str = "1.001193", form=None, agency=None) -> Dossier:
+    applicant = applicant or hp.mai
+    procedure = Procedure.objects.get(code=code)
+    draft = svc.dossier_draft_save(
+        applicant=applicant, procedure=procedure, receiving_agency=agency or hp.ward, form_data=form or BIRTH
+    )
+    for component in procedure.components:
+        if component["required"]:
+            svc.attachment_add(applicant=applicant, dossier_id=draft.pk, component=component["code"], upload=pdf())
+    return svc.dossier_submit(applicant=applicant, dossier_id=draft.pk).dossier
+
+
+def test_submission_gets_a_code_an_appointment_and_a_trace(hp):
+    dossier = submitted(hp)
+    today = dossier.submitted_at.astimezone(HCM).strftime("%y%m%d")
+    assert dossier.code == f"000.21.07.H31-{today}-0001"
+    assert dossier.status == Status.SUBMITTED and dossier.due_at is not None
+    event = DossierEvent.objects.get(dossier=dossier)
+    assert (event.action, event.from_status, event.to_status) == ("submit", 0, 1)
+    assert AuditEntry.objects.filter(action="procedures.dossier.submit", object_id=str(dossier.pk)).exists()
+    assert OutboxEvent.objects.filter(topic="procedures.dossier.submit").exists()
+    second = submitted(hp, applicant=hp.binh)
+    assert second.code == f"000.21.07.H31-{today}-0002"
+    elsewhere = submitted(hp, agency=hp.other_ward)  # received regardless of administrative boundary
+    assert elsewhere.code == f"000.21.08.H31-{today}-0001"
+
+
+def test_the_whole_way_through_two_agencies_and_a_leader(hp):
+    dossier = submitted(
+        hp,
+        code="1.014199",
+        agency=hp.centre,
+        form={
+            "ho_ten_nguoi_lao_dong": "John Smith",
+            "quoc_tich": "Anh",
+            "so_ho_chieu": "GB1234567",
+            "vi_tri_cong_viec": "Chuyên gia cảng biển",
+        },
+    )
+    d = svc.dossier_accept(officer=hp.centre_officer, dossier_id=dossier.pk).dossier
+    assert d.status == Status.ACCEPTED
+    d = svc.dossier_transfer(officer=hp.centre_officer, dossier_id=d.pk, to_agency=hp.home_affairs).dossier
+    assert d.status == Status.PROCESSING and d.current_agency == hp.home_affairs
+    with pytest.raises(Forbidden):  # the centre no longer holds it
+        svc.dossier_approve(leader=hp.centre_officer, dossier_id=d.pk)
+    d = svc.dossier_assign(officer=hp.dept_leader, dossier_id=d.pk, specialist=hp.dept_specialist).dossier
+    assert d.assignee == hp.dept_specialist
+    d = svc.dossier_request_supplement(officer=hp.dept_specialist, dossier_id=d.pk, reason="Thiếu bản dịch").dossier
+    assert d.status == Status.SUPPLEMENT_REQUESTED
+    with pytest.raises(Conflict):
+        svc.dossier_request_supplement(officer=hp.dept_specialist, dossier_id=d.pk, reason="Lần nữa")
+    d = svc.dossier_supplement(applicant=hp.mai, dossier_id=d.pk).dossier
+    assert d.status == Status.SUBMITTED
+    assert d.current_agency == hp.centre  # the one-stop shop checks the completed dossier again
+    with pytest.raises(Conflict, match="đã được yêu cầu bổ sung một lần"):  # once per dossier, whatever its status
+        svc.dossier_request_supplement(officer=hp.centre_officer, dossier_id=d.pk, reason="Lần nữa")
+    d = svc.dossier_accept(officer=hp.centre_officer, dossier_id=d.pk).dossier
+    d = svc.dossier_transfer(officer=hp.centre_officer, dossier_id=d.pk, to_agency=hp.home_affairs).dossier
+    d = svc.dossier_approve(leader=hp.dept_leader, dossier_id=d.pk, note="Đồng ý cấp").dossier
+    assert d.status == Status.FINISHED and d.finished_at is not None
+    d = svc.dossier_return_result(officer=hp.centre_officer, dossier_id=d.pk).dossier
+    assert d.status == Status.RETURNED
+    rated = svc.dossier_rate(applicant=hp.mai, dossier_id=d.pk, rating=5, comment="Nhanh")
+    assert rated.rating == 5
+    with pytest.raises(Conflict):
+        svc.dossier_rate(applicant=hp.mai, dossier_id=d.pk, rating=1)
+    actions = list(DossierEvent.objects.filter(dossier=d).values_list("action", flat=True))
+    assert actions == [
+        "submit",
+        "accept",
+        "transfer",
+        "assign",
+        "request_supplement",
+        "supplement",
+        "accept",
+        "transfer",
+        "approve",
+        "return_result",
+    ]
+
+
+def test_illegal_moves_are_refused_and_change_nothing(hp):
+    dossier = submitted(hp)
+    before = (Dossier.objects.get(pk=dossier.pk).version, DossierEvent.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(Conflict, match="Mới nộp"):
+        svc.dossier_approve(leader=hp.leader, dossier_id=dossier.pk)
+    with pytest.raises(Conflict):
+        svc.dossier_return_result(officer=hp.officer, dossier_id=dossier.pk)
+    with pytest.raises(Forbidden):  # another ward's officer
+        svc.dossier_accept(officer=hp.other_officer, dossier_id=dossier.pk)
+    with pytest.raises(NotFound):  # another person's dossier is not found
+        svc.dossier_withdraw(applicant=hp.binh, dossier_id=dossier.pk)
+    with pytest.raises(DomainError):
+        svc.dossier_refuse(officer=hp.officer, dossier_id=dossier.pk, reason="  ")
+    with pytest.raises(Conflict, match="Người khác vừa thay đổi"):
+        svc.dossier_accept(officer=hp.officer, dossier_id=dossier.pk, version=dossier.version - 1)
+    after = (Dossier.objects.get(pk=dossier.pk).version, DossierEvent.objects.count(), AuditEntry.objects.count())
+    assert after == before
+
+
+def test_bad_form_and_missing_documents_are_explained(hp):
+    procedure = Procedure.objects.get(code="1.001193")
+    draft = svc.dossier_draft_save(
+        applicant=hp.mai, procedure=procedure, receiving_agency=hp.ward, form_data={**BIRTH, "gioi_tinh": "X"}
+    )
+    with pytest.raises(FormInvalid) as error:
+        svc.dossier_submit(applicant=hp.mai, dossier_id=draft.pk)
+    assert set(error.value.fields) == {"gioi_tinh"}
+    svc.dossier_draft_save(
+        applicant=hp.mai, procedure=procedure, receiving_agency=hp.ward, form_data=BIRTH, dossier_id=draft.pk
+    )
+    with pytest.raises(DomainError, match=r"Giấy chứng sinh"):
+        svc.dossier_submit(applicant=hp.mai, dossier_id=draft.pk)
+    assert Dossier.objects.get(pk=draft.pk).code is None
+
+
+def test_uploads_are_checked_by_content_and_size(hp, settings):
+    procedure = Procedure.objects.get(code="1.001193")
+    draft = svc.dossier_draft_save(applicant=hp.mai, procedure=procedure, receiving_agency=hp.ward, form_data=BIRTH)
+    disguised = SimpleUploadedFile("giay-chung-sinh.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200, "application/pdf")
+    with pytest.raises(DomainError, match="PDF, JPEG"):
+        svc.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=disguised)
+    settings.SMARTGOV_UPLOAD_MAX_BYTES = 20
+    with pytest.raises(DomainError):
+        svc.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=pdf())
+    assert not draft.attachments.exists()
+    settings.SMARTGOV_UPLOAD_MAX_BYTES = 10_000
+    png = SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")
+    saved = svc.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=png)
+    assert saved.content_type == "image/png" and len(saved.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    ("submitted_at", "expected_due"),
+    [
+        # 3 working days from Friday 13/2/2026; Tết is Mon 16 – Fri 20/2, then a weekend: due Wed 25/2
+        (datetime(2026, 2, 13, 10, 0, tzinfo=HCM), datetime(2026, 2, 25, 17, 0, tzinfo=HCM)),
+        # from Wednesday 29/4/2026: 30/4 and 1/5 off, then the weekend: Mon 4, Tue 5, Wed 6/5
+        (datetime(2026, 4, 29, 10, 0, tzinfo=HCM), datetime(2026, 5, 6, 17, 0, tzinfo=HCM)),
+        # the same day after 15:00 counts from the next working day, Monday 4/5: due Thu 7/5
+        (datetime(2026, 4, 29, 16, 0, tzinfo=HCM), datetime(2026, 5, 7, 17, 0, tzinfo=HCM)),
+    ],
+)
+def test_appointments_skip_tet_and_the_april_may_holidays(hp, submitted_at, expected_due):
+    procedure = Procedure.objects.get(code="1.004873")  # 3 working days
+    assert svc.due_from(procedure, submitted_at) == expected_due
+
+
+def test_apology_with_a_new_appointment_only_before_the_due_date(hp):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    dossier = submitted(hp, code="1.004873", form={"noi_dung": "Xác nhận để đăng ký kết hôn"})
+    dossier = svc.dossier_accept(officer=hp.officer, dossier_id=dossier.pk).dossier
+    later = dossier.due_at + timedelta(days=3)
+    moved = svc.dossier_apologise(officer=hp.officer, dossier_id=dossier.pk, reason="Chờ xác minh", new_due_at=later)
+    assert moved.dossier.due_at == later and moved.dossier.apologised_at is not None
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    with pytest.raises(Conflict, match="trước hạn trả"):
+        svc.dossier_apologise(officer=hp.officer, dossier_id=dossier.pk, reason="Trễ", new_due_at=later)
+
+
+def test_public_lookup_needs_the_second_factor(hp):
+    from smartgov.procedures.selectors import dossier_public_lookup
+
+    dossier = submitted(hp)
+    assert dossier_public_lookup(code=dossier.code, secret="0912345678") == dossier
+    assert dossier_public_lookup(code=dossier.code.lower(), secret="031 195 001 234") == dossier
+    for secret in ("", "0987654321", "030088004321"):
+        with pytest.raises(NotFound):
+            dossier_public_lookup(code=dossier.code, secret=secret)
+    assert re.fullmatch(r"000\.21\.07\.H31-\d{6}-0001", dossier.code)
