@@ -7,8 +7,10 @@ issued by SmartGov (``Authorization: Bearer …``). Every action goes through th
 import hashlib
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja import Status as Reply
@@ -19,6 +21,7 @@ from oauth2_provider.models import get_access_token_model
 from smartgov.identity.models import User
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
+from smartgov.procedures.documents import receipt_pdf
 from smartgov.procedures.models import Dossier, Procedure
 from smartgov.procedures.selectors import (
     dossier_for_applicant,
@@ -301,6 +304,20 @@ def submit(request: HttpRequest, dossier_id: int, payload: VersionIn) -> Dossier
     )
 
 
+@router.get("/dossiers/{dossier_id}/receipt.pdf", auth=AUTH, summary="The receipt (form 01) as PDF")
+def receipt(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    return _receipt_response(request, dossier_for_applicant(user=_me(request), dossier_id=dossier_id))
+
+
+def _receipt_response(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    if not dossier.code:
+        raise DomainError(_("A draft has no receipt: submit it first."))
+    status_url = request.build_absolute_uri(reverse("procedures:lookup") + "?" + urlencode({"ma": dossier.code}))
+    response = HttpResponse(receipt_pdf(dossier, status_url=status_url), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    return response
+
+
 @router.post("/dossiers/{dossier_id}/withdraw", response=DossierOut, auth=AUTH, summary="Withdraw")
 def withdraw(request: HttpRequest, dossier_id: int, payload: NoteIn) -> DossierOut:
     return DossierOut.of(
@@ -331,6 +348,11 @@ def queue(request: HttpRequest, status: int | None = None) -> list[DossierOut]:
 @router.get("/queue/{dossier_id}", response=DossierOut, auth=AUTH, summary="A dossier, for its officers")
 def staff_dossier(request: HttpRequest, dossier_id: int) -> DossierOut:
     return DossierOut.of(dossier_for_staff(request=request, dossier_id=dossier_id))
+
+
+@router.get("/queue/{dossier_id}/receipt.pdf", auth=AUTH, summary="The receipt (form 01), for its officers")
+def staff_receipt(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    return _receipt_response(request, dossier_for_staff(request=request, dossier_id=dossier_id))
 
 
 def _staff_move(request: HttpRequest, dossier_id: int, action: str, payload: Any) -> DossierOut:

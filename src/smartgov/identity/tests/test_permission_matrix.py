@@ -120,6 +120,8 @@ POLICIES: dict[str, Probe] = {
     "api:save_draft": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="put"),
     "api:attach": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="post"),
     "api:submit": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="post"),
+    "api:receipt": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}),
+    "api:staff_receipt": Probe(api_staff(OSS, SPEC, LEAD), {"dossier_id": "DOSSIER"}),
     "api:withdraw": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="post"),
     "api:supplement": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="post"),
     "api:rate": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="post"),

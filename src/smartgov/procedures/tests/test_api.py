@@ -126,3 +126,26 @@ def _otp(client: Client, user) -> None:
     session = client.session
     session["otp_device_id"] = TOTPDevice.objects.create(user=user, name="app", confirmed=True).persistent_id
     session.save()
+
+
+def test_the_receipt_is_a_pdf_with_the_code_the_appointment_and_a_qr_code(hp):
+    import io
+
+    from pypdf import PdfReader
+
+    me = signed_in(hp.mai)
+    draft = _draft(me)
+    assert me.get(f"{API}/dossiers/{draft['id']}/receipt.pdf").status_code == 400  # a draft has no receipt
+    for component in ("to_khai", "giay_chung_sinh"):
+        _attach(me, draft["id"], component)
+    dossier = me.post(f"{API}/dossiers/{draft['id']}/submit", {}, "application/json").json()
+    answer = me.get(f"{API}/dossiers/{draft['id']}/receipt.pdf")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    page = PdfReader(io.BytesIO(answer.content)).pages[0]
+    text = page.extract_text()
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+    assert dossier["code"] in text and "Nguyễn Thị Mai" in text and "Đăng ký khai sinh" in text
+    assert "Giấy chứng sinh" in text and "Thời gian trả kết quả" in text
+    assert "/dich-vu-cong/tra-cuu-ho-so/?ma=" in text
+    assert len(page.images) == 1  # the QR code
+    assert signed_in(hp.binh).get(f"{API}/dossiers/{draft['id']}/receipt.pdf").status_code == 404

@@ -1,0 +1,108 @@
+"""The one-stop shop's papers as PDF, drawn with fpdf2 in Be Vietnam Pro (TrueType from the npm package
+@expo-google-fonts/be-vietnam-pro, served by no one else): form 01, the receipt with the appointment and a
+QR code to the dossier's status page."""
+
+import io
+from functools import cache
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.utils import timezone
+from fpdf import FPDF
+
+from smartgov.procedures.models import Dossier
+
+FONT_DIR = Path(settings.BASE_DIR) / "node_modules" / "@expo-google-fonts" / "be-vietnam-pro"
+
+
+@cache
+def _fonts() -> dict[str, Path]:
+    fonts = {
+        "": FONT_DIR / "400Regular" / "BeVietnamPro_400Regular.ttf",
+        "B": FONT_DIR / "600SemiBold" / "BeVietnamPro_600SemiBold.ttf",
+    }
+    missing = [str(p) for p in fonts.values() if not p.exists()]
+    if missing:
+        raise RuntimeError(f"the PDF fonts are missing ({', '.join(missing)}): run `npm ci` (make install)")
+    return fonts
+
+
+def _document() -> FPDF:
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=18)
+    for style, path in _fonts().items():
+        pdf.add_font("BeVietnamPro", style=style, fname=str(path))
+    pdf.set_margins(20, 18, 20)
+    pdf.add_page()
+    return pdf
+
+
+def _local(moment: object) -> str:
+    return timezone.localtime(moment).strftime("%H giờ %M, ngày %d/%m/%Y") if moment else "—"  # type: ignore[arg-type]
+
+
+def receipt_pdf(dossier: Dossier, *, status_url: str) -> bytes:
+    """Form 01: receipt of the dossier and appointment to return the result (Decree 118/2025)."""
+    pdf = _document()
+    agency = dossier.receiving_agency
+    pdf.set_font("BeVietnamPro", "B", 10)
+    pdf.cell(80, 5, agency.name.upper()[:60], new_x="RIGHT", new_y="TOP", align="C")
+    pdf.cell(0, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.set_font("BeVietnamPro", "", 10)
+    pdf.cell(80, 5, "", new_x="RIGHT", new_y="TOP")
+    pdf.cell(0, 5, "Độc lập - Tự do - Hạnh phúc", new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.ln(2)
+    pdf.cell(0, 5, f"Mã hồ sơ: {dossier.code}", new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.ln(6)
+    pdf.set_font("BeVietnamPro", "B", 14)
+    pdf.multi_cell(0, 7, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("BeVietnamPro", "", 9)
+    pdf.cell(0, 5, "(Mẫu số 01)", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("BeVietnamPro", "", 11)
+    rows = [
+        ("Cơ quan tiếp nhận", agency.name),
+        ("Người nộp hồ sơ", dossier.applicant_name),
+        ("Số điện thoại", dossier.applicant_phone or "—"),
+        ("Thủ tục", f"{dossier.procedure.name} (mã {dossier.procedure.code})"),
+        ("Hình thức nộp", dossier.get_channel_display()),
+        ("Thời điểm nộp", _local(dossier.submitted_at)),
+    ]
+    for label, value in rows:
+        pdf.set_font("BeVietnamPro", "B", 11)
+        pdf.cell(45, 6.5, f"{label}:", new_x="RIGHT", new_y="TOP")
+        pdf.set_font("BeVietnamPro", "", 11)
+        pdf.multi_cell(0, 6.5, value, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("BeVietnamPro", "B", 11)
+    pdf.cell(0, 6.5, "Thành phần hồ sơ đã nộp:", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("BeVietnamPro", "", 11)
+    names = {c["code"]: c["name"] for c in dossier.procedure.components}
+    attached = list(dossier.attachments.order_by("pk"))
+    for number, attachment in enumerate(attached, start=1):
+        pdf.multi_cell(
+            0, 6, f"{number}. {names.get(attachment.component, attachment.component)}", new_x="LMARGIN", new_y="NEXT"
+        )
+    if not attached:
+        pdf.cell(0, 6, "—", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("BeVietnamPro", "B", 12)
+    pdf.multi_cell(0, 7, f"Thời gian trả kết quả: {_local(dossier.due_at)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("BeVietnamPro", "", 10)
+    pdf.multi_cell(
+        0,
+        5.5,
+        "Tra cứu tình trạng hồ sơ bằng mã QR dưới đây hoặc tại trang Tra cứu hồ sơ của Cổng Dịch vụ công, "
+        "với mã hồ sơ và số điện thoại hoặc số định danh cá nhân của người nộp.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    qr = io.BytesIO()
+    segno.make(status_url, error="m").save(qr, kind="png", scale=6, border=2)
+    qr.seek(0)
+    pdf.image(qr, x=pdf.l_margin, y=pdf.get_y() + 3, w=38, h=38)
+    pdf.set_xy(pdf.l_margin + 44, pdf.get_y() + 14)
+    pdf.set_font("BeVietnamPro", "", 8)
+    pdf.multi_cell(0, 4.5, status_url)
+    return bytes(pdf.output())
