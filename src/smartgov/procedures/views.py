@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from smartgov.platform import navigation
 from smartgov.platform.errors import NotFound
+from smartgov.procedures import views_applicant, views_officer
 from smartgov.procedures.models import Procedure, Sector
 from smartgov.procedures.selectors import dossier_public_lookup, procedure_by_code, procedures_search
 
 app_name = "procedures"
 navigation.register(navigation.NavItem(_("Public services"), "procedures:catalog", order=15))
 navigation.register(navigation.NavItem(_("Track a dossier"), "procedures:lookup", order=16))
+navigation.register(navigation.NavItem(_("My dossiers"), "procedures:my-dossiers", order=17))
 
 
 def catalog(request: HttpRequest) -> HttpResponse:
@@ -56,4 +58,6 @@ urlpatterns: list[URLPattern] = [
     path("dich-vu-cong/", catalog, name="catalog"),
     path("dich-vu-cong/tra-cuu-ho-so/", lookup, name="lookup"),
     path("dich-vu-cong/<str:code>/", procedure_detail, name="procedure"),
+    *views_applicant.urlpatterns,
+    *views_officer.urlpatterns,
 ]

@@ -41,8 +41,8 @@ def api_staff(*roles: str) -> str:
 OSS, SPEC, LEAD = "one_stop_officer", "specialist", "leader"
 
 
-def role(name: str) -> str:
-    return f"role:{name}"
+def role(*names: str) -> str:
+    return "role:" + ",".join(names)
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,17 @@ POLICIES: dict[str, Probe] = {
     "procedures:catalog": Probe(OPEN),
     "procedures:lookup": Probe(OPEN),
     "procedures:procedure": Probe(OPEN, {"code": "1.001193"}),
+    "procedures:apply": Probe(SIGNED_IN, {"code": "1.001193"}),
+    "procedures:my-dossiers": Probe(SIGNED_IN),
+    "procedures:my-dossier": Probe(SIGNED_IN, {"pk": "DOSSIER"}),
+    "procedures:my-receipt": Probe(SIGNED_IN, {"pk": "DOSSIER"}),
+    "procedures:withdraw": Probe(SIGNED_IN, {"pk": "DOSSIER"}, method="post"),
+    "procedures:supplement": Probe(SIGNED_IN, {"pk": "DOSSIER"}, method="post"),
+    "procedures:rate": Probe(SIGNED_IN, {"pk": "DOSSIER"}, method="post"),
+    "procedures:queue": Probe(role(OSS, SPEC, LEAD)),
+    "procedures:officer-dossier": Probe(role(OSS, SPEC, LEAD), {"pk": "DOSSIER"}),
+    "procedures:officer-attachment": Probe(role(OSS, SPEC, LEAD), {"pk": "DOSSIER", "attachment_id": 999}),
+    "procedures:officer-move": Probe(role(OSS, SPEC, LEAD), {"pk": "DOSSIER", "action": "accept"}, method="post"),
     "api:list_procedures": Probe(OPEN),
     "api:get_procedure": Probe(OPEN, {"code": "1.001193"}),
     "api:lookup": Probe(OPEN),
@@ -232,7 +243,7 @@ def _allowed(policy: str, persona: str) -> bool:
     if policy == SIGNED_IN:
         return True
     if policy.startswith("role:"):
-        return persona in (policy.removeprefix("role:"), Role.PLATFORM_ADMIN)
+        return persona in (*policy.removeprefix("role:").split(","), Role.PLATFORM_ADMIN)
     raise AssertionError(policy)
 
 

@@ -1,0 +1,187 @@
+"""The applicant's pages: fill the form and attach documents, save a draft or submit, follow one's dossiers,
+withdraw, answer a supplement request, rate the service. Every action is the same service as the API's."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smartgov.identity.models import User
+from smartgov.platform.errors import DomainError
+from smartgov.platform.models import Agency
+from smartgov.procedures.formrender import form_data_of, schema_form
+from smartgov.procedures.forms import FormInvalid
+from smartgov.procedures.models import Dossier, Procedure
+from smartgov.procedures.selectors import dossier_for_applicant, procedure_by_code
+from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.status import Status
+
+
+def _me(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _receiving_choices(procedure: Procedure) -> list[Agency]:
+    if procedure.level == Procedure.Level.COMMUNE:
+        return list(Agency.objects.filter(kind=Agency.Kind.COMMUNE_COMMITTEE).order_by("name"))
+    return [procedure.agency] if procedure.agency else []
+
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """Fill in the form of ``code`` (a new draft, or ``?ho-so=<id>`` to continue one), attach, save or submit."""
+    procedure = procedure_by_code(code)
+    me = _me(request)
+    draft: Dossier | None = None
+    draft_id = request.POST.get("dossier") or request.GET.get("ho-so")
+    if draft_id and str(draft_id).isdigit():
+        draft = dossier_for_applicant(user=me, dossier_id=int(draft_id))
+        if draft.status != Status.DRAFT:
+            return redirect("procedures:my-dossier", pk=draft.pk)
+    agencies = _receiving_choices(procedure)
+    form = schema_form(procedure.form_schema, data=request.POST or None, initial=draft.form_data if draft else None)
+    errors: list[str] = []
+    if request.method == "POST":
+        agency = next((a for a in agencies if a.code == request.POST.get("agency")), None)
+        if agency is None:
+            errors.append(_("Choose where to submit the dossier."))
+        form_ok = form.is_valid()
+        if agency is not None:
+            data = form_data_of(form) if form_ok else {k: v for k, v in request.POST.items() if k in form.fields}
+            try:
+                draft = svc.dossier_draft_save(
+                    applicant=me,
+                    procedure=procedure,
+                    receiving_agency=agency,
+                    form_data=data,
+                    dossier_id=draft.pk if draft else None,
+                )
+                for component in procedure.components:
+                    upload = request.FILES.get(f"file_{component['code']}")
+                    if upload is not None:
+                        svc.attachment_add(
+                            applicant=me, dossier_id=draft.pk, component=component["code"], upload=upload
+                        )
+                if request.POST.get("action") == "submit" and form_ok:
+                    move = svc.dossier_submit(applicant=me, dossier_id=draft.pk)
+                    messages.success(
+                        request,
+                        _("Your dossier %(code)s is submitted. Keep the receipt.") % {"code": move.dossier.code},
+                    )
+                    return redirect("procedures:my-dossier", pk=draft.pk)
+                if request.POST.get("action") != "submit":
+                    messages.success(request, _("The draft is saved."))
+                    return redirect(f"{reverse('procedures:apply', args=[code])}?ho-so={draft.pk}")
+            except FormInvalid as exc:
+                for field, message in exc.fields.items():
+                    if field in form.fields:
+                        form.add_error(field, message)
+                    else:
+                        errors.append(message)
+            except DomainError as exc:
+                errors.append(exc.message)
+    attached = {a.component: a for a in draft.attachments.all()} if draft else {}
+    context = {
+        "procedure": procedure,
+        "form": form,
+        "agencies": agencies,
+        "draft": draft,
+        "chosen_agency": request.POST.get("agency") or (draft.receiving_agency.code if draft else ""),
+        "components": [{**c, "attached": attached.get(c["code"])} for c in procedure.components],
+        "errors": errors,
+    }
+    status = 400 if errors or form.errors else 200
+    return render(request, "procedures/apply.html", context, status=status)
+
+
+@login_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    rows = Dossier.objects.filter(applicant=_me(request)).select_related("procedure", "receiving_agency")[:200]
+    return render(request, "procedures/my_dossiers.html", {"dossiers": rows})
+
+
+@login_required
+def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_for_applicant(user=_me(request), dossier_id=pk)
+    events = dossier.events.select_related("agency", "actor")
+    names = {c["code"]: c["name"] for c in dossier.procedure.components}
+    context = {
+        "dossier": dossier,
+        "events": events,
+        "attachments": [(names.get(a.component, a.component), a) for a in dossier.attachments.all()],
+        "supplement_note": next((e.note for e in reversed(list(events)) if e.action == "request_supplement"), ""),
+        "components": dossier.procedure.components,
+    }
+    return render(request, "procedures/my_dossier.html", context)
+
+
+def _act(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("procedures:my-dossier", pk=pk)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    def run() -> None:
+        svc.dossier_withdraw(applicant=_me(request), dossier_id=pk, reason=request.POST.get("reason", ""))
+        messages.success(request, _("The dossier is withdrawn."))
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    def run() -> None:
+        dossier = dossier_for_applicant(user=_me(request), dossier_id=pk)
+        for component in dossier.procedure.components:
+            upload = request.FILES.get(f"file_{component['code']}")
+            if upload is not None:
+                svc.attachment_add(applicant=_me(request), dossier_id=pk, component=component["code"], upload=upload)
+        svc.dossier_supplement(applicant=_me(request), dossier_id=pk)
+        messages.success(request, _("Thank you: the completed dossier is sent back to the one-stop shop."))
+
+    return _act(request, pk, run)
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    def run() -> None:
+        value = request.POST.get("rating", "")
+        svc.dossier_rate(
+            applicant=_me(request),
+            dossier_id=pk,
+            rating=int(value) if value.isdigit() else 0,
+            comment=request.POST.get("comment", ""),
+        )
+        messages.success(request, _("Thank you for your rating."))
+
+    return _act(request, pk, run)
+
+
+@login_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    from smartgov.procedures.api import _receipt_response
+
+    return _receipt_response(request, dossier_for_applicant(user=_me(request), dossier_id=pk))
+
+
+urlpatterns: list[URLPattern] = [
+    path("dich-vu-cong/<str:code>/nop-ho-so/", apply, name="apply"),
+    path("ho-so-cua-toi/", my_dossiers, name="my-dossiers"),
+    path("ho-so-cua-toi/<int:pk>/", my_dossier, name="my-dossier"),
+    path("ho-so-cua-toi/<int:pk>/giay-tiep-nhan.pdf", receipt, name="my-receipt"),
+    path("ho-so-cua-toi/<int:pk>/rut/", withdraw, name="withdraw"),
+    path("ho-so-cua-toi/<int:pk>/bo-sung/", supplement, name="supplement"),
+    path("ho-so-cua-toi/<int:pk>/danh-gia/", rate, name="rate"),
+]

@@ -1,0 +1,169 @@
+"""The officers' pages: the queue of their agencies (late and nearly-late dossiers flagged), a dossier with its
+documents and process-control form, and the moves their roles allow. Every move is the same service as the
+API's; a stale page is refused (the form carries the dossier's version)."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smartgov.identity.models import RoleAssignment, User
+from smartgov.identity.roles import has_role
+from smartgov.platform.errors import DomainError, NotFound
+from smartgov.platform.models import Agency
+from smartgov.procedures.models import Dossier
+from smartgov.procedures.selectors import STAFF_ROLES, dossier_for_staff, officer_queue
+from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.status import TRANSITIONS
+
+Role = RoleAssignment.Role
+#: A dossier due within this time is flagged "nearly late", so an apology (form 04) can go out in time.
+NEARLY_LATE = timedelta(hours=24)
+
+
+def _me(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def lateness(dossier: Dossier, now: datetime) -> str:
+    if dossier.due_at is None or dossier.status not in (1, 2, 4, 6):
+        return ""
+    if dossier.due_at < now:
+        return "late"
+    if dossier.due_at - now <= NEARLY_LATE:
+        return "nearly_late"
+    return ""
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    if not RoleAssignment.objects.filter(user=me, role__in=STAFF_ROLES).exists() and not has_role(
+        me, Role.PLATFORM_ADMIN
+    ):
+        from smartgov.platform.errors import Forbidden
+
+        raise Forbidden(_("The queue is for one-stop-shop officers, specialists and leaders."))
+    now = timezone.now()
+    rows = [(d, lateness(d, now)) for d in officer_queue(user=me)[:300]]
+    return render(request, "procedures/queue.html", {"rows": rows})
+
+
+#: The moves a page offers, with the roles of the agency that may make them.
+MOVES: dict[str, tuple[tuple[str, ...], str]] = {
+    "accept": ((Role.ONE_STOP_OFFICER,), "receiving"),
+    "request_supplement": ((Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER), "current"),
+    "refuse": ((Role.ONE_STOP_OFFICER,), "receiving"),
+    "transfer": ((Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER), "current"),
+    "approve": ((Role.LEADER,), "current"),
+    "stop": ((Role.LEADER,), "current"),
+    "apologise": ((Role.ONE_STOP_OFFICER, Role.LEADER), "current"),
+    "return_result": ((Role.ONE_STOP_OFFICER,), "receiving"),
+}
+
+
+def _allowed_moves(user: User, dossier: Dossier) -> list[str]:
+    allowed = []
+    for action, (roles, where) in MOVES.items():
+        agency = dossier.receiving_agency if where == "receiving" else dossier.current_agency
+        starts, _target = TRANSITIONS[action]
+        if dossier.status in starts and any(has_role(user, role, agency=agency) for role in roles):
+            if action == "request_supplement" and dossier.supplement_requested_at is not None:
+                continue
+            allowed.append(action)
+    return allowed
+
+
+@login_required
+def dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = dossier_for_staff(request=request, dossier_id=pk)
+    names = {c["code"]: c["name"] for c in dossier.procedure.components}
+    labels = {
+        p: dossier.procedure.form_schema.get("properties", {}).get(p, {}).get("title", p) for p in dossier.form_data
+    }
+    context = {
+        "dossier": dossier,
+        "lateness": lateness(dossier, timezone.now()),
+        "form_rows": [(labels[k], v) for k, v in dossier.form_data.items()],
+        "attachments": [(names.get(a.component, a.component), a) for a in dossier.attachments.all()],
+        "events": dossier.events.select_related("agency", "actor"),
+        "moves": _allowed_moves(_me(request), dossier),
+        "agencies": Agency.objects.filter(is_active=True).exclude(pk=dossier.current_agency_id).order_by("name"),
+    }
+    return render(request, "procedures/officer_dossier.html", context)
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    me, post = _me(request), request.POST
+    version = int(post["version"]) if post.get("version", "").isdigit() else None
+    note, reason = post.get("note", ""), post.get("reason", "")
+    calls: dict[str, Any] = {
+        "accept": lambda: svc.dossier_accept(officer=me, dossier_id=pk, version=version, note=note),
+        "request_supplement": lambda: svc.dossier_request_supplement(
+            officer=me, dossier_id=pk, reason=reason, version=version
+        ),
+        "refuse": lambda: svc.dossier_refuse(officer=me, dossier_id=pk, reason=reason, version=version),
+        "transfer": lambda: svc.dossier_transfer(
+            officer=me, dossier_id=pk, to_agency=_agency(post.get("to_agency", "")), note=note, version=version
+        ),
+        "approve": lambda: svc.dossier_approve(leader=me, dossier_id=pk, note=note, version=version),
+        "stop": lambda: svc.dossier_stop(officer=me, dossier_id=pk, reason=reason, version=version),
+        "apologise": lambda: svc.dossier_apologise(
+            officer=me, dossier_id=pk, reason=reason, new_due_at=_when(post.get("new_due_at", "")), version=version
+        ),
+        "return_result": lambda: svc.dossier_return_result(officer=me, dossier_id=pk, version=version),
+    }
+    if action not in calls:
+        raise NotFound(_("No such action."))
+    dossier_for_staff(request=request, dossier_id=pk)  # the checkpoint before anything else
+    try:
+        calls[action]()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("procedures:officer-dossier", pk=pk)
+    messages.success(request, _("Done."))
+    return redirect("procedures:officer-dossier", pk=pk)
+
+
+def _agency(code: str) -> Agency:
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise DomainError(_("Choose the agency to hand the dossier to."))
+    return agency
+
+
+def _when(text: str) -> datetime:
+    moment = parse_datetime(text)
+    if moment is None:
+        raise DomainError(_("Give the new appointment's date and time."))
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    dossier = dossier_for_staff(request=request, dossier_id=pk)
+    found = dossier.attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise NotFound(_("No such document."))
+    response = FileResponse(found.file.open("rb"), content_type=found.content_type)
+    response["Content-Disposition"] = f'inline; filename="{found.component}-{found.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("mot-cua/", queue, name="queue"),
+    path("mot-cua/<int:pk>/", dossier_page, name="officer-dossier"),
+    path("mot-cua/<int:pk>/tai-lieu/<int:attachment_id>/", attachment, name="officer-attachment"),
+    path("mot-cua/<int:pk>/<slug:action>/", move, name="officer-move"),
+]
