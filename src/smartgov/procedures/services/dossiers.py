@@ -327,7 +327,11 @@ def dossier_approve(*, leader: User, dossier_id: int, note: str = "", version: i
         old = dossier.status
         dossier.status = _check_move(dossier, "approve")
         dossier.finished_at = timezone.now()
-        event = _record(dossier, action="approve", actor=leader, old_status=old, note=note)
+        approved_by = dossier.current_agency
+        # the result goes back to the one-stop shop that received the dossier, which hands it over
+        dossier.current_agency = dossier.receiving_agency
+        dossier.assignee = None
+        event = _record(dossier, action="approve", actor=leader, old_status=old, note=note, agency=approved_by)
     return Move(dossier, event)
 
 

@@ -1,0 +1,187 @@
+"""A dossier from end to end in the browser: a citizen finds a procedure (typed without diacritics), fills the
+form, attaches documents and submits; the ward's one-stop shop asks for a supplement; the citizen completes
+it; the shop accepts and hands it to the Department of Home Affairs, whose leader approves; the result is
+returned and the citizen rates the service. Every civil servant signs in with password and authenticator."""
+
+import time
+
+import pytest
+
+from smartgov.platform.tests.browser.conftest import axe_violations, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "Mat-khau-dai-2026"
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def city(hai_phong, django_user_model):
+    import json
+    from pathlib import Path
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from smartgov.identity.roles import role_grant
+    from smartgov.platform.models import AdminUnit
+    from smartgov.platform.services.calendar import calendar_fill
+    from smartgov.platform.services.org import AgencyData, agency_upsert
+    from smartgov.procedures.services.catalog import catalog_import
+
+    calendar_fill(years=[2026, 2027])
+    ward_unit = AdminUnit.objects.get(generation="2025", code="10507")
+    ward, _ = agency_upsert(
+        actor=None,
+        data=AgencyData(
+            code="000.21.07.H31",
+            name="Ủy ban nhân dân phường Thành Đông",
+            kind="commune_committee",
+            admin_unit=ward_unit,
+        ),
+    )
+    agency_upsert(
+        actor=None,
+        data=AgencyData(code="000.00.16.H31", name="Trung tâm Phục vụ hành chính công", kind="service_centre"),
+    )
+    home_affairs, _ = agency_upsert(
+        actor=None, data=AgencyData(code="000.00.02.H31", name="Sở Nội vụ", kind="department")
+    )
+    catalog = Path(__file__).resolve().parents[3] / "procedures" / "data" / "catalog.json"
+    catalog_import(data=json.loads(catalog.read_text(encoding="utf-8")), actor=None)
+    users = django_user_model.objects
+    citizen = users.create_user(
+        username="031195001234",
+        password=PASSWORD,
+        kind="citizen",
+        personal_id="031195001234",
+        full_name="Nguyễn Thị Mai",
+        phone="0912345678",
+    )
+    staff = {}
+    for username, name, role, agency in (
+        ("motcua.thanhdong", "Hoàng Văn Nam", "one_stop_officer", ward),
+        ("lanhdao.snv", "Phạm Thu Hà", "leader", home_affairs),
+    ):
+        user = users.create_user(username=username, password=PASSWORD, kind="staff", full_name=name)
+        role_grant(actor=None, user=user, role=role, agency=agency)
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        staff[username] = user
+    return {"citizen": citizen, **staff}
+
+
+def _code(user) -> str:
+    """The authenticator's code now, or the next step's when this one was already used (codes work once)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user)
+    now = time.time()
+    step_now = int((now - device.t0) // device.step)
+    while device.last_t >= step_now + 1:  # both usable steps spent: wait for the next one
+        time.sleep(1)
+        now = time.time()
+        step_now = int((now - device.t0) // device.step)
+    ahead = 1 if device.last_t >= step_now else 0
+    totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    totp.time = now + ahead * device.step
+    return f"{totp.token():06d}"
+
+
+def _sign_in(page, username: str, user=None) -> None:
+    page.context.clear_cookies()  # a fresh browser session for each person
+    page.goto("/dang-nhap/")
+    page.get_by_label("Số định danh cá nhân, mã số thuế hoặc tên tài khoản").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    if user is not None and user.kind == "staff":
+        page.get_by_label("Mã").first.fill(_code(user))
+        page.get_by_role("button", name="Xác thực").click()
+
+
+def _officer_does(page, button: str, fields: dict[str, str] | None = None) -> None:
+    form = page.locator("form.consent").filter(has=page.get_by_role("button", name=button))
+    for label, value in (fields or {}).items():
+        control = form.get_by_label(label)
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(label=value)
+        else:
+            control.fill(value)
+    form.get_by_role("button", name=button).click()
+    assert page.get_by_role("status").first.inner_text().strip() == "Đã thực hiện.", page.content()[:2000]
+
+
+def test_a_dossier_from_submission_to_rating(page, city):
+    _sign_in(page, "031195001234")
+    page.get_by_role("link", name="Dịch vụ công").first.click()
+    page.get_by_role("searchbox", name="Tìm thủ tục").fill("dang ky khai sinh")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    page.get_by_role("link", name="Đăng ký khai sinh", exact=True).click()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
+    page.get_by_label("Nơi nộp").select_option(label="Ủy ban nhân dân phường Thành Đông")
+    page.get_by_label("Họ, chữ đệm và tên của trẻ").fill("Nguyễn An Nhiên")
+    page.get_by_label("Ngày sinh").fill("2026-11-20")
+    page.get_by_label("Giới tính").select_option("Nữ")
+    page.get_by_label("Nơi sinh").fill("Bệnh viện Phụ sản Hải Phòng")
+    page.get_by_label("Họ tên mẹ").fill("Nguyễn Thị Mai")
+    page.get_by_label("Quan hệ của người đi đăng ký với trẻ").select_option("Mẹ")
+    for label in ("Tờ khai đăng ký khai sinh", "Giấy chứng sinh hoặc văn bản"):
+        page.get_by_label(label).set_input_files(
+            files=[{"name": "giay-to.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+        )
+    assert axe_violations(page) == []
+    screenshot(page, "dossier-apply")
+    page.get_by_role("button", name="Nộp hồ sơ").first.click()
+    assert page.locator("h1").inner_text().startswith("Hồ sơ 000.21.07.H31-")
+    code = page.locator("h1").inner_text().removeprefix("Hồ sơ ").strip()
+    href = page.get_by_role("link", name="Giấy tiếp nhận (PDF)").get_attribute("href")
+    receipt = page.request.get(href)  # opened in the browser's PDF viewer: fetch it with the same session
+    assert receipt.ok and receipt.headers["content-type"] == "application/pdf" and receipt.body().startswith(b"%PDF")
+    screenshot(page, "dossier-submitted")
+
+    officer, leader = city["motcua.thanhdong"], city["lanhdao.snv"]
+    _sign_in(page, "motcua.thanhdong", officer)
+    page.goto("/mot-cua/")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name=code).click()
+    _officer_does(page, "Yêu cầu bổ sung", {"Nội dung cần bổ sung (mẫu 02, chỉ một lần)": "Giấy chứng sinh bị mờ"})
+    assert page.get_by_role("button", name="Yêu cầu bổ sung").count() == 0  # only once
+
+    _sign_in(page, "031195001234")
+    page.goto("/ho-so-cua-toi/")
+    page.get_by_role("link", name=code).click()
+    assert "Giấy chứng sinh bị mờ" in page.locator("main").inner_text()
+    page.get_by_label("Giấy chứng sinh hoặc văn bản").set_input_files(
+        files=[{"name": "giay-chung-sinh-ro.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_role("button", name="Gửi hồ sơ đã bổ sung").click()
+    assert "Mới nộp" in page.locator(".facts").inner_text()
+
+    _sign_in(page, "motcua.thanhdong", officer)
+    page.goto("/mot-cua/")
+    page.get_by_role("link", name=code).click()
+    _officer_does(page, "Tiếp nhận hồ sơ")
+    _officer_does(page, "Chuyển xử lý", {"Chuyển cho": "Sở Nội vụ"})
+
+    _sign_in(page, "lanhdao.snv", leader)
+    page.goto("/mot-cua/")
+    page.get_by_role("link", name=code).click()
+    screenshot(page, "dossier-officer")
+    assert axe_violations(page) == []
+    _officer_does(page, "Phê duyệt kết quả", {"Ghi chú": "Đồng ý"})
+
+    _sign_in(page, "motcua.thanhdong", officer)
+    page.goto("/mot-cua/")
+    page.get_by_role("link", name=code).click()
+    _officer_does(page, "Trả kết quả")
+    timeline = page.get_by_role("table", name="Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 05)").inner_text()
+    for step in ("Yêu cầu bổ sung", "Đã tiếp nhận", "chuyển xử lý", "Đã xử lý xong", "Đã trả kết quả"):
+        assert step in timeline
+
+    _sign_in(page, "031195001234")
+    page.goto("/ho-so-cua-toi/")
+    page.get_by_role("link", name=code).click()
+    page.get_by_label("5").check()
+    page.get_by_label("Nhận xét").fill("Nhanh, không phải đi lại")
+    page.get_by_role("button", name="Gửi đánh giá").click()
+    assert "Mức đánh giá: 5/5" in page.locator("main").inner_text()
+    screenshot(page, "dossier-rated")
