@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartgov.platform import navigation
 from smartgov.platform.errors import NotFound
-from smartgov.procedures import views_applicant, views_officer
+from smartgov.procedures import views_applicant, views_kpi, views_officer
 from smartgov.procedures.models import Procedure, Sector
 from smartgov.procedures.selectors import dossier_public_lookup, procedure_by_code, procedures_search
 
@@ -59,5 +59,6 @@ urlpatterns: list[URLPattern] = [
     path("dich-vu-cong/tra-cuu-ho-so/", lookup, name="lookup"),
     path("dich-vu-cong/<str:code>/", procedure_detail, name="procedure"),
     *views_applicant.urlpatterns,
+    *views_kpi.urlpatterns,
     *views_officer.urlpatterns,
 ]

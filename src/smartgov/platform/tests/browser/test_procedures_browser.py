@@ -185,3 +185,42 @@ def test_a_dossier_from_submission_to_rating(page, city):
     page.get_by_role("button", name="Gửi đánh giá").click()
     assert "Mức đánh giá: 5/5" in page.locator("main").inner_text()
     screenshot(page, "dossier-rated")
+
+
+def test_the_service_quality_dashboard(page, city):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from smartgov.platform.models import Agency
+    from smartgov.procedures.models import Dossier, Procedure
+
+    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    department = Agency.objects.get(code="000.00.02.H31")
+    procedure = Procedure.objects.get(code="1.014199")
+    for n in range(24):
+        submitted = datetime(2026, 1 + n % 10, 5 + n % 20, 9, tzinfo=hcm)
+        due = submitted + timedelta(days=14)
+        finished = submitted + timedelta(days=10 if n % 4 else 20)
+        Dossier.objects.create(
+            code=f"000.00.02.H31-26{n:04d}-0001",
+            procedure=procedure,
+            applicant=city["citizen"],
+            applicant_name="Mai",
+            receiving_agency=department,
+            current_agency=department,
+            status=10,
+            channel="online" if n % 3 else "counter",
+            created_at=submitted,
+            submitted_at=submitted,
+            due_at=due,
+            finished_at=finished,
+            returned_at=finished,
+            rating=5 - n % 3,
+        )
+    _sign_in(page, "lanhdao.snv", city["lanhdao.snv"])
+    page.goto("/mot-cua/chi-so/?tu=2026-01-01&den=2026-12-31")
+    assert page.locator("svg[role=img]").count() == 3
+    # January to October received, and November when the last ones were finished
+    assert page.get_by_role("table", name="Theo cơ quan và tháng").locator("tbody tr").count() == 11
+    assert axe_violations(page) == []
+    screenshot(page, "service-quality-dashboard")

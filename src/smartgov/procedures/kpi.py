@@ -1,0 +1,160 @@
+"""Service-quality indicators of Decision 766/QĐ-TTg, per receiving agency and month, computed by the database
+(one grouped query per measure, whatever the number of dossiers).
+
+- online rate = dossiers received online / dossiers received;
+- on-time rate = dossiers finished on or before their due time / dossiers finished;
+- digitisation rate = dossiers received with their documents in electronic form / dossiers received;
+- satisfaction = average rating (1–5) and the share of ratings of 4 or 5;
+- online payment rate = dossiers with a fee paid online / dossiers with a fee — payments arrive with the
+  payment module; until then it is reported as not available, never as zero.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from smartgov.procedures.models import Attachment, Dossier
+from smartgov.procedures.status import Status
+
+FINISHED = (Status.FINISHED, Status.RETURNED)
+
+
+@dataclass
+class KpiRow:
+    agency_code: str
+    agency_name: str
+    month: date
+    received: int = 0
+    received_online: int = 0
+    digitised: int = 0
+    finished: int = 0
+    finished_on_time: int = 0
+    rated: int = 0
+    rating_sum: float = 0.0
+    satisfied: int = 0
+    with_fee: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
+    @property
+    def online_rate(self) -> float | None:
+        return self._rate(self.received_online, self.received)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self._rate(self.finished_on_time, self.finished)
+
+    @property
+    def digitisation_rate(self) -> float | None:
+        return self._rate(self.digitised, self.received)
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return self._rate(self.satisfied, self.rated)
+
+    @property
+    def average_rating(self) -> float | None:
+        return round(self.rating_sum / self.rated, 2) if self.rated else None
+
+    @property
+    def online_payment_rate(self) -> None:
+        return None  # the payment module (issue 5) provides the numerator
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return datetime.combine(start, time.min, tzinfo=tz), datetime.combine(end, time.max, tzinfo=tz)
+
+
+def kpis(*, start: date, end: date, agency_code: str = "") -> list[KpiRow]:
+    """One row per receiving agency and month between ``start`` and ``end`` (inclusive, local dates)."""
+    since, until = _bounds(start, end)
+    base = Dossier.objects.exclude(status=Status.DRAFT)
+    if agency_code:
+        base = base.filter(receiving_agency__code=agency_code)
+    rows: dict[tuple[str, date], KpiRow] = {}
+
+    def row(values: dict[str, Any]) -> KpiRow:
+        month = values["month"]
+        month = month.date() if isinstance(month, datetime) else month
+        key = (values["receiving_agency__code"], month)
+        if key not in rows:
+            rows[key] = KpiRow(values["receiving_agency__code"], values["receiving_agency__name"], month)
+        return rows[key]
+
+    group = ("receiving_agency__code", "receiving_agency__name", "month")
+    has_documents = Exists(Attachment.objects.filter(dossier=OuterRef("pk")))
+    received = (
+        base.filter(submitted_at__range=(since, until))
+        .annotate(month=TruncMonth("submitted_at"), digital=has_documents)
+        .values(*group)
+        .annotate(
+            n=Count("pk"),
+            online=Count("pk", filter=Q(channel=Dossier.Channel.ONLINE)),
+            digitised=Count("pk", filter=Q(digital=True)),
+            with_fee=Count("pk", filter=Q(procedure__fee_vnd__gt=0)),
+        )
+    )
+    for values in received:
+        r = row(values)
+        r.received, r.received_online = values["n"], values["online"]
+        r.digitised, r.with_fee = values["digitised"], values["with_fee"]
+    finished = (
+        base.filter(status__in=FINISHED, finished_at__range=(since, until))
+        .annotate(month=TruncMonth("finished_at"))
+        .values(*group)
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(finished_at__lte=F("due_at"))))
+    )
+    for values in finished:
+        r = row(values)
+        r.finished, r.finished_on_time = values["n"], values["on_time"]
+    rated = (
+        base.filter(rating__isnull=False, returned_at__range=(since, until))
+        .annotate(month=TruncMonth("returned_at"))
+        .values(*group)
+        .annotate(n=Count("pk"), average=Avg("rating"), satisfied=Count("pk", filter=Q(rating__gte=4)))
+    )
+    for values in rated:
+        r = row(values)
+        r.rated, r.satisfied = values["n"], values["satisfied"]
+        r.rating_sum = float(values["average"] or 0) * values["n"]
+    return sorted(rows.values(), key=lambda r: (r.month, r.agency_name))
+
+
+def kpi_totals(rows: list[KpiRow]) -> KpiRow:
+    """The rows added up (rates recomputed from the sums, not averaged)."""
+    total = KpiRow("", "", rows[0].month if rows else timezone.localdate())
+    for r in rows:
+        for name in (
+            "received",
+            "received_online",
+            "digitised",
+            "finished",
+            "finished_on_time",
+            "rated",
+            "satisfied",
+            "with_fee",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(r, name))
+        total.rating_sum += r.rating_sum
+    return total
+
+
+def kpi_by_month(rows: list[KpiRow]) -> list[KpiRow]:
+    months: dict[date, list[KpiRow]] = defaultdict(list)
+    for r in rows:
+        months[r.month].append(r)
+    out = []
+    for month, group in sorted(months.items()):
+        total = kpi_totals(group)
+        total.month = month
+        out.append(total)
+    return out

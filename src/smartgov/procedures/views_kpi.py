@@ -1,0 +1,130 @@
+"""The service-quality dashboard (Decision 766): rates per month drawn as bar charts (inline SVG, no script),
+the table per agency and month, and the same as an Excel file."""
+
+import io
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from smartgov.identity.models import RoleAssignment, User
+from smartgov.identity.roles import has_role
+from smartgov.platform.errors import Forbidden
+from smartgov.procedures.kpi import KpiRow, kpi_by_month, kpi_totals, kpis
+
+Role = RoleAssignment.Role
+
+
+def _visible(user: User, rows: list[KpiRow]) -> list[KpiRow]:
+    """Platform administrators see every agency; leaders see the agencies they lead."""
+    if has_role(user, Role.PLATFORM_ADMIN):
+        return rows
+    led = set(RoleAssignment.objects.filter(user=user, role=Role.LEADER).values_list("agency__code", flat=True))
+    if not led:
+        raise Forbidden(_("The dashboard is for leaders and platform administrators."))
+    return [r for r in rows if r.agency_code in led]
+
+
+def _chart(months: list[KpiRow], measure: str) -> list[dict[str, object]]:
+    bars = []
+    for index, row in enumerate(months):
+        value = getattr(row, measure)
+        height = round((value or 0) * 1.5, 1)  # 100 % is 150 px of the 200 px drawing
+        x = 10 + index * 44
+        bars.append(
+            {
+                "x": x,
+                "middle": x + 15,
+                "y": 170 - height,
+                "height": height,
+                "value_y": 165 - height,
+                "value": value,
+                "label": f"{row.month:%m/%Y}",
+            }
+        )
+    return bars
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    start = parse_date(request.GET.get("tu", "")) or date(today.year, 1, 1)
+    end = parse_date(request.GET.get("den", "")) or today
+    rows = _visible(request.user, kpis(start=start, end=end))  # type: ignore[arg-type]
+    if request.GET.get("excel"):
+        return _excel(rows, start, end)
+    months = kpi_by_month(rows)
+    context = {
+        "rows": rows,
+        "total": kpi_totals(rows),
+        "months": months,
+        "charts": [
+            (_("On-time rate (%)"), _chart(months, "on_time_rate")),
+            (_("Online rate (%)"), _chart(months, "online_rate")),
+            (_("Digitisation rate (%)"), _chart(months, "digitisation_rate")),
+        ],
+        "start": start,
+        "end": end,
+        "width": 20 + 44 * max(len(months), 1),
+    }
+    return render(request, "procedures/dashboard.html", context)
+
+
+def _excel(rows: list[KpiRow], start: date, end: date) -> HttpResponse:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # noqa: S101 - a new workbook has a sheet
+    sheet.title = "chi-so-766"
+    sheet.append(
+        [
+            "Tháng",
+            "Mã cơ quan",
+            "Cơ quan",
+            "Tiếp nhận",
+            "Trực tuyến",
+            "Tỷ lệ trực tuyến (%)",
+            "Số hóa",
+            "Tỷ lệ số hóa (%)",
+            "Đã giải quyết",
+            "Đúng hạn",
+            "Tỷ lệ đúng hạn (%)",
+            "Lượt đánh giá",
+            "Điểm trung bình",
+            "Tỷ lệ hài lòng (%)",
+        ]
+    )
+    for r in rows:
+        sheet.append(
+            [
+                r.month.strftime("%m/%Y"),
+                r.agency_code,
+                r.agency_name,
+                r.received,
+                r.received_online,
+                r.online_rate,
+                r.digitised,
+                r.digitisation_rate,
+                r.finished,
+                r.finished_on_time,
+                r.on_time_rate,
+                r.rated,
+                r.average_rating,
+                r.satisfaction_rate,
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="chi-so-766-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+    return response
+
+
+urlpatterns: list[URLPattern] = [path("mot-cua/chi-so/", dashboard, name="dashboard")]
