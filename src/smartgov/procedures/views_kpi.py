@@ -45,7 +45,7 @@ def _chart(months: list[KpiRow], measure: str) -> list[dict[str, object]]:
                 "height": height,
                 "value_y": 165 - height,
                 "value": value,
-                "label": f"{row.month:%m/%Y}",
+                "label": f"{row.month:%m/%y}",
             }
         )
     return bars
