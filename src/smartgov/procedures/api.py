@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from smartgov.identity.models import User
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
 from smartgov.procedures.documents import receipt_pdf
-from smartgov.procedures.models import Dossier, Procedure
+from smartgov.procedures.models import Dossier, DossierEvent, Procedure
 from smartgov.procedures.selectors import (
     dossier_for_applicant,
     dossier_for_staff,
@@ -48,6 +49,7 @@ class AccessTokenAuth(HttpBearer):
 
 
 AUTH = [AccessTokenAuth(), django_auth]
+EVENTS = Prefetch("events", queryset=DossierEvent.objects.select_related("agency"))
 router = Router(tags=["public services"])
 
 
@@ -147,9 +149,14 @@ class DossierOut(Schema):
                     agency=e.agency.code if e.agency else None,
                     note=e.note,
                 )
-                for e in d.events.select_related("agency")
+                for e in _events(d)
             ],
         )
+
+
+def _events(d: Dossier) -> Any:
+    prefetched = getattr(d, "_prefetched_objects_cache", {})
+    return prefetched["events"] if "events" in prefetched else d.events.select_related("agency")
 
 
 class PublicDossierOut(Schema):
@@ -241,12 +248,10 @@ def _me(request: HttpRequest) -> User:
 
 @router.get("/dossiers", response=list[DossierOut], auth=AUTH, summary="My dossiers")
 def my_dossiers(request: HttpRequest) -> list[DossierOut]:
-    return [
-        DossierOut.of(d)
-        for d in Dossier.objects.filter(applicant=_me(request)).select_related(
-            "procedure", "receiving_agency", "current_agency"
-        )[:100]
-    ]
+    mine = Dossier.objects.filter(applicant=_me(request)).select_related(
+        "procedure", "receiving_agency", "current_agency"
+    )
+    return [DossierOut.of(d) for d in mine.prefetch_related(EVENTS)[:100]]
 
 
 @router.post("/dossiers", response={201: DossierOut}, auth=AUTH, summary="Start a draft")
@@ -342,7 +347,7 @@ def rate(request: HttpRequest, dossier_id: int, payload: RatingIn) -> DossierOut
 # --- Officers ---------------------------------------------------------------------------------------------------
 @router.get("/queue", response=list[DossierOut], auth=AUTH, summary="Dossiers held by my agencies")
 def queue(request: HttpRequest, status: int | None = None) -> list[DossierOut]:
-    return [DossierOut.of(d) for d in officer_queue(user=_me(request), status=status)[:200]]
+    return [DossierOut.of(d) for d in officer_queue(user=_me(request), status=status).prefetch_related(EVENTS)[:200]]
 
 
 @router.get("/queue/{dossier_id}", response=DossierOut, auth=AUTH, summary="A dossier, for its officers")

@@ -149,3 +149,19 @@ def test_the_receipt_is_a_pdf_with_the_code_the_appointment_and_a_qr_code(hp):
     assert "/dich-vu-cong/tra-cuu-ho-so/?ma=" in text
     assert len(page.images) == 1  # the QR code
     assert signed_in(hp.binh).get(f"{API}/dossiers/{draft['id']}/receipt.pdf").status_code == 404
+
+
+def test_queries_per_request_are_bounded(hp, django_assert_max_num_queries):
+    """The counts the benchmark reports, held here so a change that multiplies queries fails."""
+    me = signed_in(hp.mai)
+    draft = _draft(me)
+    for component in ("to_khai", "giay_chung_sinh"):
+        _attach(me, draft["id"], component)
+    with django_assert_max_num_queries(24):  # session, dossier lock, checks, code counter, audit, outbox
+        dossier = me.post(f"{API}/dossiers/{draft['id']}/submit", {}, "application/json").json()
+    with django_assert_max_num_queries(1):
+        Client().get(f"{API}/lookup", {"code": dossier["code"], "secret": "0912345678"})
+    for _ in range(5):
+        _draft(me)
+    with django_assert_max_num_queries(8):  # the list does not grow with the number of dossiers
+        me.get(f"{API}/dossiers")
