@@ -63,6 +63,7 @@ MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     "request_supplement": ((Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER), "current"),
     "refuse": ((Role.ONE_STOP_OFFICER,), "receiving"),
     "transfer": ((Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER), "current"),
+    "assign": ((Role.LEADER, Role.ONE_STOP_OFFICER), "current"),
     "approve": ((Role.LEADER,), "current"),
     "stop": ((Role.LEADER,), "current"),
     "apologise": ((Role.ONE_STOP_OFFICER, Role.LEADER), "current"),
@@ -97,6 +98,9 @@ def dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
         "events": dossier.events.select_related("agency", "actor"),
         "moves": _allowed_moves(_me(request), dossier),
         "agencies": Agency.objects.filter(is_active=True).exclude(pk=dossier.current_agency_id).order_by("name"),
+        "specialists": User.objects.filter(
+            roles__role=Role.SPECIALIST, roles__agency=dossier.current_agency, is_active=True
+        ).order_by("full_name"),
     }
     return render(request, "procedures/officer_dossier.html", context)
 
@@ -115,6 +119,9 @@ def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "refuse": lambda: svc.dossier_refuse(officer=me, dossier_id=pk, reason=reason, version=version),
         "transfer": lambda: svc.dossier_transfer(
             officer=me, dossier_id=pk, to_agency=_agency(post.get("to_agency", "")), note=note, version=version
+        ),
+        "assign": lambda: svc.dossier_assign(
+            officer=me, dossier_id=pk, specialist=_specialist(post.get("specialist", "")), version=version
         ),
         "approve": lambda: svc.dossier_approve(leader=me, dossier_id=pk, note=note, version=version),
         "stop": lambda: svc.dossier_stop(officer=me, dossier_id=pk, reason=reason, version=version),
@@ -140,6 +147,13 @@ def _agency(code: str) -> Agency:
     if agency is None:
         raise DomainError(_("Choose the agency to hand the dossier to."))
     return agency
+
+
+def _specialist(username: str) -> User:
+    found = User.objects.filter(username=username, is_active=True).first()
+    if found is None:
+        raise DomainError(_("Choose the specialist."))
+    return found
 
 
 def _when(text: str) -> datetime:

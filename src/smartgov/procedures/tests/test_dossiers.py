@@ -205,3 +205,26 @@ def test_public_lookup_needs_the_second_factor(hp):
         with pytest.raises(NotFound):
             dossier_public_lookup(code=dossier.code, secret=secret)
     assert re.fullmatch(r"000\.21\.07\.H31-\d{6}-0001", dossier.code)
+
+
+def test_officers_see_late_and_nearly_late_dossiers_flagged(hp):
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    soon = svc.dossier_accept(officer=hp.officer, dossier_id=submitted(hp).pk).dossier
+    late = submitted(hp, applicant=hp.binh)
+    Dossier.objects.filter(pk=soon.pk).update(due_at=timezone.now() + timedelta(hours=5))
+    Dossier.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    client = Client()
+    client.force_login(hp.officer)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.create(user=hp.officer, name="app", confirmed=True).persistent_id
+    session.save()
+    queue = client.get("/mot-cua/").content.decode()
+    assert queue.count("sắp đến hạn") == 1 and queue.count("badge-late") == 1
+    page = client.get(f"/mot-cua/{soon.pk}/").content.decode()
+    assert "đến hạn trong vòng một ngày" in page  # the warning before the due date
+    assert "Xin lỗi và hẹn lại" in page  # and the form 04 action right there
