@@ -102,6 +102,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # waiting, so concurrent tests would not behave as the real embedded database does.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-smartgov.sqlite3")}
 else:
+    # PostgreSQL's JIT compiles big aggregate queries for up to a second before running them in a tenth of
+    # that (the service-quality indicators, docs/benchmarks.md): a web application is better off without it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

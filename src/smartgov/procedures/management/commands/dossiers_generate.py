@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 from django.utils import timezone
 from rich.progress import Progress
 
@@ -64,6 +65,9 @@ class Command(BaseCommand):
                 Dossier.objects.bulk_create(batch, batch_size=1000, ignore_conflicts=True)
                 made += len(batch)
                 progress.update(task, advance=len(batch))
+        if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would give them later
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE procedures_dossier")
         self.stdout.write(f"{made} dossiers generated")
 
     @staticmethod
