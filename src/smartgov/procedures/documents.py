@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
 
-from smartgov.procedures.models import Dossier
+from smartgov.procedures.models import Dossier, DossierEvent
 
 FONT_DIR = Path(settings.BASE_DIR) / "node_modules" / "@expo-google-fonts" / "be-vietnam-pro"
 
@@ -42,9 +42,8 @@ def _local(moment: object) -> str:
     return timezone.localtime(moment).strftime("%H giờ %M, ngày %d/%m/%Y") if moment else "—"  # type: ignore[arg-type]
 
 
-def receipt_pdf(dossier: Dossier, *, status_url: str) -> bytes:
-    """Form 01: receipt of the dossier and appointment to return the result (Decree 118/2025)."""
-    pdf = _document()
+def _header(pdf: FPDF, dossier: Dossier, title: str, form: str) -> None:
+    """The heading every one-stop-shop paper shares: agency, national motto, dossier code, title, form number."""
     agency = dossier.receiving_agency
     pdf.set_font("BeVietnamPro", "B", 10)
     pdf.cell(80, 5, agency.name.upper()[:60], new_x="RIGHT", new_y="TOP", align="C")
@@ -56,11 +55,25 @@ def receipt_pdf(dossier: Dossier, *, status_url: str) -> bytes:
     pdf.cell(0, 5, f"Mã hồ sơ: {dossier.code}", new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(6)
     pdf.set_font("BeVietnamPro", "B", 14)
-    pdf.multi_cell(0, 7, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("BeVietnamPro", "", 9)
-    pdf.cell(0, 5, "(Mẫu số 01)", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 5, f"({form})", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("BeVietnamPro", "", 11)
+
+
+def _facts(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
+    for label, value in rows:
+        pdf.set_font("BeVietnamPro", "B", 11)
+        pdf.cell(45, 6.5, f"{label}:", new_x="RIGHT", new_y="TOP")
+        pdf.set_font("BeVietnamPro", "", 11)
+        pdf.multi_cell(0, 6.5, value, new_x="LMARGIN", new_y="NEXT")
+
+
+def receipt_pdf(dossier: Dossier, *, status_url: str) -> bytes:
+    """Form 01: receipt of the dossier and appointment to return the result (Decree 118/2025)."""
+    pdf = _document()
+    agency = dossier.receiving_agency
+    _header(pdf, dossier, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Mẫu số 01")
     rows = [
         ("Cơ quan tiếp nhận", agency.name),
         ("Người nộp hồ sơ", dossier.applicant_name),
@@ -69,11 +82,7 @@ def receipt_pdf(dossier: Dossier, *, status_url: str) -> bytes:
         ("Hình thức nộp", dossier.get_channel_display()),
         ("Thời điểm nộp", _local(dossier.submitted_at)),
     ]
-    for label, value in rows:
-        pdf.set_font("BeVietnamPro", "B", 11)
-        pdf.cell(45, 6.5, f"{label}:", new_x="RIGHT", new_y="TOP")
-        pdf.set_font("BeVietnamPro", "", 11)
-        pdf.multi_cell(0, 6.5, value, new_x="LMARGIN", new_y="NEXT")
+    _facts(pdf, rows)
     pdf.ln(2)
     pdf.set_font("BeVietnamPro", "B", 11)
     pdf.cell(0, 6.5, "Thành phần hồ sơ đã nộp:", new_x="LMARGIN", new_y="NEXT")
@@ -105,4 +114,48 @@ def receipt_pdf(dossier: Dossier, *, status_url: str) -> bytes:
     pdf.set_xy(pdf.l_margin + 44, pdf.get_y() + 14)
     pdf.set_font("BeVietnamPro", "", 8)
     pdf.multi_cell(0, 4.5, status_url)
+    return bytes(pdf.output())
+
+
+#: The papers written for a move of the process-control form: form number and title.
+NOTICES = {
+    "request_supplement": ("Mẫu số 02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Nội dung cần bổ sung, hoàn thiện"),
+    "refuse": ("Mẫu số 03", "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ", "Lý do từ chối"),
+    "apologise": ("Mẫu số 04", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "Lý do chậm trễ"),
+}
+
+
+def notice_pdf(dossier: Dossier, event: DossierEvent) -> bytes:
+    """Forms 02, 03 and 04: the written request for a supplement, refusal, or apology with a new appointment."""
+    form, title, reason_label = NOTICES[event.action]
+    pdf = _document()
+    _header(pdf, dossier, title, form)
+    rows = [
+        ("Kính gửi", dossier.applicant_name),
+        ("Thủ tục", f"{dossier.procedure.name} (mã {dossier.procedure.code})"),
+        ("Ngày nộp", _local(dossier.submitted_at)),
+        ("Ngày lập phiếu", _local(event.at)),
+    ]
+    if event.action == "apologise":
+        rows.append(("Ngày hẹn trả mới", _local(dossier.due_at)))
+    _facts(pdf, rows)
+    pdf.ln(3)
+    pdf.set_font("BeVietnamPro", "B", 11)
+    pdf.cell(0, 6.5, f"{reason_label}:", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("BeVietnamPro", "", 11)
+    pdf.multi_cell(0, 6.5, event.note or "—", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    closing = {
+        "request_supplement": "Đề nghị Ông/Bà bổ sung, hoàn thiện hồ sơ theo nội dung trên. Thời hạn giải quyết "
+        "được tính lại từ khi nhận đủ hồ sơ.",
+        "refuse": "Cơ quan tiếp nhận xin thông báo không tiếp nhận hồ sơ vì lý do trên.",
+        "apologise": "Cơ quan giải quyết xin lỗi Ông/Bà vì sự chậm trễ và hẹn trả kết quả vào ngày nêu trên.",
+    }[event.action]
+    pdf.multi_cell(0, 6, closing, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("BeVietnamPro", "B", 11)
+    signer = f"{event.actor}" if event.actor else ""
+    pdf.cell(0, 6, "NGƯỜI LẬP PHIẾU", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("BeVietnamPro", "", 11)
+    pdf.cell(0, 6, f"{signer} — {(event.agency or dossier.current_agency).name}", align="R")
     return bytes(pdf.output())

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartgov.identity.models import User
-from smartgov.platform.errors import DomainError
+from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
+from smartgov.procedures.documents import NOTICES, notice_pdf
 from smartgov.procedures.formrender import form_data_of, schema_form
 from smartgov.procedures.forms import FormInvalid
 from smartgov.procedures.models import Dossier, Procedure
@@ -116,6 +117,8 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": [(names.get(a.component, a.component), a) for a in dossier.attachments.all()],
         "supplement_note": next((e.note for e in reversed(list(events)) if e.action == "request_supplement"), ""),
         "components": dossier.procedure.components,
+        "notice_url": "procedures:my-notice",
+        "notice_actions": list(NOTICES),
     }
     return render(request, "procedures/my_dossier.html", context)
 
@@ -176,11 +179,27 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     return _receipt_response(request, dossier_for_applicant(user=_me(request), dossier_id=pk))
 
 
+@login_required
+def notice(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
+    return notice_response(dossier_for_applicant(user=_me(request), dossier_id=pk), event_id)
+
+
+def notice_response(dossier: Dossier, event_id: int) -> HttpResponse:
+    """Form 02, 03 or 04 written for one move of the dossier, as PDF."""
+    event = dossier.events.select_related("actor", "agency").filter(pk=event_id, action__in=NOTICES).first()
+    if event is None:
+        raise NotFound(_("No such document."))
+    response = HttpResponse(notice_pdf(dossier, event), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="phieu-{event.action}-{dossier.code}.pdf"'
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path("dich-vu-cong/<str:code>/nop-ho-so/", apply, name="apply"),
     path("ho-so-cua-toi/", my_dossiers, name="my-dossiers"),
     path("ho-so-cua-toi/<int:pk>/", my_dossier, name="my-dossier"),
     path("ho-so-cua-toi/<int:pk>/giay-tiep-nhan.pdf", receipt, name="my-receipt"),
+    path("ho-so-cua-toi/<int:pk>/phieu/<int:event_id>.pdf", notice, name="my-notice"),
     path("ho-so-cua-toi/<int:pk>/rut/", withdraw, name="withdraw"),
     path("ho-so-cua-toi/<int:pk>/bo-sung/", supplement, name="supplement"),
     path("ho-so-cua-toi/<int:pk>/danh-gia/", rate, name="rate"),

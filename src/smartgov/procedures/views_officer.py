@@ -19,6 +19,7 @@ from smartgov.identity.models import RoleAssignment, User
 from smartgov.identity.roles import has_role
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
+from smartgov.procedures.documents import NOTICES
 from smartgov.procedures.models import Dossier
 from smartgov.procedures.selectors import STAFF_ROLES, dossier_for_staff, officer_queue
 from smartgov.procedures.services import dossiers as svc
@@ -98,6 +99,8 @@ def dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
         "events": dossier.events.select_related("agency", "actor"),
         "moves": _allowed_moves(_me(request), dossier),
         "agencies": Agency.objects.filter(is_active=True).exclude(pk=dossier.current_agency_id).order_by("name"),
+        "notice_url": "procedures:officer-notice",
+        "notice_actions": list(NOTICES),
         "specialists": User.objects.filter(
             roles__role=Role.SPECIALIST, roles__agency=dossier.current_agency, is_active=True
         ).order_by("full_name"),
@@ -175,9 +178,17 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
     return response
 
 
+@login_required
+def notice(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
+    from smartgov.procedures.views_applicant import notice_response
+
+    return notice_response(dossier_for_staff(request=request, dossier_id=pk), event_id)
+
+
 urlpatterns: list[URLPattern] = [
     path("mot-cua/", queue, name="queue"),
     path("mot-cua/<int:pk>/", dossier_page, name="officer-dossier"),
     path("mot-cua/<int:pk>/tai-lieu/<int:attachment_id>/", attachment, name="officer-attachment"),
+    path("mot-cua/<int:pk>/phieu/<int:event_id>.pdf", notice, name="officer-notice"),
     path("mot-cua/<int:pk>/<slug:action>/", move, name="officer-move"),
 ]

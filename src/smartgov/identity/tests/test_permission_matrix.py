@@ -115,6 +115,8 @@ POLICIES: dict[str, Probe] = {
     "procedures:my-dossiers": Probe(SIGNED_IN),
     "procedures:my-dossier": Probe(SIGNED_IN, {"pk": "DOSSIER"}),
     "procedures:my-receipt": Probe(SIGNED_IN, {"pk": "DOSSIER"}),
+    "procedures:my-notice": Probe(SIGNED_IN, {"pk": "DOSSIER", "event_id": 999}),
+    "procedures:officer-notice": Probe(role(OSS, SPEC, LEAD), {"pk": "DOSSIER", "event_id": 999}),
     "procedures:withdraw": Probe(SIGNED_IN, {"pk": "DOSSIER"}, method="post"),
     "procedures:supplement": Probe(SIGNED_IN, {"pk": "DOSSIER"}, method="post"),
     "procedures:rate": Probe(SIGNED_IN, {"pk": "DOSSIER"}, method="post"),

@@ -228,3 +228,34 @@ def test_officers_see_late_and_nearly_late_dossiers_flagged(hp):
     page = client.get(f"/mot-cua/{soon.pk}/").content.decode()
     assert "đến hạn trong vòng một ngày" in page  # the warning before the due date
     assert "Xin lỗi và hẹn lại" in page  # and the form 04 action right there
+
+
+def test_written_notices_02_03_04_as_pdf(hp):
+    import io
+
+    from django.test import Client
+    from pypdf import PdfReader
+
+    asked = submitted(hp)
+    event = svc.dossier_request_supplement(
+        officer=hp.officer, dossier_id=asked.pk, reason="Giấy chứng sinh bị mờ"
+    ).event
+    refused = submitted(hp, applicant=hp.mai)
+    refusal = svc.dossier_refuse(officer=hp.officer, dossier_id=refused.pk, reason="Không thuộc thẩm quyền").event
+    client = Client()
+    client.force_login(hp.mai)
+    page = client.get(f"/ho-so-cua-toi/{asked.pk}/").content.decode()
+    assert f"/ho-so-cua-toi/{asked.pk}/phieu/{event.pk}.pdf" in page
+    for dossier, notice, title, text in (
+        (asked, event, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Giấy chứng sinh bị mờ"),
+        (refused, refusal, "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ", "Không thuộc thẩm quyền"),
+    ):
+        answer = client.get(f"/ho-so-cua-toi/{dossier.pk}/phieu/{notice.pk}.pdf")
+        assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+        content = PdfReader(io.BytesIO(answer.content)).pages[0].extract_text()
+        assert title in content and text in content and dossier.code in content
+    submit_event = DossierEvent.objects.get(dossier=asked, action="submit")
+    assert client.get(f"/ho-so-cua-toi/{asked.pk}/phieu/{submit_event.pk}.pdf").status_code == 404
+    other = Client()
+    other.force_login(hp.binh)
+    assert other.get(f"/ho-so-cua-toi/{asked.pk}/phieu/{event.pk}.pdf").status_code == 404
