@@ -80,6 +80,7 @@ def demo_load(*, progress: bool = False, password: str | None = None) -> DemoRep
         report.steps["agencies"] = _load_agencies(data, province)
         report.steps["accounts"] = _load_accounts(data, password, report)
         report.steps["procedures"] = _load_catalog()
+        report.steps["dossiers"] = _load_dossiers()
         if report.changed:
             audit_record(actor=None, actor_label="system:demo", action="platform.demo.load", changes=report.steps)
     return report
@@ -92,6 +93,18 @@ def _load_catalog() -> int:
     path = Path(__file__).resolve().parent.parent / "procedures" / "data" / "catalog.json"
     report = catalog_import(data=json.loads(path.read_text(encoding="utf-8")), actor=None)
     return len(report.created) + len(report.updated)
+
+
+def _load_dossiers(count: int = 3000) -> int:
+    """A year of past dossiers, so the officers' queues and the indicators have something to show."""
+    from django.core.management import call_command
+
+    from smartgov.procedures.models import Dossier
+
+    if Dossier.objects.exists():
+        return 0
+    call_command("dossiers_generate", count=count, force=True, verbosity=0)
+    return count
 
 
 def _load_agencies(data: dict[str, Any], province: AdminUnit) -> int:

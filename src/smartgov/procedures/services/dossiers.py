@@ -203,6 +203,7 @@ def dossier_accept(*, officer: User, dossier_id: int, version: int | None = None
         now = timezone.now()
         dossier.accepted_at = now
         dossier.due_at = due_from(dossier.procedure, now)
+        dossier.due_soon_flagged_at = None
         event = _record(dossier, action="accept", actor=officer, old_status=old, note=note)
     return Move(dossier, event)
 
@@ -379,6 +380,7 @@ def dossier_apologise(
         previous = dossier.due_at
         dossier.due_at = new_due_at
         dossier.apologised_at = now
+        dossier.due_soon_flagged_at = None
         event = _record(
             dossier,
             action="apologise",
@@ -388,6 +390,40 @@ def dossier_apologise(
             changes={"due_at": [previous.isoformat(), new_due_at.isoformat()]},
         )
     return Move(dossier, event)
+
+
+def dossiers_flag_due_soon(*, within: timedelta = timedelta(hours=24)) -> int:
+    """Warn once per appointment about open dossiers due within ``within``: an outbox event
+    ``procedures.dossier.due_soon`` for the agency holding it (notifications, dashboards), so an apology
+    (form 04) can still go out before the due time. Returns how many were flagged."""
+    from smartgov.procedures.status import OPEN
+
+    now = timezone.now()
+    flagged = 0
+    candidates = Dossier.objects.filter(
+        status__in=OPEN, due_at__gt=now, due_at__lte=now + within, due_soon_flagged_at__isnull=True
+    ).values_list("pk", flat=True)
+    for dossier_id in list(candidates[:5000]):
+        with transaction.atomic():
+            dossier = (
+                Dossier.objects.select_for_update().filter(pk=dossier_id, due_soon_flagged_at__isnull=True).first()
+            )
+            if dossier is None:
+                continue
+            dossier.due_soon_flagged_at = now
+            dossier.save(update_fields=["due_soon_flagged_at"])
+            event_publish(
+                topic="procedures.dossier.due_soon",
+                payload={
+                    "dossier": dossier.pk,
+                    "code": dossier.code,
+                    "agency": dossier.current_agency_id,
+                    "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+                },
+                obj=dossier,
+            )
+            flagged += 1
+    return flagged
 
 
 def dossier_rate(*, applicant: User, dossier_id: int, rating: int, comment: str = "") -> Dossier:

@@ -259,3 +259,24 @@ def test_written_notices_02_03_04_as_pdf(hp):
     other = Client()
     other.force_login(hp.binh)
     assert other.get(f"/ho-so-cua-toi/{asked.pk}/phieu/{event.pk}.pdf").status_code == 404
+
+
+def test_due_soon_is_flagged_once_per_appointment(hp):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from smartgov.procedures.tasks import flag_due_soon
+
+    soon = svc.dossier_accept(officer=hp.officer, dossier_id=submitted(hp).pk).dossier
+    far = submitted(hp, applicant=hp.binh)
+    Dossier.objects.filter(pk=soon.pk).update(due_at=timezone.now() + timedelta(hours=3))
+    Dossier.objects.filter(pk=far.pk).update(due_at=timezone.now() + timedelta(days=5))
+    assert flag_due_soon.delay().get() == 1  # through Celery (eager here, a worker in production)
+    assert flag_due_soon() == 0  # once per appointment
+    events = OutboxEvent.objects.filter(topic="procedures.dossier.due_soon")
+    assert [e.payload["dossier"] for e in events] == [soon.pk]
+    later = timezone.now() + timedelta(hours=20)
+    svc.dossier_apologise(officer=hp.officer, dossier_id=soon.pk, reason="Chờ xác minh", new_due_at=later)
+    assert Dossier.objects.get(pk=soon.pk).due_soon_flagged_at is None  # the new appointment is watched again
+    assert flag_due_soon() == 1

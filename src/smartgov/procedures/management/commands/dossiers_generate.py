@@ -68,7 +68,8 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would give them later
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE procedures_dossier")
-        self.stdout.write(f"{made} dossiers generated")
+        if options.get("verbosity", 1) > 0:
+            self.stdout.write(f"{made} dossiers generated")
 
     @staticmethod
     def _dossier(
