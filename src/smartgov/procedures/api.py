@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja import Status as Reply
@@ -194,6 +195,11 @@ class TransferIn(VersionIn):
 
 class AssignIn(VersionIn):
     specialist: str = Field(description="Account name of the specialist")
+
+
+class ApologyIn(VersionIn):
+    reason: str
+    new_due_at: datetime = Field(description="The new appointment (form 04), later than the current one")
 
 
 class RatingIn(Schema):
@@ -385,6 +391,11 @@ def _staff_move(request: HttpRequest, dossier_id: int, action: str, payload: Any
         move = svc.dossier_assign(officer=user, dossier_id=dossier_id, specialist=specialist, version=version)
     elif action == "approve":
         move = svc.dossier_approve(leader=user, dossier_id=dossier_id, note=payload.note, version=version)
+    elif action == "apologise":
+        due = payload.new_due_at if timezone.is_aware(payload.new_due_at) else timezone.make_aware(payload.new_due_at)
+        move = svc.dossier_apologise(
+            officer=user, dossier_id=dossier_id, reason=payload.reason, new_due_at=due, version=version
+        )
     elif action == "stop":
         move = svc.dossier_stop(officer=user, dossier_id=dossier_id, reason=payload.reason, version=version)
     else:
@@ -427,6 +438,13 @@ def approve(request: HttpRequest, dossier_id: int, payload: NoteIn) -> DossierOu
 @router.post("/queue/{dossier_id}/stop", response=DossierOut, auth=AUTH, summary="Stop processing (leader)")
 def stop(request: HttpRequest, dossier_id: int, payload: ReasonIn) -> DossierOut:
     return _staff_move(request, dossier_id, "stop", payload)
+
+
+@router.post(
+    "/queue/{dossier_id}/apologise", response=DossierOut, auth=AUTH, summary="Apologise, new appointment (form 04)"
+)
+def apologise(request: HttpRequest, dossier_id: int, payload: ApologyIn) -> DossierOut:
+    return _staff_move(request, dossier_id, "apologise", payload)
 
 
 @router.post("/queue/{dossier_id}/return-result", response=DossierOut, auth=AUTH, summary="Hand the result over")

@@ -58,6 +58,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "procedures/queue.html", {"rows": rows})
 
 
+#: Moves after which the dossier may have left the officer's agency: the page goes back to the queue.
+LEAVING_MOVES = ("transfer", "approve")
+
 #: The moves a page offers, with the roles of the agency that may make them.
 MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     "accept": ((Role.ONE_STOP_OFFICER,), "receiving"),
@@ -99,6 +102,8 @@ def dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
         "events": dossier.events.select_related("agency", "actor"),
         "moves": _allowed_moves(_me(request), dossier),
         "agencies": Agency.objects.filter(is_active=True).exclude(pk=dossier.current_agency_id).order_by("name"),
+        "api_paths": {action: action.replace("_", "-") for action in MOVES},
+        "leaving_moves": LEAVING_MOVES,
         "notice_url": "procedures:officer-notice",
         "notice_actions": list(NOTICES),
         "specialists": User.objects.filter(
@@ -142,6 +147,8 @@ def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("procedures:officer-dossier", pk=pk)
     messages.success(request, _("Done."))
+    if action in LEAVING_MOVES:  # the dossier may have left the officer's agency
+        return redirect("procedures:queue")
     return redirect("procedures:officer-dossier", pk=pk)
 
 

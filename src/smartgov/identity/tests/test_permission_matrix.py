@@ -152,6 +152,9 @@ POLICIES: dict[str, Probe] = {
     "api:assign": Probe(api_staff(LEAD, OSS), {"dossier_id": "DOSSIER"}, "post", '{"specialist": "canbo.specialist"}'),
     "api:approve": Probe(api_staff(LEAD), {"dossier_id": "DOSSIER"}, method="post"),
     "api:stop": Probe(api_staff(LEAD), {"dossier_id": "DOSSIER"}, "post", '{"reason": "Theo yêu cầu"}'),
+    "api:apologise": Probe(
+        api_staff(OSS, LEAD), {"dossier_id": "DOSSIER"}, "post", '{"reason": "Chờ", "new_due_at": "2030-01-01T10:00"}'
+    ),
     "api:return_result": Probe(api_staff(OSS), {"dossier_id": "DOSSIER"}, method="post"),
     # the OpenID Connect provider
     "oauth2_provider:authorize": Probe(SIGNED_IN),

@@ -280,3 +280,24 @@ def test_due_soon_is_flagged_once_per_appointment(hp):
     svc.dossier_apologise(officer=hp.officer, dossier_id=soon.pk, reason="Chờ xác minh", new_due_at=later)
     assert Dossier.objects.get(pk=soon.pk).due_soon_flagged_at is None  # the new appointment is watched again
     assert flag_due_soon() == 1
+
+
+def test_officer_pages_work_without_javascript(hp):
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    dossier = submitted(hp)
+    client = Client()
+    client.force_login(hp.officer)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.create(user=hp.officer, name="app", confirmed=True).persistent_id
+    session.save()
+    page = client.get(f"/mot-cua/{dossier.pk}/").content.decode()
+    assert f'data-api="/api/v1/procedures/queue/{dossier.pk}/accept"' in page  # the page's script uses the API
+    accepted = client.post(f"/mot-cua/{dossier.pk}/accept/", {"version": dossier.version})
+    assert accepted.status_code == 302 and accepted["Location"] == f"/mot-cua/{dossier.pk}/"
+    stale = client.post(f"/mot-cua/{dossier.pk}/accept/", {"version": dossier.version}, follow=True)
+    assert "Người khác vừa thay đổi" in stale.content.decode()
+    handed = client.post(f"/mot-cua/{dossier.pk}/transfer/", {"to_agency": "000.00.02.H31"})
+    assert handed["Location"] == "/mot-cua/"
+    assert Dossier.objects.get(pk=dossier.pk).current_agency == hp.home_affairs

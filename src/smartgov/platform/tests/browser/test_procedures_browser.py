@@ -105,7 +105,8 @@ def _officer_does(page, button: str, fields: dict[str, str] | None = None) -> No
             control.select_option(label=value)
         else:
             control.fill(value)
-    form.get_by_role("button", name=button).click()
+    with page.expect_navigation():  # the page sends the form through the API, then reloads
+        form.get_by_role("button", name=button).click()
     assert page.get_by_role("status").first.inner_text().strip() == "Đã thực hiện.", page.content()[:2000]
 
 
@@ -161,6 +162,8 @@ def test_a_dossier_from_submission_to_rating(page, city):
     page.get_by_role("link", name=code).click()
     _officer_does(page, "Tiếp nhận hồ sơ")
     _officer_does(page, "Chuyển xử lý", {"Chuyển cho": "Sở Nội vụ"})
+    assert page.url.endswith("/mot-cua/")  # handed over: back to the queue, where it no longer is
+    assert page.get_by_role("link", name=code).count() == 0
 
     _sign_in(page, "lanhdao.snv", leader)
     page.goto("/mot-cua/")
@@ -182,7 +185,8 @@ def test_a_dossier_from_submission_to_rating(page, city):
     page.get_by_role("link", name=code).click()
     page.get_by_label("5").check()
     page.get_by_label("Nhận xét").fill("Nhanh, không phải đi lại")
-    page.get_by_role("button", name="Gửi đánh giá").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Gửi đánh giá").click()
     assert "Mức đánh giá: 5/5" in page.locator("main").inner_text()
     screenshot(page, "dossier-rated")
 
