@@ -131,8 +131,10 @@ def test_a_dossier_from_submission_to_rating(page, city):
         )
     assert axe_violations(page) == []
     screenshot(page, "dossier-apply")
-    page.get_by_role("button", name="Nộp hồ sơ").first.click()
-    assert page.locator("h1").inner_text().startswith("Hồ sơ 000.21.07.H31-")
+    with page.expect_navigation():  # the page saves the draft, uploads both documents and submits, via the API
+        page.get_by_role("button", name="Nộp hồ sơ").first.click()
+    assert page.locator("h1").inner_text().startswith("Hồ sơ 000.21.07.H31-"), page.content()[:3000]
+    assert "Hãy lưu giấy tiếp nhận" in page.get_by_role("status").first.inner_text()
     code = page.locator("h1").inner_text().removeprefix("Hồ sơ ").strip()
     href = page.get_by_role("link", name="Giấy tiếp nhận (PDF)").get_attribute("href")
     receipt = page.request.get(href)  # opened in the browser's PDF viewer: fetch it with the same session

@@ -59,7 +59,82 @@
     });
   }
 
-  document.addEventListener("submit", send);
+  /* The application form: save the draft (create or update), upload each chosen document, then submit —
+     four kinds of API call, the same a mobile application makes. */
+  function call(method, url, token, payload, isFile) {
+    var headers = {"Accept": "application/json", "X-CSRFToken": token};
+    if (!isFile) { headers["Content-Type"] = "application/json"; }
+    return fetch(url, {method: method, credentials: "same-origin", headers: headers,
+                       body: isFile ? payload : JSON.stringify(payload)})
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          if (!response.ok) { throw answer; }
+          return answer;
+        });
+      });
+  }
+
+  function apply(event) {
+    var form = event.target.closest("form[data-api-apply]");
+    if (!form) { return false; }
+    event.preventDefault();
+    var api = form.getAttribute("data-api-apply");
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+    var submitting = event.submitter && event.submitter.value === "submit";
+    var buttons = form.querySelectorAll("button[type=submit]");
+    buttons.forEach(function (b) { b.disabled = true; });
+    var formData = {};
+    form.querySelectorAll("[data-schema-field] input, [data-schema-field] select, [data-schema-field] textarea")
+      .forEach(function (input) {
+        if (input.value === "") { return; }
+        formData[input.name] = input.type === "number" ? Number(input.value) : input.value;
+      });
+    var idInput = form.querySelector("input[name=dossier]");
+    var draft = {procedure_code: form.getAttribute("data-procedure"), form_data: formData,
+                 receiving_agency: form.querySelector("select[name=agency]").value};
+    var saved = idInput && idInput.value
+      ? call("PUT", api + "/dossiers/" + idInput.value, token, draft)
+      : call("POST", api + "/dossiers", token, draft);
+    saved.then(function (dossier) {
+      if (!idInput) {
+        idInput = document.createElement("input");
+        idInput.type = "hidden"; idInput.name = "dossier"; form.appendChild(idInput);
+      }
+      idInput.value = dossier.id;
+      var uploads = Array.prototype.filter.call(form.querySelectorAll("input[type=file]"), function (f) {
+        return f.files.length > 0;
+      });
+      return uploads.reduce(function (chain, input) {
+        return chain.then(function () {
+          var body = new FormData();
+          body.append("component", input.name.replace(/^file_/, ""));
+          body.append("file", input.files[0]);
+          return call("POST", api + "/dossiers/" + dossier.id + "/attachments", token, body, true)
+            .then(function () { input.value = ""; });
+        });
+      }, Promise.resolve()).then(function () {
+        if (!submitting) {
+          sessionStorage.setItem(FLASH, form.getAttribute("data-saved"));
+          window.location.assign(window.location.pathname + "?ho-so=" + dossier.id);
+          return null;
+        }
+        return call("POST", api + "/dossiers/" + dossier.id + "/submit", token, {}).then(function (done) {
+          sessionStorage.setItem(FLASH, form.getAttribute("data-submitted").replace("%(code)s", done.code));
+          window.location.assign(form.getAttribute("data-next").replace("0", String(done.id)));
+        });
+      });
+    }).catch(function (problem) {
+      var text = (problem && problem.title) || form.getAttribute("data-api-offline");
+      if (problem && problem.fields) { text += " " + Object.values(problem.fields).join("; "); }
+      messageList("error", text);
+      buttons.forEach(function (b) { b.disabled = false; });
+    });
+    return true;
+  }
+
+  document.addEventListener("submit", function (event) {
+    if (!apply(event)) { send(event); }
+  });
   var flash = sessionStorage.getItem(FLASH);
   if (flash) {
     sessionStorage.removeItem(FLASH);
