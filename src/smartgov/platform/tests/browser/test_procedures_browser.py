@@ -156,7 +156,8 @@ def test_a_dossier_from_submission_to_rating(page, city):
     page.get_by_label("Giấy chứng sinh hoặc văn bản").set_input_files(
         files=[{"name": "giay-chung-sinh-ro.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
-    page.get_by_role("button", name="Gửi hồ sơ đã bổ sung").click()
+    with page.expect_navigation():  # the new document, then the supplement, through the API
+        page.get_by_role("button", name="Gửi hồ sơ đã bổ sung").click()
     assert "Mới nộp" in page.locator(".facts").inner_text()
 
     _sign_in(page, "motcua.thanhdong", officer)

@@ -22,7 +22,7 @@
   function body(form) {
     var data = {};
     new FormData(form).forEach(function (value, name) {
-      if (name === "csrfmiddlewaretoken" || value === "") { return; }
+      if (name === "csrfmiddlewaretoken" || value === "" || value instanceof File) { return; }
       data[name] = name === "version" || name === "rating" ? Number(value) : value;
     });
     return JSON.stringify(data);
@@ -35,13 +35,13 @@
     var token = form.querySelector("input[name=csrfmiddlewaretoken]");
     var button = form.querySelector("button[type=submit]");
     if (button) { button.disabled = true; }  /* a double click sends once */
-    fetch(form.getAttribute("data-api"), {
+    uploads(form, token ? token.value : "").then(function () { return fetch(form.getAttribute("data-api"), {
       method: "POST",
       credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json",
                 "X-CSRFToken": token ? token.value : ""},
       body: body(form)
-    }).then(function (response) {
+    }); }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.ok) {
           sessionStorage.setItem(FLASH, form.getAttribute("data-api-done") || "OK");
@@ -53,10 +53,25 @@
         messageList("error", text);
         if (button) { button.disabled = false; }
       });
-    }).catch(function () {
-      messageList("error", form.getAttribute("data-api-offline") || "Network error");
+    }).catch(function (problem) {
+      messageList("error", (problem && problem.title) || form.getAttribute("data-api-offline") || "Network error");
       if (button) { button.disabled = false; }
     });
+  }
+
+  /* Documents chosen in a form with data-api-files go up first, one call each. */
+  function uploads(form, token) {
+    var url = form.getAttribute("data-api-files");
+    if (!url) { return Promise.resolve(); }
+    return Array.prototype.reduce.call(form.querySelectorAll("input[type=file]"), function (chain, input) {
+      if (!input.files.length) { return chain; }
+      return chain.then(function () {
+        var payload = new FormData();
+        payload.append("component", input.name.replace(/^file_/, ""));
+        payload.append("file", input.files[0]);
+        return call("POST", url, token, payload, true);
+      });
+    }, Promise.resolve());
   }
 
   /* The application form: save the draft (create or update), upload each chosen document, then submit —
