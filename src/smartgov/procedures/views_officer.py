@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from smartgov.identity.models import RoleAssignment, User
 from smartgov.identity.roles import has_role
-from smartgov.platform.errors import DomainError, NotFound
+from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
 from smartgov.procedures.documents import NOTICES
 from smartgov.procedures.models import Dossier
@@ -44,15 +44,86 @@ def lateness(dossier: Dossier, now: datetime) -> str:
     return ""
 
 
-@login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def _officer(request: HttpRequest) -> User:
+    """The checkpoint of the queue and the tracking book: a one-stop, specialist or leader role somewhere."""
     me = _me(request)
     if not RoleAssignment.objects.filter(user=me, role__in=STAFF_ROLES).exists() and not has_role(
         me, Role.PLATFORM_ADMIN
     ):
-        from smartgov.platform.errors import Forbidden
-
         raise Forbidden(_("The queue is for one-stop-shop officers, specialists and leaders."))
+    return me
+
+
+@login_required
+def tracking_book(request: HttpRequest) -> HttpResponse:
+    """Form 06: the book of dossiers received by the officer's agencies in a period, as an Excel file."""
+    import io
+
+    from django.utils.dateparse import parse_date
+    from openpyxl import Workbook
+
+    me = _officer(request)
+    today = timezone.localdate()
+    start = parse_date(request.GET.get("tu", "")) or today.replace(day=1)
+    end = parse_date(request.GET.get("den", "")) or today
+    agencies = RoleAssignment.objects.filter(user=me, role__in=STAFF_ROLES).values("agency")
+    rows = (
+        Dossier.objects.filter(
+            receiving_agency__in=agencies,
+            submitted_at__date__range=(start, end),
+        )
+        .select_related("procedure", "receiving_agency", "current_agency")
+        .order_by("submitted_at", "pk")
+    )
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # noqa: S101 - a new workbook has a sheet
+    sheet.title = "so-theo-doi"
+    sheet.append(["SỔ THEO DÕI HỒ SƠ (Mẫu số 06)", f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"])
+    sheet.append(
+        [
+            "STT",
+            "Mã hồ sơ",
+            "Thủ tục",
+            "Người nộp",
+            "Nơi tiếp nhận",
+            "Ngày nhận",
+            "Hẹn trả",
+            "Ngày giải quyết",
+            "Ngày trả kết quả",
+            "Trạng thái",
+            "Đang xử lý tại",
+        ]
+    )
+    local = timezone.localtime
+    for number, d in enumerate(rows.iterator(chunk_size=2000), start=1):
+        sheet.append(
+            [
+                number,
+                d.code,
+                d.procedure.name,
+                d.applicant_name,
+                d.receiving_agency.name,
+                local(d.submitted_at).strftime("%d/%m/%Y %H:%M") if d.submitted_at else "",
+                local(d.due_at).strftime("%d/%m/%Y %H:%M") if d.due_at else "",
+                local(d.finished_at).strftime("%d/%m/%Y %H:%M") if d.finished_at else "",
+                local(d.returned_at).strftime("%d/%m/%Y %H:%M") if d.returned_at else "",
+                d.get_status_display(),
+                d.current_agency.name,
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="so-theo-doi-ho-so-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    me = _officer(request)
     now = timezone.now()
     rows = [(d, lateness(d, now)) for d in officer_queue(user=me)[:300]]
     return render(request, "procedures/queue.html", {"rows": rows})
@@ -194,6 +265,7 @@ def notice(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("mot-cua/", queue, name="queue"),
+    path("mot-cua/so-theo-doi/", tracking_book, name="tracking-book"),
     path("mot-cua/<int:pk>/", dossier_page, name="officer-dossier"),
     path("mot-cua/<int:pk>/tai-lieu/<int:attachment_id>/", attachment, name="officer-attachment"),
     path("mot-cua/<int:pk>/phieu/<int:event_id>.pdf", notice, name="officer-notice"),

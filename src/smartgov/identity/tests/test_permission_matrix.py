@@ -122,6 +122,7 @@ POLICIES: dict[str, Probe] = {
     "procedures:rate": Probe(SIGNED_IN, {"pk": "DOSSIER"}, method="post"),
     "procedures:queue": Probe(role(OSS, SPEC, LEAD)),
     "procedures:dashboard": Probe(role(LEAD)),
+    "procedures:tracking-book": Probe(role(OSS, SPEC, LEAD)),
     "procedures:officer-dossier": Probe(role(OSS, SPEC, LEAD), {"pk": "DOSSIER"}),
     "procedures:officer-attachment": Probe(role(OSS, SPEC, LEAD), {"pk": "DOSSIER", "attachment_id": 999}),
     "procedures:officer-move": Probe(role(OSS, SPEC, LEAD), {"pk": "DOSSIER", "action": "accept"}, method="post"),

@@ -301,3 +301,27 @@ def test_officer_pages_work_without_javascript(hp):
     handed = client.post(f"/mot-cua/{dossier.pk}/transfer/", {"to_agency": "000.00.02.H31"})
     assert handed["Location"] == "/mot-cua/"
     assert Dossier.objects.get(pk=dossier.pk).current_agency == hp.home_affairs
+
+
+def test_the_tracking_book_form_06(hp):
+    import io
+
+    from django.test import Client
+    from django.utils import timezone
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from openpyxl import load_workbook
+
+    first, second = submitted(hp), submitted(hp, applicant=hp.binh)
+    submitted(hp, agency=hp.other_ward)  # another ward's: not in this officer's book
+    client = Client()
+    client.force_login(hp.officer)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.create(user=hp.officer, name="app", confirmed=True).persistent_id
+    session.save()
+    today = timezone.localdate().isoformat()
+    answer = client.get("/mot-cua/so-theo-doi/", {"tu": today, "den": today})
+    assert answer.status_code == 200 and "attachment" in answer["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "SỔ THEO DÕI HỒ SƠ (Mẫu số 06)"
+    assert [r[1] for r in rows[2:]] == [first.code, second.code]
+    assert rows[2][3] == "Nguyễn Thị Mai" and rows[2][9] == "Mới nộp"
