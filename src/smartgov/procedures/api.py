@@ -119,6 +119,7 @@ class DossierOut(Schema):
     finished_at: datetime | None
     returned_at: datetime | None
     supplement_requested: bool
+    paused: bool
     version: int = Field(description="Send it back with an action: a stale version is refused (409)")
     form_data: dict[str, Any]
     events: list[EventOut]
@@ -139,6 +140,7 @@ class DossierOut(Schema):
             finished_at=d.finished_at,
             returned_at=d.returned_at,
             supplement_requested=d.supplement_requested_at is not None,
+            paused=d.paused_at is not None,
             version=d.version,
             form_data=d.form_data,
             events=[
@@ -396,6 +398,10 @@ def _staff_move(request: HttpRequest, dossier_id: int, action: str, payload: Any
         move = svc.dossier_apologise(
             officer=user, dossier_id=dossier_id, reason=payload.reason, new_due_at=due, version=version
         )
+    elif action == "pause":
+        move = svc.dossier_pause(officer=user, dossier_id=dossier_id, reason=payload.reason, version=version)
+    elif action == "resume":
+        move = svc.dossier_resume(officer=user, dossier_id=dossier_id, version=version)
     elif action == "stop":
         move = svc.dossier_stop(officer=user, dossier_id=dossier_id, reason=payload.reason, version=version)
     else:
@@ -445,6 +451,16 @@ def stop(request: HttpRequest, dossier_id: int, payload: ReasonIn) -> DossierOut
 )
 def apologise(request: HttpRequest, dossier_id: int, payload: ApologyIn) -> DossierOut:
     return _staff_move(request, dossier_id, "apologise", payload)
+
+
+@router.post("/queue/{dossier_id}/pause", response=DossierOut, auth=AUTH, summary="Pause processing (clock stops)")
+def pause(request: HttpRequest, dossier_id: int, payload: ReasonIn) -> DossierOut:
+    return _staff_move(request, dossier_id, "pause", payload)
+
+
+@router.post("/queue/{dossier_id}/resume", response=DossierOut, auth=AUTH, summary="Resume processing")
+def resume(request: HttpRequest, dossier_id: int, payload: VersionIn) -> DossierOut:
+    return _staff_move(request, dossier_id, "resume", payload)
 
 
 @router.post("/queue/{dossier_id}/return-result", response=DossierOut, auth=AUTH, summary="Hand the result over")

@@ -133,6 +133,8 @@ class Dossier(models.Model):
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     #: A supplement may be requested once (Decree 118/2025).
     supplement_requested_at = models.DateTimeField(_("supplement requested at"), null=True, blank=True)
+    #: Processing paused (waiting for another agency's answer, an on-site check…): the clock stops until resumed.
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     #: Set when the "due soon" warning went out for the current appointment (cleared when it moves).
     due_soon_flagged_at = models.DateTimeField(_("due-soon warning at"), null=True, blank=True)
     #: Set when an apology with a new appointment (form 04) was issued.

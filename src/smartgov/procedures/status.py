@@ -40,6 +40,8 @@ TRANSITIONS: dict[str, tuple[frozenset[int], int | None]] = {
     "stop": (frozenset({S.ACCEPTED, S.PROCESSING}), S.STOPPED),
     "return_result": (frozenset({S.FINISHED}), S.RETURNED),
     "apologise": (frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED}), None),
+    "pause": (frozenset({S.PROCESSING}), None),
+    "resume": (frozenset({S.PROCESSING}), None),
 }
 
 #: Statuses in which the dossier is still with the administration (its deadline runs, it can be late).

@@ -35,6 +35,8 @@ def _me(request: HttpRequest) -> User:
 
 
 def lateness(dossier: Dossier, now: datetime) -> str:
+    if dossier.paused_at is not None:
+        return "paused"
     if dossier.due_at is None or dossier.status not in (1, 2, 4, 6):
         return ""
     if dossier.due_at < now:
@@ -142,6 +144,8 @@ MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     "approve": ((Role.LEADER,), "current"),
     "stop": ((Role.LEADER,), "current"),
     "apologise": ((Role.ONE_STOP_OFFICER, Role.LEADER), "current"),
+    "pause": ((Role.SPECIALIST, Role.LEADER), "current"),
+    "resume": ((Role.SPECIALIST, Role.LEADER), "current"),
     "return_result": ((Role.ONE_STOP_OFFICER,), "receiving"),
 }
 
@@ -153,6 +157,8 @@ def _allowed_moves(user: User, dossier: Dossier) -> list[str]:
         starts, _target = TRANSITIONS[action]
         if dossier.status in starts and any(has_role(user, role, agency=agency) for role in roles):
             if action == "request_supplement" and dossier.supplement_requested_at is not None:
+                continue
+            if (action == "pause") == (dossier.paused_at is not None) and action in ("pause", "resume"):
                 continue
             allowed.append(action)
     return allowed
@@ -208,6 +214,8 @@ def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             officer=me, dossier_id=pk, reason=reason, new_due_at=_when(post.get("new_due_at", "")), version=version
         ),
         "return_result": lambda: svc.dossier_return_result(officer=me, dossier_id=pk, version=version),
+        "pause": lambda: svc.dossier_pause(officer=me, dossier_id=pk, reason=reason, version=version),
+        "resume": lambda: svc.dossier_resume(officer=me, dossier_id=pk, version=version),
     }
     if action not in calls:
         raise NotFound(_("No such action."))

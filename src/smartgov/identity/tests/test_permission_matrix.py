@@ -156,6 +156,8 @@ POLICIES: dict[str, Probe] = {
     "api:apologise": Probe(
         api_staff(OSS, LEAD), {"dossier_id": "DOSSIER"}, "post", '{"reason": "Chờ", "new_due_at": "2030-01-01T10:00"}'
     ),
+    "api:pause": Probe(api_staff(SPEC, LEAD), {"dossier_id": "DOSSIER"}, "post", '{"reason": "Chờ xác minh"}'),
+    "api:resume": Probe(api_staff(SPEC, LEAD), {"dossier_id": "DOSSIER"}, "post"),
     "api:return_result": Probe(api_staff(OSS), {"dossier_id": "DOSSIER"}, method="post"),
     # the OpenID Connect provider
     "oauth2_provider:authorize": Probe(SIGNED_IN),

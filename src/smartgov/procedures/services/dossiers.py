@@ -401,7 +401,11 @@ def dossiers_flag_due_soon(*, within: timedelta = timedelta(hours=24)) -> int:
     now = timezone.now()
     flagged = 0
     candidates = Dossier.objects.filter(
-        status__in=OPEN, due_at__gt=now, due_at__lte=now + within, due_soon_flagged_at__isnull=True
+        status__in=OPEN,
+        due_at__gt=now,
+        due_at__lte=now + within,
+        due_soon_flagged_at__isnull=True,
+        paused_at__isnull=True,  # the clock of a paused dossier is stopped
     ).values_list("pk", flat=True)
     for dossier_id in list(candidates[:5000]):
         with transaction.atomic():
@@ -424,6 +428,59 @@ def dossiers_flag_due_soon(*, within: timedelta = timedelta(hours=24)) -> int:
             )
             flagged += 1
     return flagged
+
+
+def dossier_pause(*, officer: User, dossier_id: int, reason: str, version: int | None = None) -> Move:
+    """Stop the clock while processing waits on something outside the agency (reason required)."""
+    if not reason.strip():
+        raise DomainError(_("Give the reason for pausing."))
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        _require_any(officer, (Role.SPECIALIST, Role.LEADER), dossier.current_agency)
+        old = dossier.status
+        dossier.status = _check_move(dossier, "pause")
+        if dossier.paused_at is not None:
+            raise Conflict(_("Processing of this dossier is already paused."))
+        dossier.paused_at = timezone.now()
+        event = _record(dossier, action="pause", actor=officer, old_status=old, note=reason.strip())
+    return Move(dossier, event)
+
+
+def dossier_resume(*, officer: User, dossier_id: int, version: int | None = None) -> Move:
+    """Resume processing: the appointment moves later by the working days the dossier was paused."""
+    from datetime import time as clock
+
+    from smartgov.platform.selectors.calendar import working_days_between
+
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        _require_any(officer, (Role.SPECIALIST, Role.LEADER), dossier.current_agency)
+        old = dossier.status
+        dossier.status = _check_move(dossier, "resume")
+        if dossier.paused_at is None:
+            raise Conflict(_("Processing of this dossier is not paused."))
+        now = timezone.now()
+        paused_days = working_days_between(timezone.localdate(dossier.paused_at), timezone.localdate(now))
+        previous = dossier.due_at
+        if previous is not None and paused_days:
+            # counted from the due day itself (a late cut-off), so the appointment moves by exactly that many
+            dossier.due_at = add_working_days(previous, paused_days, cutoff=clock(23, 59))
+            dossier.due_soon_flagged_at = None
+        dossier.paused_at = None
+        event = _record(
+            dossier,
+            action="resume",
+            actor=officer,
+            old_status=old,
+            note=_("Paused for %(days)d working days.") % {"days": paused_days},
+            changes={
+                "due_at": [
+                    previous.isoformat() if previous else None,
+                    dossier.due_at.isoformat() if dossier.due_at else None,
+                ]
+            },
+        )
+    return Move(dossier, event)
 
 
 def dossier_rate(*, applicant: User, dossier_id: int, rating: int, comment: str = "") -> Dossier:

@@ -325,3 +325,24 @@ def test_the_tracking_book_form_06(hp):
     assert rows[0][0] == "SỔ THEO DÕI HỒ SƠ (Mẫu số 06)"
     assert [r[1] for r in rows[2:]] == [first.code, second.code]
     assert rows[2][3] == "Nguyễn Thị Mai" and rows[2][9] == "Mới nộp"
+
+
+def test_pausing_stops_the_clock_by_working_days(hp, monkeypatch):
+    from django.utils import timezone
+
+    dossier = svc.dossier_accept(officer=hp.officer, dossier_id=submitted(hp).pk).dossier
+    dossier = svc.dossier_assign(officer=hp.leader, dossier_id=dossier.pk, specialist=hp.specialist).dossier
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=datetime(2026, 4, 28, 17, 0, tzinfo=HCM))
+    with pytest.raises(Conflict):
+        svc.dossier_resume(officer=hp.specialist, dossier_id=dossier.pk)  # not paused
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 4, 23, 10, 0, tzinfo=HCM))  # Thursday
+    svc.dossier_pause(officer=hp.specialist, dossier_id=dossier.pk, reason="Chờ Sở Xây dựng trả lời")
+    with pytest.raises(Conflict):
+        svc.dossier_pause(officer=hp.specialist, dossier_id=dossier.pk, reason="Lần nữa")
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2026, 4, 29, 10, 0, tzinfo=HCM))  # next Wednesday
+    resumed = svc.dossier_resume(officer=hp.specialist, dossier_id=dossier.pk).dossier
+    # paused Fri 24, Tue 28, Wed 29 (26/4 Hùng Kings' day falls on Sunday, Monday 27 is off in its place):
+    # three working days from Tue 28/4 → Wed 29, then 30/4, 1/5 and the weekend off → Mon 4, Tue 5/5
+    assert resumed.due_at == datetime(2026, 5, 5, 17, 0, tzinfo=HCM)
+    assert resumed.paused_at is None
+    assert DossierEvent.objects.filter(dossier=dossier, action="resume").get().note.endswith("3 ngày làm việc.")
