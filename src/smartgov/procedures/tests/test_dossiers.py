@@ -73,8 +73,11 @@ def test_the_whole_way_through_two_agencies_and_a_leader(hp):
     )
     d = svc.dossier_accept(officer=hp.centre_officer, dossier_id=dossier.pk).dossier
     assert d.status == Status.ACCEPTED
-    d = svc.dossier_transfer(officer=hp.centre_officer, dossier_id=d.pk, to_agency=hp.home_affairs).dossier
+    handed = svc.dossier_transfer(officer=hp.centre_officer, dossier_id=d.pk, to_agency=hp.home_affairs)
+    d = handed.dossier
     assert d.status == Status.PROCESSING and d.current_agency == hp.home_affairs
+    # the department's step has its share (60 %) of the time left: its own due time, before the appointment
+    assert handed.event.step_due_at is not None and handed.event.step_due_at < d.due_at
     with pytest.raises(Forbidden):  # the centre no longer holds it
         svc.dossier_approve(leader=hp.centre_officer, dossier_id=d.pk)
     d = svc.dossier_assign(officer=hp.dept_leader, dossier_id=d.pk, specialist=hp.dept_specialist).dossier
