@@ -231,3 +231,19 @@ def test_the_service_quality_dashboard(page, city):
     assert page.get_by_role("table", name="Theo cơ quan và tháng").locator("tbody tr").count() == 11
     assert axe_violations(page) == []
     screenshot(page, "service-quality-dashboard")
+
+
+def test_public_service_pages_on_a_phone(phone, city):
+    phone.goto("/dich-vu-cong/?q=khai+sinh")
+    assert phone.get_by_role("link", name="Đăng ký khai sinh", exact=True).is_visible()
+    for path in ("/dich-vu-cong/?q=khai+sinh", "/dich-vu-cong/1.001193/", "/dich-vu-cong/tra-cuu-ho-so/"):
+        phone.goto(path)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= phone.viewport_size["width"], f"{path} scrolls sideways on a phone"
+        assert axe_violations(phone) == []
+    screenshot(phone, "procedures-catalog-phone")
+    _sign_in(phone, "031195001234")
+    phone.goto("/dich-vu-cong/1.001193/nop-ho-so/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= phone.viewport_size["width"]
+    assert axe_violations(phone) == []
+    screenshot(phone, "procedures-apply-phone")
