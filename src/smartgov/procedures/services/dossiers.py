@@ -2,6 +2,8 @@
 process-control form and its outbox event. Two people acting on one dossier at once: the dossier row is
 locked, the second finds the status moved on (or a stale ``version``) and gets a Conflict, nothing changes."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -79,6 +81,32 @@ def _check_move(dossier: Dossier, action: str) -> int:
             _("This cannot be done now: the dossier is “%(status)s”.") % {"status": Status(dossier.status).label}
         )
     return dossier.status if target is None else target
+
+
+@contextmanager
+def _moving(
+    dossier_id: int,
+    *,
+    action: str,
+    version: int | None,
+    actor: User | None = None,
+    roles: tuple[str, ...] = (),
+    where: str = "current",
+    applicant: User | None = None,
+) -> Iterator[tuple[Dossier, int]]:
+    """The start every move shares, in its transaction: lock the dossier (refusing a stale ``version``), check
+    whose it is — the applicant's own, or a role in the receiving or the current agency — and that the move is
+    legal from its status. Yields the dossier, already set to the move's target status, and the old status."""
+    with transaction.atomic():
+        dossier = _locked(dossier_id, version=version)
+        if applicant is not None and dossier.applicant_id != applicant.pk:
+            raise NotFound(_("No such dossier."))
+        if roles:
+            assert actor is not None  # noqa: S101 - a staff move always names its actor
+            _require_any(actor, roles, dossier.receiving_agency if where == "receiving" else dossier.current_agency)
+        old = dossier.status
+        dossier.status = _check_move(dossier, action)
+        yield dossier, old
 
 
 def _record(
@@ -173,12 +201,7 @@ def dossier_draft_save(
 
 def dossier_submit(*, applicant: User, dossier_id: int, version: int | None = None) -> Move:
     """Check the draft (form and required documents) and submit it: it gets its code and its appointment."""
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=version)
-        if dossier.applicant_id != applicant.pk:
-            raise NotFound(_("No such dossier."))
-        old = dossier.status
-        dossier.status = _check_move(dossier, "submit")
+    with _moving(dossier_id, action="submit", version=version, applicant=applicant) as (dossier, old):
         procedure = dossier.procedure
         form_validate(procedure.form_schema, dossier.form_data)
         attached = set(dossier.attachments.values_list("component", flat=True))
@@ -195,11 +218,9 @@ def dossier_submit(*, applicant: User, dossier_id: int, version: int | None = No
 
 def dossier_accept(*, officer: User, dossier_id: int, version: int | None = None, note: str = "") -> Move:
     """The one-stop shop accepts a complete, valid dossier; the appointment runs from now."""
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=version)
-        _require_any(officer, (Role.ONE_STOP_OFFICER,), dossier.receiving_agency)
-        old = dossier.status
-        dossier.status = _check_move(dossier, "accept")
+    with _moving(
+        dossier_id, action="accept", version=version, actor=officer, roles=(Role.ONE_STOP_OFFICER,), where="receiving"
+    ) as (dossier, old):
         now = timezone.now()
         dossier.accepted_at = now
         dossier.due_at = due_from(dossier.procedure, now)
@@ -212,11 +233,14 @@ def dossier_request_supplement(*, officer: User, dossier_id: int, reason: str, v
     """Ask the applicant, in writing (form 02), for what is missing — once per dossier."""
     if not reason.strip():
         raise DomainError(_("Say what is missing or must be corrected."))
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=version)
-        _require_any(officer, (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER), dossier.current_agency)
-        old = dossier.status
-        dossier.status = _check_move(dossier, "request_supplement")
+    with _moving(
+        dossier_id,
+        action="request_supplement",
+        version=version,
+        actor=officer,
+        roles=(Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER),
+        where="current",
+    ) as (dossier, old):
         if dossier.supplement_requested_at is not None:
             raise Conflict(_("A supplement was already requested once for this dossier; it cannot be asked again."))
         dossier.supplement_requested_at = timezone.now()
@@ -226,12 +250,7 @@ def dossier_request_supplement(*, officer: User, dossier_id: int, reason: str, v
 
 def dossier_supplement(*, applicant: User, dossier_id: int, form_data: dict[str, Any] | None = None) -> Move:
     """The applicant answers the supplement request; the processing time runs again from the complete dossier."""
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=None)
-        if dossier.applicant_id != applicant.pk:
-            raise NotFound(_("No such dossier."))
-        old = dossier.status
-        dossier.status = _check_move(dossier, "supplement")
+    with _moving(dossier_id, action="supplement", version=None, applicant=applicant) as (dossier, old):
         if form_data is not None:
             form_validate(dossier.procedure.form_schema, form_data)
             dossier.form_data = form_data
@@ -248,23 +267,16 @@ def dossier_refuse(*, officer: User, dossier_id: int, reason: str, version: int 
     """Refuse to accept (form 03), with the reasons."""
     if not reason.strip():
         raise DomainError(_("Give the reasons for refusing."))
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=version)
-        _require_any(officer, (Role.ONE_STOP_OFFICER,), dossier.receiving_agency)
-        old = dossier.status
-        dossier.status = _check_move(dossier, "refuse")
+    with _moving(
+        dossier_id, action="refuse", version=version, actor=officer, roles=(Role.ONE_STOP_OFFICER,), where="receiving"
+    ) as (dossier, old):
         dossier.finished_at = timezone.now()
         event = _record(dossier, action="refuse", actor=officer, old_status=old, note=reason.strip())
     return Move(dossier, event)
 
 
 def dossier_withdraw(*, applicant: User, dossier_id: int, reason: str = "") -> Move:
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=None)
-        if dossier.applicant_id != applicant.pk:
-            raise NotFound(_("No such dossier."))
-        old = dossier.status
-        dossier.status = _check_move(dossier, "withdraw")
+    with _moving(dossier_id, action="withdraw", version=None, applicant=applicant) as (dossier, old):
         dossier.finished_at = timezone.now()
         event = _record(dossier, action="withdraw", actor=applicant, old_status=old, note=reason.strip())
     return Move(dossier, event)
@@ -274,11 +286,14 @@ def dossier_transfer(
     *, officer: User, dossier_id: int, to_agency: Agency, note: str = "", version: int | None = None
 ) -> Move:
     """Hand the dossier to another agency (the next step of the workflow, or a consultation)."""
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=version)
-        _require_any(officer, (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER), dossier.current_agency)
-        old = dossier.status
-        dossier.status = _check_move(dossier, "transfer")
+    with _moving(
+        dossier_id,
+        action="transfer",
+        version=version,
+        actor=officer,
+        roles=(Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER),
+        where="current",
+    ) as (dossier, old):
         from_agency = dossier.current_agency
         dossier.current_agency = to_agency
         dossier.assignee = None
@@ -298,16 +313,19 @@ def dossier_transfer(
 
 def dossier_assign(*, officer: User, dossier_id: int, specialist: User, version: int | None = None) -> Move:
     """A leader (or the one-stop shop) of the agency holding the dossier gives it to a specialist there."""
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=version)
-        _require_any(officer, (Role.LEADER, Role.ONE_STOP_OFFICER), dossier.current_agency)
+    with _moving(
+        dossier_id,
+        action="assign",
+        version=version,
+        actor=officer,
+        roles=(Role.LEADER, Role.ONE_STOP_OFFICER),
+        where="current",
+    ) as (dossier, old):
         if not has_role(specialist, Role.SPECIALIST, agency=dossier.current_agency):
             raise DomainError(
                 _("%(name)s is not a specialist of %(agency)s.")
                 % {"name": specialist, "agency": dossier.current_agency.name}
             )
-        old = dossier.status
-        dossier.status = _check_move(dossier, "assign")
         dossier.assignee = specialist
         event = _record(
             dossier,
@@ -322,11 +340,9 @@ def dossier_assign(*, officer: User, dossier_id: int, specialist: User, version:
 
 def dossier_approve(*, leader: User, dossier_id: int, note: str = "", version: int | None = None) -> Move:
     """The leader of the agency holding the dossier approves the result: processing is finished."""
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=version)
-        _require_any(leader, (Role.LEADER,), dossier.current_agency)
-        old = dossier.status
-        dossier.status = _check_move(dossier, "approve")
+    with _moving(
+        dossier_id, action="approve", version=version, actor=leader, roles=(Role.LEADER,), where="current"
+    ) as (dossier, old):
         dossier.finished_at = timezone.now()
         approved_by = dossier.current_agency
         # the result goes back to the one-stop shop that received the dossier, which hands it over
@@ -339,11 +355,10 @@ def dossier_approve(*, leader: User, dossier_id: int, note: str = "", version: i
 def dossier_stop(*, officer: User, dossier_id: int, reason: str, version: int | None = None) -> Move:
     if not reason.strip():
         raise DomainError(_("Give the reasons for stopping."))
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=version)
-        _require_any(officer, (Role.LEADER,), dossier.current_agency)
-        old = dossier.status
-        dossier.status = _check_move(dossier, "stop")
+    with _moving(dossier_id, action="stop", version=version, actor=officer, roles=(Role.LEADER,), where="current") as (
+        dossier,
+        old,
+    ):
         dossier.finished_at = timezone.now()
         event = _record(dossier, action="stop", actor=officer, old_status=old, note=reason.strip())
     return Move(dossier, event)
@@ -351,11 +366,14 @@ def dossier_stop(*, officer: User, dossier_id: int, reason: str, version: int | 
 
 def dossier_return_result(*, officer: User, dossier_id: int, version: int | None = None) -> Move:
     """The one-stop shop of the receiving agency hands the result over."""
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=version)
-        _require_any(officer, (Role.ONE_STOP_OFFICER,), dossier.receiving_agency)
-        old = dossier.status
-        dossier.status = _check_move(dossier, "return_result")
+    with _moving(
+        dossier_id,
+        action="return_result",
+        version=version,
+        actor=officer,
+        roles=(Role.ONE_STOP_OFFICER,),
+        where="receiving",
+    ) as (dossier, old):
         dossier.returned_at = timezone.now()
         event = _record(dossier, action="return_result", actor=officer, old_status=old)
     return Move(dossier, event)
@@ -367,11 +385,14 @@ def dossier_apologise(
     """Form 04: before the due date of a dossier that will be late, apologise and give a new appointment."""
     if not reason.strip():
         raise DomainError(_("Give the reason for the delay."))
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=version)
-        _require_any(officer, (Role.ONE_STOP_OFFICER, Role.LEADER), dossier.current_agency)
-        old = dossier.status
-        dossier.status = _check_move(dossier, "apologise")
+    with _moving(
+        dossier_id,
+        action="apologise",
+        version=version,
+        actor=officer,
+        roles=(Role.ONE_STOP_OFFICER, Role.LEADER),
+        where="current",
+    ) as (dossier, old):
         now = timezone.now()
         if dossier.due_at is None or dossier.due_at <= now:
             raise Conflict(_("The apology must be issued before the due date; this dossier is already late."))
@@ -434,11 +455,14 @@ def dossier_pause(*, officer: User, dossier_id: int, reason: str, version: int |
     """Stop the clock while processing waits on something outside the agency (reason required)."""
     if not reason.strip():
         raise DomainError(_("Give the reason for pausing."))
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=version)
-        _require_any(officer, (Role.SPECIALIST, Role.LEADER), dossier.current_agency)
-        old = dossier.status
-        dossier.status = _check_move(dossier, "pause")
+    with _moving(
+        dossier_id,
+        action="pause",
+        version=version,
+        actor=officer,
+        roles=(Role.SPECIALIST, Role.LEADER),
+        where="current",
+    ) as (dossier, old):
         if dossier.paused_at is not None:
             raise Conflict(_("Processing of this dossier is already paused."))
         dossier.paused_at = timezone.now()
@@ -452,11 +476,14 @@ def dossier_resume(*, officer: User, dossier_id: int, version: int | None = None
 
     from smartgov.platform.selectors.calendar import working_days_between
 
-    with transaction.atomic():
-        dossier = _locked(dossier_id, version=version)
-        _require_any(officer, (Role.SPECIALIST, Role.LEADER), dossier.current_agency)
-        old = dossier.status
-        dossier.status = _check_move(dossier, "resume")
+    with _moving(
+        dossier_id,
+        action="resume",
+        version=version,
+        actor=officer,
+        roles=(Role.SPECIALIST, Role.LEADER),
+        where="current",
+    ) as (dossier, old):
         if dossier.paused_at is None:
             raise Conflict(_("Processing of this dossier is not paused."))
         now = timezone.now()
