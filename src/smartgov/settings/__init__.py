@@ -246,6 +246,9 @@ PASSWORD_RESET_TIMEOUT = 3600
 #: Largest document a dossier accepts (PDF, JPEG or PNG).
 SMARTGOV_UPLOAD_MAX_BYTES = env.int("SMARTGOV_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+#: National Public Service Portal synchronisation of status changes (empty: off). See procedures/handlers.py.
+SMARTGOV_PORTAL_SYNC_URL = env.str("SMARTGOV_PORTAL_SYNC_URL", default="")
+SMARTGOV_PORTAL_SYNC_SECRET = env.str("SMARTGOV_PORTAL_SYNC_SECRET", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Language and time ----------------------------------------------------------------------

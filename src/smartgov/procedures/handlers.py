@@ -1,0 +1,71 @@
+"""Subscribers of the public services (discovered at start-up by the platform).
+
+National Public Service Portal synchronisation: every status change of a dossier (codes 1–10) is pushed to
+``SMARTGOV_PORTAL_SYNC_URL`` as JSON, signed with HMAC-SHA256 (``X-SmartGov-Signature``), carrying the event
+id (``X-SmartGov-Event-Id``) so the receiver can drop a repeat: delivery is at least once, with the outbox's
+retries and back-off, and in order per dossier — an event waits while an earlier one of the same dossier is
+not yet accepted by the portal. The backlog is the outbox's: ``smartgov outbox status``.
+"""
+
+import hashlib
+import hmac
+import json
+
+import requests
+from django.conf import settings
+
+from smartgov.platform.events import subscriber
+from smartgov.platform.models import ConsumerReceipt, OutboxEvent
+
+CONSUMER = "procedures.portal_sync"
+
+
+class PortalSyncError(Exception):
+    """The portal did not take the status change; the outbox retries later."""
+
+
+@subscriber("procedures.dossier.*", name=CONSUMER)
+def portal_sync(event: OutboxEvent) -> None:
+    url = settings.SMARTGOV_PORTAL_SYNC_URL
+    if not url or "status" not in event.payload or event.payload.get("status") == 0:
+        return  # synchronisation off, or not a status change (ratings, warnings), or a draft
+    earlier = (
+        OutboxEvent.objects.filter(
+            topic__startswith="procedures.dossier.",
+            aggregate_type=event.aggregate_type,
+            aggregate_id=event.aggregate_id,
+            occurred_at__lt=event.occurred_at,
+        )
+        .exclude(pk__in=ConsumerReceipt.objects.filter(consumer=CONSUMER).values("event"))
+        .exists()
+    )
+    if earlier:
+        raise PortalSyncError("an earlier status change of this dossier is not synchronised yet")
+    body = json.dumps(
+        {
+            "event_id": str(event.id),
+            "dossier_code": event.payload.get("code"),
+            "procedure_code": event.payload.get("procedure"),
+            "status": event.payload["status"],
+            "previous_status": event.payload.get("from_status"),
+            "changed_at": event.occurred_at.isoformat(),
+        },
+        ensure_ascii=False,
+    ).encode()
+    signature = hmac.new(settings.SMARTGOV_PORTAL_SYNC_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    try:
+        answer = requests.post(
+            url,
+            data=body,
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "X-SmartGov-Event-Id": str(event.id),
+                "X-SmartGov-Signature": f"sha256={signature}",
+            },
+            timeout=10,
+            allow_redirects=False,
+        )
+    except requests.RequestException as exc:
+        raise PortalSyncError(f"portal unreachable: {type(exc).__name__}") from exc
+    if answer.status_code >= 300:
+        raise PortalSyncError(f"portal answered {answer.status_code}")

@@ -1,0 +1,86 @@
+"""Synchronisation with the National Public Service Portal, against a local receiver: every status change is
+pushed, signed, once, in order per dossier; while the portal is down the changes wait in the outbox."""
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.utils import timezone
+
+from smartgov.platform.models import OutboxEvent
+from smartgov.platform.services.outbox import outbox_sweep
+from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.tests.test_dossiers import submitted
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SECRET = "portal-shared-secret"
+
+
+class Receiver:
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.up = True
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                expected = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+                if not receiver.up:
+                    self.send_response(503)
+                elif self.headers["X-SmartGov-Signature"] != f"sha256={expected}":
+                    self.send_response(401)
+                else:
+                    receiver.received.append(json.loads(body))
+                    self.send_response(202)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/dossier-status"
+
+
+@pytest.fixture
+def portal(settings):
+    receiver = Receiver()
+    settings.SMARTGOV_PORTAL_SYNC_URL = receiver.url
+    settings.SMARTGOV_PORTAL_SYNC_SECRET = SECRET
+    yield receiver
+    receiver.server.shutdown()
+
+
+def test_status_changes_reach_the_portal_once_and_in_order(hp, portal):
+    dossier = submitted(hp)
+    assert [(m["dossier_code"], m["status"]) for m in portal.received] == [(dossier.code, 1)]
+    assert portal.received[0]["procedure_code"] == "1.001193"
+
+    portal.up = False
+    svc.dossier_accept(officer=hp.officer, dossier_id=dossier.pk)
+    svc.dossier_assign(officer=hp.leader, dossier_id=dossier.pk, specialist=hp.specialist)
+    pending = OutboxEvent.objects.filter(delivered_at__isnull=True, topic__startswith="procedures.dossier.")
+    assert pending.count() == 2 and all(e.attempts == 1 for e in pending)  # the backlog, visible
+    assert "503" in pending.get(topic="procedures.dossier.accept").last_error
+    assert "earlier status change" in pending.get(topic="procedures.dossier.assign").last_error
+
+    portal.up = True
+    pending.update(available_at=timezone.now())  # the back-off has passed
+    outbox_sweep()
+    outbox_sweep()  # the second one needed the first synchronised: at most one more sweep
+    assert [m["status"] for m in portal.received] == [1, 2, 4]
+    assert len({m["event_id"] for m in portal.received}) == 3
+    outbox_sweep()
+    assert len(portal.received) == 3  # delivered events are never sent again
+
+
+def test_a_wrong_secret_is_refused_by_the_portal_and_retried(hp, portal, settings):
+    settings.SMARTGOV_PORTAL_SYNC_SECRET = "not-the-shared-secret"
+    submitted(hp)
+    assert portal.received == []
+    event = OutboxEvent.objects.get(topic="procedures.dossier.submit")
+    assert event.delivered_at is None and "401" in event.last_error
