@@ -72,6 +72,7 @@ class ProcedureOut(Schema):
     processing_unit: str
     fee_vnd: int
     fee_note: str
+    fee_schedule: dict[str, Any]
     components: list[ComponentOut]
 
     @staticmethod
@@ -87,6 +88,7 @@ class ProcedureOut(Schema):
             processing_unit=p.processing_unit,
             fee_vnd=p.fee_vnd,
             fee_note=p.fee_note,
+            fee_schedule=p.fee_schedule,
             components=[ComponentOut(**c) for c in p.components],
         )
 
@@ -120,6 +122,7 @@ class DossierOut(Schema):
     returned_at: datetime | None
     supplement_requested: bool
     paused: bool
+    fee_vnd: int = Field(description="Fee computed at submission from the procedure's schedule, whole đồng")
     version: int = Field(description="Send it back with an action: a stale version is refused (409)")
     form_data: dict[str, Any]
     events: list[EventOut]
@@ -141,6 +144,7 @@ class DossierOut(Schema):
             returned_at=d.returned_at,
             supplement_requested=d.supplement_requested_at is not None,
             paused=d.paused_at is not None,
+            fee_vnd=d.fee_vnd,
             version=d.version,
             form_data=d.form_data,
             events=[

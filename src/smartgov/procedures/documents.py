@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from fpdf import FPDF
 
+from smartgov.platform.money import format_vnd
 from smartgov.procedures.models import Dossier, DossierEvent
 
 FONT_DIR = Path(settings.BASE_DIR) / "node_modules" / "@expo-google-fonts" / "be-vietnam-pro"
@@ -81,6 +82,7 @@ def receipt_pdf(dossier: Dossier, *, status_url: str) -> bytes:
         ("Thủ tục", f"{dossier.procedure.name} (mã {dossier.procedure.code})"),
         ("Hình thức nộp", dossier.get_channel_display()),
         ("Thời điểm nộp", _local(dossier.submitted_at)),
+        ("Phí, lệ phí", format_vnd(dossier.fee_vnd, "vi") if dossier.fee_vnd else "Miễn phí"),
     ]
     _facts(pdf, rows)
     pdf.ln(2)

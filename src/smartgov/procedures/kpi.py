@@ -106,7 +106,7 @@ def kpis(*, start: date, end: date, agency_code: str = "") -> list[KpiRow]:
             n=Count("pk"),
             online=Count("pk", filter=Q(channel=Dossier.Channel.ONLINE)),
             digitised=Count("pk", filter=Q(digital=True)),
-            with_fee=Count("pk", filter=Q(procedure__fee_vnd__gt=0)),
+            with_fee=Count("pk", filter=Q(fee_vnd__gt=0)),
         )
     )
     for values in received:

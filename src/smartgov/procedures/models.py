@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from smartgov.platform.money import MoneyField
 from smartgov.platform.text import fold
 from smartgov.procedures.status import Status
 
@@ -59,6 +60,8 @@ class Procedure(models.Model):
     processing_unit = models.CharField(_("unit"), max_length=16, choices=TimeUnit.choices)
     fee_vnd = models.PositiveIntegerField(_("fee (VND)"), default=0)
     fee_note = models.CharField(_("fee details"), max_length=400, blank=True)
+    #: How the fee grows with the form (copies, pages, cases): see procedures/fees.py. Empty: fixed fee.
+    fee_schedule = models.JSONField(_("fee schedule"), default=dict, blank=True)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     #: [{"code": "tk", "name": "...", "required": true}] — the documents the applicant attaches.
     components = models.JSONField(_("document components"), default=list, blank=True)
@@ -124,6 +127,8 @@ class Dossier(models.Model):
     )
     status = models.PositiveSmallIntegerField(_("status"), choices=Status.choices, default=Status.DRAFT, db_index=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    #: The fee computed from the procedure's schedule when the dossier was submitted (whole đồng).
+    fee_vnd = MoneyField(_("fee (VND)"), default=0)
     form_data = models.JSONField(_("form"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

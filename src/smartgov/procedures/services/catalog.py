@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from smartgov.platform.errors import DomainError
 from smartgov.platform.models import Agency
 from smartgov.platform.services.audit import audit_record
+from smartgov.procedures.fees import schedule_check
 from smartgov.procedures.models import Procedure, Sector
 
 COLUMNS = [
@@ -32,13 +33,14 @@ COLUMNS = [
     "processing_unit",
     "fee_vnd",
     "fee_note",
+    "fee_schedule",
     "legal_basis",
     "components",
     "form_schema",
     "workflow",
     "active",
 ]
-JSON_COLUMNS = ("components", "form_schema", "workflow")
+JSON_COLUMNS = ("components", "form_schema", "workflow", "fee_schedule")
 
 
 @dataclass
@@ -101,11 +103,15 @@ def _clean(number: int, row: dict[str, Any], sectors: dict[str, Sector]) -> dict
                 raw = json.loads(raw) if raw.strip() else None
             except json.JSONDecodeError as exc:
                 raise _row_error(number, code, _("%(column)s is not valid JSON") % {"column": column}) from exc
-        values[column] = raw if raw is not None else ({} if column == "form_schema" else [])
+        values[column] = raw if raw is not None else ({} if column in ("form_schema", "fee_schedule") else [])
     try:
         Draft202012Validator.check_schema(values["form_schema"])
     except SchemaError as exc:
         raise _row_error(number, code, _("the electronic form is not a valid JSON Schema")) from exc
+    try:
+        schedule_check(values["fee_schedule"])
+    except DomainError as exc:
+        raise _row_error(number, code, exc.message) from exc
     if not all(isinstance(c, dict) and c.get("code") and c.get("name") for c in values["components"]):
         raise _row_error(number, code, _("every document component needs a code and a name"))
     return {"code": code, **values}
@@ -158,6 +164,7 @@ def catalog_export() -> dict[str, Any]:
                 "processing_unit": p.processing_unit,
                 "fee_vnd": p.fee_vnd,
                 "fee_note": p.fee_note,
+                "fee_schedule": p.fee_schedule,
                 "legal_basis": p.legal_basis,
                 "components": p.components,
                 "form_schema": p.form_schema,

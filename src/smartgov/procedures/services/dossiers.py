@@ -19,6 +19,7 @@ from smartgov.platform.models import Agency
 from smartgov.platform.selectors.calendar import add_working_days, add_working_hours
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
+from smartgov.procedures.fees import fee_for
 from smartgov.procedures.forms import form_validate
 from smartgov.procedures.models import Attachment, Dossier, DossierEvent, DossierSequence, Procedure
 from smartgov.procedures.status import TRANSITIONS, Status
@@ -209,6 +210,9 @@ def dossier_submit(*, applicant: User, dossier_id: int, version: int | None = No
         if missing:
             raise DomainError(_("Attach the required documents: %(names)s.") % {"names": "; ".join(missing)})
         now = timezone.now()
+        dossier.fee_vnd = fee_for(
+            fee_vnd=procedure.fee_vnd, schedule=procedure.fee_schedule, form_data=dossier.form_data
+        )
         dossier.code = dossier_code_next(agency=dossier.receiving_agency, moment=now)
         dossier.submitted_at = now
         dossier.due_at = due_from(procedure, now)
