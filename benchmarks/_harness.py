@@ -175,11 +175,17 @@ def drive(
     method: str = "GET",
     body: str | None = None,
     headers: dict[str, str] | None = None,
+    script: str | None = None,
 ) -> Load:
-    """Load ``url`` with wrk for ``ctx.duration`` seconds after a short warm-up (any method, body, headers)."""
+    """Load ``url`` with wrk for ``ctx.duration`` seconds after a short warm-up: any method, body and headers,
+    or a whole wrk Lua ``script`` (requests that vary, answers that feed the next request)."""
     wrk = ensure_wrk()
     base = [wrk, f"-t{ctx.threads}", f"-c{ctx.connections}", "--latency", url]
-    if method != "GET" or body is not None or headers:
+    if script is not None:
+        path = ctx.workdir / f"wrk-{secrets.token_hex(4)}.lua"
+        path.write_text(script)
+        base[4:4] = ["-s", str(path)]
+    elif method != "GET" or body is not None or headers:
         lines = [f"wrk.method = {_lua_string(method)}"]
         if body is not None:
             lines.append(f"wrk.body = {_lua_string(body)}")

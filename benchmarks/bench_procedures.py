@@ -118,27 +118,6 @@ def _setup(env: dict[str, str], count: int, token: str) -> dict:
     return json.loads(line.removeprefix("BENCH-JSON "))
 
 
-def _wrk(base: str, ctx: Context, script: str, name: str) -> object:
-    path = ctx.workdir / f"{name}.lua"
-    path.write_text(script)
-    from _harness import Load, ensure_wrk, parse_wrk
-
-    wrk = ensure_wrk()
-    args = [wrk, f"-t{ctx.threads}", f"-c{ctx.connections}", "--latency", "-s", str(path), base]
-    subprocess.run([*args[:3], "-d2s", *args[3:]], capture_output=True, check=True, timeout=60)
-    done = subprocess.run(
-        [*args[:3], f"-d{ctx.duration}s", *args[3:]],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=ctx.duration + 60,
-    )
-    if "Requests/sec" not in done.stdout:
-        raise RuntimeError(f"wrk failed: {done.stderr or done.stdout}")
-    load: Load = parse_wrk(done.stdout)
-    return load
-
-
 def run(ctx: Context) -> list[Result]:
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     count = int(os.environ.get("SMARTGOV_BENCH_DOSSIERS", 1_000_000 if on_postgres else 100_000))
@@ -157,7 +136,7 @@ def run(ctx: Context) -> list[Result]:
                 extra={"p50 ms": bare.p50_ms, "p99 ms": bare.p99_ms, "errors": bare.errors},
             )
         )
-        lookup = _wrk(base, ctx, LOOKUP_LUA.format(pairs=lookups), "lookup")
+        lookup = drive(base, ctx, script=LOOKUP_LUA.format(pairs=lookups))
         results.append(
             Result(
                 "status lookup by code + phone",
@@ -173,7 +152,7 @@ def run(ctx: Context) -> list[Result]:
                 },
             )
         )
-        submit = _wrk(base, ctx, SUBMIT_LUA.format(ward=facts["ward"], token=token), "submit")
+        submit = drive(base, ctx, script=SUBMIT_LUA.format(ward=facts["ward"], token=token))
         per_second = submit.requests_per_second / 2
         results.append(
             Result(

@@ -39,7 +39,7 @@ from smartgov.identity.privacy import (
 )
 from smartgov.identity.roles import require_role
 from smartgov.identity.services import profile_update, security_event_record
-from smartgov.identity.sessions import sessions_end_others
+from smartgov.identity.sessions import sessions_end_all, sessions_end_others
 from smartgov.identity.verification import (
     email_verification_send,
     email_verify,
@@ -214,13 +214,7 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
         security_event_record(
             kind=SecurityEvent.Kind.PASSWORD_CHANGED, request=self.request, user=user, details={"via": "reset"}
         )
-        from django.contrib.sessions.models import Session
-
-        from smartgov.identity.models import UserSession
-
-        sessions = UserSession.objects.filter(user=user)
-        Session.objects.filter(session_key__in=sessions.values("session_key")).delete()
-        sessions.delete()
+        sessions_end_all(user=user)
         messages.success(self.request, _("Your new password is set. Sign in with it."))
         return response
 

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from smartgov.identity.validators import mask_personal_id, validate_personal_id, validate_tax_code
+from smartgov.identity.validators import mask_account_name, validate_personal_id, validate_tax_code
 
 
 class User(AbstractUser):
@@ -41,8 +41,7 @@ class User(AbstractUser):
     @property
     def masked_username(self) -> str:
         """The account name for lists and logs: a personal ID shows only its first and last digits."""
-        name = self.username
-        return mask_personal_id(name) if name.isdigit() and len(name) >= 9 else name
+        return mask_account_name(self.username)
 
 
 class SecurityEvent(models.Model):

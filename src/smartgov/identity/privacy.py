@@ -366,16 +366,16 @@ def _apply_correction(*, actor: User, subject: User, proposed: dict[str, str]) -
 def account_erase(*, actor: User | None, user: User) -> None:
     """Delete what identifies the person and close the account. Records the law requires an agency to keep
     (dossiers, documents) stay with their own retention rules; their modules' erasers decide what goes."""
-    from django.contrib.sessions.models import Session
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
+    from smartgov.identity.sessions import sessions_end_all
+
     masked = mask_personal_id(user.personal_id or user.tax_code or "")
     for eraser in _erasers.values():
         eraser(user)
-    Session.objects.filter(session_key__in=UserSession.objects.filter(user=user).values("session_key")).delete()
-    UserSession.objects.filter(user=user).delete()
+    sessions_end_all(user=user)
     get_refresh_token_model().objects.filter(user=user).delete()
     get_access_token_model().objects.filter(user=user).delete()
     TOTPDevice.objects.filter(user=user).delete()

@@ -77,6 +77,20 @@ def has_role(user: User, role: str, *, agency: Agency | None = None, admin_unit:
     return held.exists()
 
 
+def roles_held(user: User, *, agency: Agency | None = None) -> set[str]:
+    """Every role ``user`` holds that covers ``agency`` (held there or without a scope), in one query; a
+    platform administrator holds them all. For checking several roles at once, as ``has_role`` would."""
+    if not user.is_authenticated or not user.is_active or user.pk is None:
+        return set()
+    held = RoleAssignment.objects.filter(user=user)
+    if agency is not None:
+        held = held.filter(Q(agency=agency) | Q(agency__isnull=True) | Q(role=Role.PLATFORM_ADMIN))
+    rows = list(held.values_list("role", "agency_id", "admin_unit_id"))
+    if any(role == Role.PLATFORM_ADMIN and a is None and u is None for role, a, u in rows):
+        return set(Role.values)
+    return {role for role, _agency, _unit in rows if role != Role.PLATFORM_ADMIN}
+
+
 def require_role(user: User, role: str, *, agency: Agency | None = None, admin_unit: AdminUnit | None = None) -> None:
     """The checkpoint: raise Forbidden unless ``user`` holds ``role`` in that scope."""
     if not has_role(user, role, agency=agency, admin_unit=admin_unit):

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from smartgov.identity.models import SecurityEvent, User
-from smartgov.identity.validators import mask_personal_id
+from smartgov.identity.validators import mask_account_name, mask_personal_id
 from smartgov.platform.services.audit import scrub_secrets
 
 
@@ -22,11 +22,6 @@ def compact_identifier(typed: str) -> str:
     digit groups joined; other account names only trimmed."""
     joined = "".join(typed.split())
     return joined if joined.replace("-", "").isdigit() else typed.strip()
-
-
-def _masked(username: str) -> str:
-    compact = compact_identifier(username)
-    return mask_personal_id(compact) if compact.replace("-", "").isdigit() and len(compact) >= 9 else compact[:150]
 
 
 def security_event_record(
@@ -47,7 +42,7 @@ def security_event_record(
         kind=kind,
         severity=severity,
         user=user,
-        username=_masked(username or (user.get_username() if user else "")),
+        username=mask_account_name(username or (user.get_username() if user else "")),
         ip_address=_client_ip(request) or ip_address or None,
         user_agent=(request.headers.get("User-Agent", "") if request else user_agent)[:250],
         request_id=getattr(request, "request_id", "") if request else "",

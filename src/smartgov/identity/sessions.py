@@ -35,6 +35,15 @@ def session_list(*, user: User) -> list[UserSession]:
     return [s for s in UserSession.objects.filter(user=user) if s.session_key in live]
 
 
+def sessions_end_all(*, user: User) -> int:
+    """Sign the account out of every browser (a reset password, an erased account). Returns how many."""
+    sessions = UserSession.objects.filter(user=user)
+    keys = list(sessions.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    sessions.delete()
+    return len(keys)
+
+
 def sessions_end_others(*, request: HttpRequest, user: User) -> int:
     """Sign the account out of every other browser. Returns how many sessions were ended."""
     current = request.session.session_key

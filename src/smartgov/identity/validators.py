@@ -84,3 +84,11 @@ def mask_personal_id(number: str) -> str:
     if len(number) < 6:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 5) + number[-2:]
+
+
+def mask_account_name(name: str) -> str:
+    """An account name for lists and logs: a personal ID or tax code (however spaced) masked, others as typed."""
+    joined = "".join(name.split())
+    if joined.replace("-", "").isdigit() and len(joined) >= 9:
+        return mask_personal_id(joined)
+    return name.strip()[:150]

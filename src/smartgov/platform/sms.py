@@ -9,6 +9,7 @@ class of a few lines implementing ``SmsBackend``.
 import logging
 from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -22,9 +23,10 @@ class SmsMessage:
     text: str
 
 
-class SmsBackend:
-    def send(self, message: SmsMessage) -> None:
-        raise NotImplementedError
+class SmsBackend(Protocol):
+    """What a gateway adapter provides: send one message (raise on failure, so the caller can retry)."""
+
+    def send(self, message: SmsMessage) -> None: ...
 
 
 def mask_phone(number: str) -> str:
@@ -33,7 +35,7 @@ def mask_phone(number: str) -> str:
     return digits if len(digits) < 7 else f"{digits[:3]}{'*' * (len(digits) - 6)}{digits[-3:]}"
 
 
-class LoggingSmsBackend(SmsBackend):
+class LoggingSmsBackend:
     #: The last messages sent in this process (the test suite reads them; bounded).
     sent: list[SmsMessage] = []
 

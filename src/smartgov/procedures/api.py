@@ -7,11 +7,9 @@ issued by SmartGov (``Authorization: Bearer …``). Every action goes through th
 import hashlib
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
@@ -23,7 +21,7 @@ from oauth2_provider.models import get_access_token_model
 from smartgov.identity.models import User
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
-from smartgov.procedures.documents import receipt_pdf
+from smartgov.procedures.documents import receipt_response
 from smartgov.procedures.models import Dossier, DossierEvent, Procedure
 from smartgov.procedures.selectors import (
     dossier_for_applicant,
@@ -323,16 +321,7 @@ def submit(request: HttpRequest, dossier_id: int, payload: VersionIn) -> Dossier
 
 @router.get("/dossiers/{dossier_id}/receipt.pdf", auth=AUTH, summary="The receipt (form 01) as PDF")
 def receipt(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    return _receipt_response(request, dossier_for_applicant(user=_me(request), dossier_id=dossier_id))
-
-
-def _receipt_response(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    if not dossier.code:
-        raise DomainError(_("A draft has no receipt: submit it first."))
-    status_url = request.build_absolute_uri(reverse("procedures:lookup") + "?" + urlencode({"ma": dossier.code}))
-    response = HttpResponse(receipt_pdf(dossier, status_url=status_url), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
-    return response
+    return receipt_response(request, dossier_for_applicant(user=_me(request), dossier_id=dossier_id))
 
 
 @router.post("/dossiers/{dossier_id}/withdraw", response=DossierOut, auth=AUTH, summary="Withdraw")
@@ -369,47 +358,27 @@ def staff_dossier(request: HttpRequest, dossier_id: int) -> DossierOut:
 
 @router.get("/queue/{dossier_id}/receipt.pdf", auth=AUTH, summary="The receipt (form 01), for its officers")
 def staff_receipt(request: HttpRequest, dossier_id: int) -> HttpResponse:
-    return _receipt_response(request, dossier_for_staff(request=request, dossier_id=dossier_id))
+    return receipt_response(request, dossier_for_staff(request=request, dossier_id=dossier_id))
 
 
 def _staff_move(request: HttpRequest, dossier_id: int, action: str, payload: Any) -> DossierOut:
-    user, version = _me(request), payload.version
-    if action == "accept":
-        move = svc.dossier_accept(officer=user, dossier_id=dossier_id, version=version, note=payload.note)
-    elif action == "request_supplement":
-        move = svc.dossier_request_supplement(
-            officer=user, dossier_id=dossier_id, reason=payload.reason, version=version
-        )
-    elif action == "refuse":
-        move = svc.dossier_refuse(officer=user, dossier_id=dossier_id, reason=payload.reason, version=version)
-    elif action == "transfer":
-        move = svc.dossier_transfer(
-            officer=user,
-            dossier_id=dossier_id,
-            to_agency=_agency(payload.to_agency),
-            note=payload.note,
-            version=version,
-        )
-    elif action == "assign":
+    specialist = None
+    if action == "assign":
         specialist = User.objects.filter(username=payload.specialist, is_active=True).first()
         if specialist is None:
             raise NotFound(_("No such account."))
-        move = svc.dossier_assign(officer=user, dossier_id=dossier_id, specialist=specialist, version=version)
-    elif action == "approve":
-        move = svc.dossier_approve(leader=user, dossier_id=dossier_id, note=payload.note, version=version)
-    elif action == "apologise":
-        due = payload.new_due_at if timezone.is_aware(payload.new_due_at) else timezone.make_aware(payload.new_due_at)
-        move = svc.dossier_apologise(
-            officer=user, dossier_id=dossier_id, reason=payload.reason, new_due_at=due, version=version
-        )
-    elif action == "pause":
-        move = svc.dossier_pause(officer=user, dossier_id=dossier_id, reason=payload.reason, version=version)
-    elif action == "resume":
-        move = svc.dossier_resume(officer=user, dossier_id=dossier_id, version=version)
-    elif action == "stop":
-        move = svc.dossier_stop(officer=user, dossier_id=dossier_id, reason=payload.reason, version=version)
-    else:
-        move = svc.dossier_return_result(officer=user, dossier_id=dossier_id, version=version)
+    due = getattr(payload, "new_due_at", None)
+    move = svc.dossier_officer_move(
+        officer=_me(request),
+        dossier_id=dossier_id,
+        action=action,
+        version=payload.version,
+        note=getattr(payload, "note", ""),
+        reason=getattr(payload, "reason", ""),
+        to_agency=_agency(payload.to_agency) if action == "transfer" else None,
+        specialist=specialist,
+        new_due_at=(timezone.make_aware(due) if timezone.is_naive(due) else due) if due else None,
+    )
     return DossierOut.of(move.dossier)
 
 

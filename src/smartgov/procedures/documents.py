@@ -5,12 +5,17 @@ QR code to the dossier's status page."""
 import io
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.money import format_vnd
 from smartgov.procedures.models import Dossier, DossierEvent
 
@@ -161,3 +166,23 @@ def notice_pdf(dossier: Dossier, event: DossierEvent) -> bytes:
     pdf.set_font("BeVietnamPro", "", 11)
     pdf.cell(0, 6, f"{signer} — {(event.agency or dossier.current_agency).name}", align="R")
     return bytes(pdf.output())
+
+
+# --- As HTTP responses (the pages and the API serve the same papers) -------------------------------
+def receipt_response(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    if not dossier.code:
+        raise DomainError(_("A draft has no receipt: submit it first."))
+    status_url = request.build_absolute_uri(reverse("procedures:lookup") + "?" + urlencode({"ma": dossier.code}))
+    response = HttpResponse(receipt_pdf(dossier, status_url=status_url), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="giay-tiep-nhan-{dossier.code}.pdf"'
+    return response
+
+
+def notice_response(dossier: Dossier, event_id: int) -> HttpResponse:
+    """Form 02, 03 or 04 written for one move of the dossier, as PDF."""
+    event = dossier.events.select_related("actor", "agency").filter(pk=event_id, action__in=NOTICES).first()
+    if event is None:
+        raise NotFound(_("No such document."))
+    response = HttpResponse(notice_pdf(dossier, event), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="phieu-{event.action}-{dossier.code}.pdf"'
+    return response

@@ -10,7 +10,7 @@
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
@@ -39,7 +39,6 @@ class KpiRow:
     rating_sum: float = 0.0
     satisfied: int = 0
     with_fee: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @staticmethod
     def _rate(part: int, whole: int) -> float | None:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from smartgov.identity.models import RoleAssignment, User
 from smartgov.identity.privacy import personal_data_view_record
-from smartgov.identity.roles import has_role
+from smartgov.identity.roles import roles_held
 from smartgov.platform.errors import Forbidden, NotFound
 from smartgov.platform.text import fold
 from smartgov.procedures.models import Dossier, Procedure
@@ -59,7 +59,7 @@ def dossier_for_staff(*, request: HttpRequest, dossier_id: int) -> Dossier:
     if dossier is None:
         raise NotFound(_("No such dossier."))
     agencies = {dossier.receiving_agency, dossier.current_agency}
-    if not any(has_role(user, role, agency=agency) for role in STAFF_ROLES for agency in agencies):
+    if not any(roles_held(user, agency=agency) & set(STAFF_ROLES) for agency in agencies):
         raise Forbidden(_("This dossier is not handled by an agency where you hold a role."))
     personal_data_view_record(request=request, subject=dossier.applicant, place="dossier", reason=dossier.code or "")
     return dossier

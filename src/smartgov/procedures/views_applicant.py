@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartgov.identity.models import User
-from smartgov.platform.errors import DomainError, NotFound
+from smartgov.platform.errors import DomainError
 from smartgov.platform.models import Agency
-from smartgov.procedures.documents import NOTICES, notice_pdf
+from smartgov.procedures.documents import NOTICES, notice_response, receipt_response
 from smartgov.procedures.formrender import form_data_of, schema_form
 from smartgov.procedures.forms import FormInvalid
 from smartgov.procedures.models import Dossier, Procedure
@@ -174,24 +174,12 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    from smartgov.procedures.api import _receipt_response
-
-    return _receipt_response(request, dossier_for_applicant(user=_me(request), dossier_id=pk))
+    return receipt_response(request, dossier_for_applicant(user=_me(request), dossier_id=pk))
 
 
 @login_required
 def notice(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     return notice_response(dossier_for_applicant(user=_me(request), dossier_id=pk), event_id)
-
-
-def notice_response(dossier: Dossier, event_id: int) -> HttpResponse:
-    """Form 02, 03 or 04 written for one move of the dossier, as PDF."""
-    event = dossier.events.select_related("actor", "agency").filter(pk=event_id, action__in=NOTICES).first()
-    if event is None:
-        raise NotFound(_("No such document."))
-    response = HttpResponse(notice_pdf(dossier, event), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="phieu-{event.action}-{dossier.code}.pdf"'
-    return response
 
 
 urlpatterns: list[URLPattern] = [

@@ -3,7 +3,6 @@ documents and process-control form, and the moves their roles allow. Every move 
 API's; a stale page is refused (the form carries the dossier's version)."""
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartgov.identity.models import RoleAssignment, User
-from smartgov.identity.roles import has_role
+from smartgov.identity.roles import has_role, roles_held
 from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
-from smartgov.procedures.documents import NOTICES
+from smartgov.procedures.documents import NOTICES, notice_response
 from smartgov.procedures.models import Dossier
 from smartgov.procedures.selectors import STAFF_ROLES, dossier_for_staff, officer_queue
 from smartgov.procedures.services import dossiers as svc
@@ -134,33 +133,24 @@ def queue(request: HttpRequest) -> HttpResponse:
 #: Moves after which the dossier may have left the officer's agency: the page goes back to the queue.
 LEAVING_MOVES = ("transfer", "approve")
 
-#: The moves a page offers, with the roles of the agency that may make them.
-MOVES: dict[str, tuple[tuple[str, ...], str]] = {
-    "accept": ((Role.ONE_STOP_OFFICER,), "receiving"),
-    "request_supplement": ((Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER), "current"),
-    "refuse": ((Role.ONE_STOP_OFFICER,), "receiving"),
-    "transfer": ((Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER), "current"),
-    "assign": ((Role.LEADER, Role.ONE_STOP_OFFICER), "current"),
-    "approve": ((Role.LEADER,), "current"),
-    "stop": ((Role.LEADER,), "current"),
-    "apologise": ((Role.ONE_STOP_OFFICER, Role.LEADER), "current"),
-    "pause": ((Role.SPECIALIST, Role.LEADER), "current"),
-    "resume": ((Role.SPECIALIST, Role.LEADER), "current"),
-    "return_result": ((Role.ONE_STOP_OFFICER,), "receiving"),
-}
+MOVES = svc.STAFF_MOVES
 
 
 def _allowed_moves(user: User, dossier: Dossier) -> list[str]:
+    held = {
+        "receiving": roles_held(user, agency=dossier.receiving_agency),
+        "current": roles_held(user, agency=dossier.current_agency),
+    }
     allowed = []
     for action, (roles, where) in MOVES.items():
-        agency = dossier.receiving_agency if where == "receiving" else dossier.current_agency
         starts, _target = TRANSITIONS[action]
-        if dossier.status in starts and any(has_role(user, role, agency=agency) for role in roles):
-            if action == "request_supplement" and dossier.supplement_requested_at is not None:
-                continue
-            if (action == "pause") == (dossier.paused_at is not None) and action in ("pause", "resume"):
-                continue
-            allowed.append(action)
+        if dossier.status not in starts or not held[where] & set(roles):
+            continue
+        if action == "request_supplement" and dossier.supplement_requested_at is not None:
+            continue
+        if action in ("pause", "resume") and (action == "pause") == (dossier.paused_at is not None):
+            continue
+        allowed.append(action)
     return allowed
 
 
@@ -196,32 +186,21 @@ def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     me, post = _me(request), request.POST
     version = int(post["version"]) if post.get("version", "").isdigit() else None
     note, reason = post.get("note", ""), post.get("reason", "")
-    calls: dict[str, Any] = {
-        "accept": lambda: svc.dossier_accept(officer=me, dossier_id=pk, version=version, note=note),
-        "request_supplement": lambda: svc.dossier_request_supplement(
-            officer=me, dossier_id=pk, reason=reason, version=version
-        ),
-        "refuse": lambda: svc.dossier_refuse(officer=me, dossier_id=pk, reason=reason, version=version),
-        "transfer": lambda: svc.dossier_transfer(
-            officer=me, dossier_id=pk, to_agency=_agency(post.get("to_agency", "")), note=note, version=version
-        ),
-        "assign": lambda: svc.dossier_assign(
-            officer=me, dossier_id=pk, specialist=_specialist(post.get("specialist", "")), version=version
-        ),
-        "approve": lambda: svc.dossier_approve(leader=me, dossier_id=pk, note=note, version=version),
-        "stop": lambda: svc.dossier_stop(officer=me, dossier_id=pk, reason=reason, version=version),
-        "apologise": lambda: svc.dossier_apologise(
-            officer=me, dossier_id=pk, reason=reason, new_due_at=_when(post.get("new_due_at", "")), version=version
-        ),
-        "return_result": lambda: svc.dossier_return_result(officer=me, dossier_id=pk, version=version),
-        "pause": lambda: svc.dossier_pause(officer=me, dossier_id=pk, reason=reason, version=version),
-        "resume": lambda: svc.dossier_resume(officer=me, dossier_id=pk, version=version),
-    }
-    if action not in calls:
+    if action not in MOVES:
         raise NotFound(_("No such action."))
     dossier_for_staff(request=request, dossier_id=pk)  # the checkpoint before anything else
     try:
-        calls[action]()
+        svc.dossier_officer_move(
+            officer=me,
+            dossier_id=pk,
+            action=action,
+            version=version,
+            note=note,
+            reason=reason,
+            to_agency=_agency(post.get("to_agency", "")) if action == "transfer" else None,
+            specialist=_specialist(post.get("specialist", "")) if action == "assign" else None,
+            new_due_at=_when(post.get("new_due_at", "")) if action == "apologise" else None,
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("procedures:officer-dossier", pk=pk)
@@ -266,8 +245,6 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
 
 @login_required
 def notice(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
-    from smartgov.procedures.views_applicant import notice_response
-
     return notice_response(dossier_for_staff(request=request, dossier_id=pk), event_id)
 
 

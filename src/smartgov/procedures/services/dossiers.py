@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartgov.identity.models import RoleAssignment, User
-from smartgov.identity.roles import has_role
+from smartgov.identity.roles import has_role, roles_held
 from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.selectors.calendar import add_working_days, add_working_hours
@@ -25,6 +25,23 @@ from smartgov.procedures.models import Attachment, Dossier, DossierEvent, Dossie
 from smartgov.procedures.status import TRANSITIONS, Status
 
 Role = RoleAssignment.Role
+
+OSS, SPECIALIST, LEADER = Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER
+#: Who may make each officers' move: these roles, in the agency that received the dossier or the one holding
+#: it now. The services check it; the officers' page offers a move only to those it lets in.
+STAFF_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
+    "accept": ((OSS,), "receiving"),
+    "request_supplement": ((OSS, SPECIALIST, LEADER), "current"),
+    "refuse": ((OSS,), "receiving"),
+    "transfer": ((OSS, SPECIALIST, LEADER), "current"),
+    "assign": ((LEADER, OSS), "current"),
+    "approve": ((LEADER,), "current"),
+    "stop": ((LEADER,), "current"),
+    "apologise": ((OSS, LEADER), "current"),
+    "pause": ((SPECIALIST, LEADER), "current"),
+    "resume": ((SPECIALIST, LEADER), "current"),
+    "return_result": ((OSS,), "receiving"),
+}
 
 
 # --- Codes and deadlines ----------------------------------------------------------------------------------
@@ -91,19 +108,18 @@ def _moving(
     action: str,
     version: int | None,
     actor: User | None = None,
-    roles: tuple[str, ...] = (),
-    where: str = "current",
     applicant: User | None = None,
 ) -> Iterator[tuple[Dossier, int]]:
     """The start every move shares, in its transaction: lock the dossier (refusing a stale ``version``), check
-    whose it is — the applicant's own, or a role in the receiving or the current agency — and that the move is
-    legal from its status. Yields the dossier, already set to the move's target status, and the old status."""
+    whose it is — the applicant's own, or for an officer (``actor``) a role ``STAFF_MOVES`` allows in the
+    receiving or the current agency — and that the move is legal from its status. Yields the dossier, already
+    set to the move's target status, and the old status."""
     with transaction.atomic():
         dossier = _locked(dossier_id, version=version)
         if applicant is not None and dossier.applicant_id != applicant.pk:
             raise NotFound(_("No such dossier."))
-        if roles:
-            assert actor is not None  # noqa: S101 - a staff move always names its actor
+        if actor is not None:
+            roles, where = STAFF_MOVES[action]
             _require_any(actor, roles, dossier.receiving_agency if where == "receiving" else dossier.current_agency)
         old = dossier.status
         dossier.status = _check_move(dossier, action)
@@ -156,7 +172,7 @@ def _record(
 
 
 def _require_any(user: User, roles: tuple[str, ...], agency: Agency) -> None:
-    if not any(has_role(user, role, agency=agency) for role in roles):
+    if not roles_held(user, agency=agency) & set(roles):
         raise Forbidden(
             _("This dossier is handled by %(agency)s: you do not hold a role there that can do this.")
             % {"agency": agency.name}
@@ -222,9 +238,7 @@ def dossier_submit(*, applicant: User, dossier_id: int, version: int | None = No
 
 def dossier_accept(*, officer: User, dossier_id: int, version: int | None = None, note: str = "") -> Move:
     """The one-stop shop accepts a complete, valid dossier; the appointment runs from now."""
-    with _moving(
-        dossier_id, action="accept", version=version, actor=officer, roles=(Role.ONE_STOP_OFFICER,), where="receiving"
-    ) as (dossier, old):
+    with _moving(dossier_id, action="accept", version=version, actor=officer) as (dossier, old):
         now = timezone.now()
         dossier.accepted_at = now
         dossier.due_at = due_from(dossier.procedure, now)
@@ -237,14 +251,7 @@ def dossier_request_supplement(*, officer: User, dossier_id: int, reason: str, v
     """Ask the applicant, in writing (form 02), for what is missing — once per dossier."""
     if not reason.strip():
         raise DomainError(_("Say what is missing or must be corrected."))
-    with _moving(
-        dossier_id,
-        action="request_supplement",
-        version=version,
-        actor=officer,
-        roles=(Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER),
-        where="current",
-    ) as (dossier, old):
+    with _moving(dossier_id, action="request_supplement", version=version, actor=officer) as (dossier, old):
         if dossier.supplement_requested_at is not None:
             raise Conflict(_("A supplement was already requested once for this dossier; it cannot be asked again."))
         dossier.supplement_requested_at = timezone.now()
@@ -271,9 +278,7 @@ def dossier_refuse(*, officer: User, dossier_id: int, reason: str, version: int 
     """Refuse to accept (form 03), with the reasons."""
     if not reason.strip():
         raise DomainError(_("Give the reasons for refusing."))
-    with _moving(
-        dossier_id, action="refuse", version=version, actor=officer, roles=(Role.ONE_STOP_OFFICER,), where="receiving"
-    ) as (dossier, old):
+    with _moving(dossier_id, action="refuse", version=version, actor=officer) as (dossier, old):
         dossier.finished_at = timezone.now()
         event = _record(dossier, action="refuse", actor=officer, old_status=old, note=reason.strip())
     return Move(dossier, event)
@@ -290,14 +295,7 @@ def dossier_transfer(
     *, officer: User, dossier_id: int, to_agency: Agency, note: str = "", version: int | None = None
 ) -> Move:
     """Hand the dossier to another agency (the next step of the workflow, or a consultation)."""
-    with _moving(
-        dossier_id,
-        action="transfer",
-        version=version,
-        actor=officer,
-        roles=(Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER),
-        where="current",
-    ) as (dossier, old):
+    with _moving(dossier_id, action="transfer", version=version, actor=officer) as (dossier, old):
         from_agency = dossier.current_agency
         dossier.current_agency = to_agency
         dossier.assignee = None
@@ -317,14 +315,7 @@ def dossier_transfer(
 
 def dossier_assign(*, officer: User, dossier_id: int, specialist: User, version: int | None = None) -> Move:
     """A leader (or the one-stop shop) of the agency holding the dossier gives it to a specialist there."""
-    with _moving(
-        dossier_id,
-        action="assign",
-        version=version,
-        actor=officer,
-        roles=(Role.LEADER, Role.ONE_STOP_OFFICER),
-        where="current",
-    ) as (dossier, old):
+    with _moving(dossier_id, action="assign", version=version, actor=officer) as (dossier, old):
         if not has_role(specialist, Role.SPECIALIST, agency=dossier.current_agency):
             raise DomainError(
                 _("%(name)s is not a specialist of %(agency)s.")
@@ -344,9 +335,7 @@ def dossier_assign(*, officer: User, dossier_id: int, specialist: User, version:
 
 def dossier_approve(*, leader: User, dossier_id: int, note: str = "", version: int | None = None) -> Move:
     """The leader of the agency holding the dossier approves the result: processing is finished."""
-    with _moving(
-        dossier_id, action="approve", version=version, actor=leader, roles=(Role.LEADER,), where="current"
-    ) as (dossier, old):
+    with _moving(dossier_id, action="approve", version=version, actor=leader) as (dossier, old):
         dossier.finished_at = timezone.now()
         approved_by = dossier.current_agency
         # the result goes back to the one-stop shop that received the dossier, which hands it over
@@ -359,10 +348,7 @@ def dossier_approve(*, leader: User, dossier_id: int, note: str = "", version: i
 def dossier_stop(*, officer: User, dossier_id: int, reason: str, version: int | None = None) -> Move:
     if not reason.strip():
         raise DomainError(_("Give the reasons for stopping."))
-    with _moving(dossier_id, action="stop", version=version, actor=officer, roles=(Role.LEADER,), where="current") as (
-        dossier,
-        old,
-    ):
+    with _moving(dossier_id, action="stop", version=version, actor=officer) as (dossier, old):
         dossier.finished_at = timezone.now()
         event = _record(dossier, action="stop", actor=officer, old_status=old, note=reason.strip())
     return Move(dossier, event)
@@ -370,14 +356,7 @@ def dossier_stop(*, officer: User, dossier_id: int, reason: str, version: int | 
 
 def dossier_return_result(*, officer: User, dossier_id: int, version: int | None = None) -> Move:
     """The one-stop shop of the receiving agency hands the result over."""
-    with _moving(
-        dossier_id,
-        action="return_result",
-        version=version,
-        actor=officer,
-        roles=(Role.ONE_STOP_OFFICER,),
-        where="receiving",
-    ) as (dossier, old):
+    with _moving(dossier_id, action="return_result", version=version, actor=officer) as (dossier, old):
         dossier.returned_at = timezone.now()
         event = _record(dossier, action="return_result", actor=officer, old_status=old)
     return Move(dossier, event)
@@ -389,14 +368,7 @@ def dossier_apologise(
     """Form 04: before the due date of a dossier that will be late, apologise and give a new appointment."""
     if not reason.strip():
         raise DomainError(_("Give the reason for the delay."))
-    with _moving(
-        dossier_id,
-        action="apologise",
-        version=version,
-        actor=officer,
-        roles=(Role.ONE_STOP_OFFICER, Role.LEADER),
-        where="current",
-    ) as (dossier, old):
+    with _moving(dossier_id, action="apologise", version=version, actor=officer) as (dossier, old):
         now = timezone.now()
         if dossier.due_at is None or dossier.due_at <= now:
             raise Conflict(_("The apology must be issued before the due date; this dossier is already late."))
@@ -459,14 +431,7 @@ def dossier_pause(*, officer: User, dossier_id: int, reason: str, version: int |
     """Stop the clock while processing waits on something outside the agency (reason required)."""
     if not reason.strip():
         raise DomainError(_("Give the reason for pausing."))
-    with _moving(
-        dossier_id,
-        action="pause",
-        version=version,
-        actor=officer,
-        roles=(Role.SPECIALIST, Role.LEADER),
-        where="current",
-    ) as (dossier, old):
+    with _moving(dossier_id, action="pause", version=version, actor=officer) as (dossier, old):
         if dossier.paused_at is not None:
             raise Conflict(_("Processing of this dossier is already paused."))
         dossier.paused_at = timezone.now()
@@ -480,14 +445,7 @@ def dossier_resume(*, officer: User, dossier_id: int, version: int | None = None
 
     from smartgov.platform.selectors.calendar import working_days_between
 
-    with _moving(
-        dossier_id,
-        action="resume",
-        version=version,
-        actor=officer,
-        roles=(Role.SPECIALIST, Role.LEADER),
-        where="current",
-    ) as (dossier, old):
+    with _moving(dossier_id, action="resume", version=version, actor=officer) as (dossier, old):
         if dossier.paused_at is None:
             raise Conflict(_("Processing of this dossier is not paused."))
         now = timezone.now()
@@ -577,3 +535,49 @@ def attachment_add(*, applicant: User, dossier_id: int, component: str, upload: 
             changes={"dossier": dossier.pk, "component": component, "sha256": checked.sha256},
         )
     return attachment
+
+
+def dossier_officer_move(
+    *,
+    officer: User,
+    dossier_id: int,
+    action: str,
+    version: int | None = None,
+    note: str = "",
+    reason: str = "",
+    to_agency: Agency | None = None,
+    specialist: User | None = None,
+    new_due_at: datetime | None = None,
+) -> Move:
+    """One door for the officers' moves, for the page and the API alike."""
+    if action not in STAFF_MOVES:
+        raise NotFound(_("No such action."))
+    if action == "transfer":
+        if to_agency is None:
+            raise DomainError(_("Choose the agency to hand the dossier to."))
+        return dossier_transfer(officer=officer, to_agency=to_agency, note=note, dossier_id=dossier_id, version=version)
+    if action == "assign":
+        if specialist is None:
+            raise DomainError(_("Choose the specialist."))
+        return dossier_assign(officer=officer, specialist=specialist, dossier_id=dossier_id, version=version)
+    if action == "apologise":
+        if new_due_at is None:
+            raise DomainError(_("Give the new appointment's date and time."))
+        return dossier_apologise(
+            officer=officer, reason=reason, new_due_at=new_due_at, dossier_id=dossier_id, version=version
+        )
+    if action in ("request_supplement", "refuse", "stop", "pause"):
+        simple = {
+            "request_supplement": dossier_request_supplement,
+            "refuse": dossier_refuse,
+            "stop": dossier_stop,
+            "pause": dossier_pause,
+        }[action]
+        return simple(officer=officer, reason=reason, dossier_id=dossier_id, version=version)
+    if action == "accept":
+        return dossier_accept(officer=officer, note=note, dossier_id=dossier_id, version=version)
+    if action == "approve":
+        return dossier_approve(leader=officer, note=note, dossier_id=dossier_id, version=version)
+    return {"resume": dossier_resume, "return_result": dossier_return_result}[action](
+        officer=officer, dossier_id=dossier_id, version=version
+    )
