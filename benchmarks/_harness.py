@@ -58,6 +58,7 @@ def server_env(workdir: Path) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="smartgov.settings.production",
         SECRET_KEY=secrets.token_urlsafe(50),
+        SMARTGOV_SIGNING_PASSPHRASE=secrets.token_urlsafe(24),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DEBUG="false",
         STATIC_ROOT=str(workdir / "static"),

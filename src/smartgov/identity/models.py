@@ -60,6 +60,7 @@ class SecurityEvent(models.Model):
         MFA_CHANGED = "mfa_changed", _("Second factor changed")
         VERIFICATION_FAILED = "verify_failed", _("Failed contact verification")
         FEDERATED_LOGIN = "federated_login", _("Sign-in through a national identity provider")
+        PAYMENT_FORGED = "payment_forged", _("Forged payment notice")
 
     class Severity(models.TextChoices):
         INFO = "info", _("Information")

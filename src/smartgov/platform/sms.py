@@ -21,6 +21,9 @@ logger = logging.getLogger("smartgov.sms")
 class SmsMessage:
     to: str
     text: str
+    #: The sender's id for this message: a gateway that is given it refuses a second message with the same one
+    #: (a retry after a crash between the gateway's acceptance and our record of it).
+    reference: str = ""
 
 
 class SmsBackend(Protocol):
@@ -50,6 +53,6 @@ def _backend(path: str) -> SmsBackend:
     return backend
 
 
-def sms_send(*, to: str, text: str) -> None:
+def sms_send(*, to: str, text: str, reference: str = "") -> None:
     """Send one SMS through the configured backend."""
-    _backend(settings.SMARTGOV_SMS_BACKEND).send(SmsMessage(to=to, text=text))
+    _backend(settings.SMARTGOV_SMS_BACKEND).send(SmsMessage(to=to, text=text, reference=reference))

@@ -8,8 +8,11 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
@@ -22,16 +25,22 @@ from smartgov.identity.models import User
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
 from smartgov.procedures.documents import receipt_response
-from smartgov.procedures.models import Dossier, DossierEvent, Procedure
+from smartgov.procedures.gateways import gateways_available
+from smartgov.procedures.models import Dossier, DossierEvent, DossierResult, Procedure
+from smartgov.procedures.results import pdf_verify
 from smartgov.procedures.selectors import (
+    documents_of,
     dossier_for_applicant,
     dossier_for_staff,
     dossier_public_lookup,
     officer_queue,
     procedure_by_code,
     procedures_search,
+    result_by_digest,
 )
 from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.services import store
+from smartgov.procedures.services.payments import payment_start
 from smartgov.procedures.status import Status
 
 
@@ -121,6 +130,8 @@ class DossierOut(Schema):
     supplement_requested: bool
     paused: bool
     fee_vnd: int = Field(description="Fee computed at submission from the procedure's schedule, whole đồng")
+    paid_at: datetime | None = Field(description="When the fee was paid online")
+    result_code: str | None = Field(description="Verification code of the signed result, once issued")
     version: int = Field(description="Send it back with an action: a stale version is refused (409)")
     form_data: dict[str, Any]
     events: list[EventOut]
@@ -143,6 +154,8 @@ class DossierOut(Schema):
             supplement_requested=d.supplement_requested_at is not None,
             paused=d.paused_at is not None,
             fee_vnd=d.fee_vnd,
+            paid_at=d.paid_at,
+            result_code=_result_code(d),
             version=d.version,
             form_data=d.form_data,
             events=[
@@ -157,6 +170,13 @@ class DossierOut(Schema):
                 for e in _events(d)
             ],
         )
+
+
+def _result_code(d: Dossier) -> str | None:
+    if d.status not in (Status.FINISHED, Status.RETURNED):
+        return None  # no result before approval: spares the query
+    result = DossierResult.objects.filter(dossier=d).values_list("code", flat=True).first()
+    return result
 
 
 def _events(d: Dossier) -> Any:
@@ -204,6 +224,64 @@ class AssignIn(VersionIn):
 class ApologyIn(VersionIn):
     reason: str
     new_due_at: datetime = Field(description="The new appointment (form 04), later than the current one")
+
+
+class PaymentRequestIn(NoteIn):
+    amount_vnd: int | None = Field(None, gt=0, description="The obligation in đồng; empty: the fee of the dossier")
+
+
+class PaymentIn(Schema):
+    gateway: str = Field(description="One of the gateways listed by GET /payment-methods")
+
+
+class CheckoutOut(Schema):
+    reference: str
+    amount_vnd: int
+    gateway: str
+    redirect_url: str = Field(description="Send the payer here (redirect gateways)")
+    qr_payload: str = Field(description="VietQR (EMVCo) payload to show as a QR code (bank transfer)")
+    bank_name: str
+    account_number: str
+    account_name: str
+    description: str = Field(description="Transfer description that identifies the payment")
+
+
+class PaymentOut(Schema):
+    reference: str
+    gateway: str
+    amount_vnd: int
+    state: str
+    created_at: datetime
+    paid_at: datetime | None
+    receipt_number: str
+
+
+class ReuseIn(Schema):
+    component: str
+    document: int = Field(description="Id of a document in the applicant's store")
+
+
+class StoredDocumentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    content_type: str
+    size: int
+    sha256: str
+    component: str
+    created_at: datetime
+    retain_until: Any
+
+
+class VerificationOut(Schema):
+    valid: bool
+    problem: str
+    signer: str
+    signed_at: datetime | None
+    intact: bool
+    trusted: bool
+    whole_file: bool
+    result_code: str | None = Field(description="The platform's result with exactly these bytes, if any")
 
 
 class RatingIn(Schema):
@@ -312,6 +390,76 @@ def attach(
     return Reply(201, {"id": a.pk, "component": a.component, "content_type": a.content_type, "size": a.size})
 
 
+@router.post(
+    "/dossiers/{dossier_id}/attachments/reuse",
+    response={201: dict},
+    auth=AUTH,
+    summary="Attach a document from my document store (no upload)",
+)
+def attach_reused(request: HttpRequest, dossier_id: int, payload: ReuseIn) -> Reply[dict[str, Any]]:
+    a = store.attachment_reuse(
+        applicant=_me(request), dossier_id=dossier_id, component=payload.component, document_id=payload.document
+    )
+    return Reply(201, {"id": a.pk, "component": a.component, "content_type": a.content_type, "size": a.size})
+
+
+@router.get("/payment-methods", response=list[dict[str, str]], summary="The payment methods offered")
+def payment_methods(request: HttpRequest) -> list[dict[str, str]]:
+    return [{"code": g.code, "label": g.label} for g in gateways_available()]
+
+
+@router.get("/dossiers/{dossier_id}/payments", response=list[PaymentOut], auth=AUTH, summary="Payments of my dossier")
+def list_payments(request: HttpRequest, dossier_id: int) -> list[PaymentOut]:
+    dossier = dossier_for_applicant(user=_me(request), dossier_id=dossier_id)
+    return [PaymentOut.from_orm(p) for p in dossier.payments.all()]
+
+
+@router.post("/dossiers/{dossier_id}/payments", response={201: CheckoutOut}, auth=AUTH, summary="Start paying the fee")
+def start_payment(request: HttpRequest, dossier_id: int, payload: PaymentIn) -> Reply[CheckoutOut]:
+    return_url = request.build_absolute_uri(reverse("procedures:payment-return", args=[payload.gateway]))
+    payment, checkout = payment_start(
+        payer=_me(request), dossier_id=dossier_id, gateway=payload.gateway, return_url=return_url
+    )
+    return Reply(
+        201,
+        CheckoutOut(
+            reference=payment.reference,
+            amount_vnd=payment.amount_vnd,
+            gateway=checkout.gateway,
+            redirect_url=checkout.redirect_url,
+            qr_payload=checkout.qr_payload,
+            bank_name=checkout.bank_name,
+            account_number=checkout.account_number,
+            account_name=checkout.account_name,
+            description=checkout.description,
+        ),
+    )
+
+
+@router.get("/dossiers/{dossier_id}/result.pdf", auth=AUTH, summary="The signed result (PDF)")
+def result_file(request: HttpRequest, dossier_id: int) -> HttpResponseBase:
+    dossier = dossier_for_applicant(user=_me(request), dossier_id=dossier_id)
+    result = DossierResult.objects.filter(dossier=dossier).first()
+    if result is None:
+        raise NotFound(_("This dossier has no result yet."))
+    return FileResponse(result.file.open("rb"), content_type="application/pdf")
+
+
+@router.get("/documents", response=list[StoredDocumentOut], auth=AUTH, summary="My document store")
+def my_documents(request: HttpRequest) -> list[StoredDocumentOut]:
+    return [StoredDocumentOut.from_orm(d) for d in documents_of(owner=_me(request))[:500]]
+
+
+@router.post("/results/verify", response=VerificationOut, summary="Check a signed result's PDF")
+def verify_result(request: HttpRequest, file: File[UploadedFile]) -> VerificationOut:
+    if file.size is not None and file.size > settings.SMARTGOV_UPLOAD_MAX_BYTES:
+        raise DomainError(_("The file is too large to check."))
+    data = file.read()
+    check = pdf_verify(data)
+    match = result_by_digest(hashlib.sha256(data).hexdigest())
+    return VerificationOut(**vars(check), result_code=match.code if match else None)
+
+
 @router.post("/dossiers/{dossier_id}/submit", response=DossierOut, auth=AUTH, summary="Submit the draft")
 def submit(request: HttpRequest, dossier_id: int, payload: VersionIn) -> DossierOut:
     return DossierOut.of(
@@ -378,6 +526,7 @@ def _staff_move(request: HttpRequest, dossier_id: int, action: str, payload: Any
         to_agency=_agency(payload.to_agency) if action == "transfer" else None,
         specialist=specialist,
         new_due_at=(timezone.make_aware(due) if timezone.is_naive(due) else due) if due else None,
+        amount_vnd=getattr(payload, "amount_vnd", None),
     )
     return DossierOut.of(move.dossier)
 
@@ -434,6 +583,13 @@ def pause(request: HttpRequest, dossier_id: int, payload: ReasonIn) -> DossierOu
 @router.post("/queue/{dossier_id}/resume", response=DossierOut, auth=AUTH, summary="Resume processing")
 def resume(request: HttpRequest, dossier_id: int, payload: VersionIn) -> DossierOut:
     return _staff_move(request, dossier_id, "resume", payload)
+
+
+@router.post(
+    "/queue/{dossier_id}/request-payment", response=DossierOut, auth=AUTH, summary="Ask for the fee (status 6)"
+)
+def request_payment(request: HttpRequest, dossier_id: int, payload: PaymentRequestIn) -> DossierOut:
+    return _staff_move(request, dossier_id, "request_payment", payload)
 
 
 @router.post("/queue/{dossier_id}/return-result", response=DossierOut, auth=AUTH, summary="Hand the result over")

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from smartgov.platform.errors import DomainError, NotFound
-from smartgov.platform.money import format_vnd
-from smartgov.procedures.models import Dossier, DossierEvent
+from smartgov.platform.money import format_vnd, vnd_in_words
+from smartgov.procedures.models import Dossier, DossierEvent, Payment
 
 FONT_DIR = Path(settings.BASE_DIR) / "node_modules" / "@expo-google-fonts" / "be-vietnam-pro"
 
@@ -185,4 +185,42 @@ def notice_response(dossier: Dossier, event_id: int) -> HttpResponse:
         raise NotFound(_("No such document."))
     response = HttpResponse(notice_pdf(dossier, event), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="phieu-{event.action}-{dossier.code}.pdf"'
+    return response
+
+
+def payment_receipt_pdf(payment: Payment) -> bytes:
+    """The electronic receipt of a fee paid online (biên lai thu phí, lệ phí điện tử)."""
+    dossier = payment.dossier
+    pdf = _document()
+    _header(pdf, dossier, "BIÊN LAI THU PHÍ, LỆ PHÍ ĐIỆN TỬ", f"Số biên lai: {payment.receipt_number}")
+    _facts(
+        pdf,
+        [
+            ("Đơn vị thu", dossier.receiving_agency.name),
+            ("Người nộp", dossier.applicant_name),
+            ("Thủ tục", f"{dossier.procedure.name} (mã {dossier.procedure.code})"),
+            ("Nội dung thu", dossier.procedure.fee_note or "Phí, lệ phí giải quyết thủ tục hành chính"),
+            ("Số tiền", format_vnd(payment.amount_vnd, "vi")),
+            ("Bằng chữ", vnd_in_words(payment.amount_vnd)),
+            ("Hình thức", f"Thanh toán trực tuyến ({payment.gateway})"),
+            ("Mã giao dịch", payment.transaction_no),
+            ("Mã thanh toán", payment.reference),
+            ("Thời điểm", _local(payment.paid_at)),
+        ],
+    )
+    pdf.ln(6)
+    pdf.set_font("BeVietnamPro", "", 9)
+    pdf.multi_cell(
+        0,
+        5,
+        "Biên lai điện tử được lập tự động khi cổng thanh toán xác nhận giao dịch; có giá trị như biên lai giấy.",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    return bytes(pdf.output())
+
+
+def payment_receipt_response(payment: Payment) -> HttpResponse:
+    response = HttpResponse(payment_receipt_pdf(payment), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bien-lai-{payment.receipt_number}.pdf"'
     return response

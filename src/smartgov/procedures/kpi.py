@@ -4,9 +4,11 @@
 - online rate = dossiers received online / dossiers received;
 - on-time rate = dossiers finished on or before their due time / dossiers finished;
 - digitisation rate = dossiers received with their documents in electronic form / dossiers received;
+- reuse rate = dossiers received with a document taken from the applicant's store / dossiers received;
+- digitised results = dossiers finished with a signed electronic result / dossiers finished;
 - satisfaction = average rating (1–5) and the share of ratings of 4 or 5;
-- online payment rate = dossiers with a fee paid online / dossiers with a fee — payments arrive with the
-  payment module; until then it is reported as not available, never as zero.
+- online payment rate = dossiers with a fee paid online / dossiers with a fee.
+A rate with nothing to divide by is "not available", never zero.
 """
 
 from collections import defaultdict
@@ -19,7 +21,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from smartgov.platform.models import Agency
-from smartgov.procedures.models import Attachment, Dossier
+from smartgov.procedures.models import Attachment, Dossier, DossierResult
 from smartgov.procedures.status import Status
 
 FINISHED = (Status.FINISHED, Status.RETURNED)
@@ -39,6 +41,9 @@ class KpiRow:
     rating_sum: float = 0.0
     satisfied: int = 0
     with_fee: int = 0
+    paid_online: int = 0
+    reused_components: int = 0
+    results_digitised: int = 0
 
     @staticmethod
     def _rate(part: int, whole: int) -> float | None:
@@ -65,8 +70,16 @@ class KpiRow:
         return round(self.rating_sum / self.rated, 2) if self.rated else None
 
     @property
-    def online_payment_rate(self) -> None:
-        return None  # the payment module (issue 5) provides the numerator
+    def online_payment_rate(self) -> float | None:
+        return self._rate(self.paid_online, self.with_fee)
+
+    @property
+    def reuse_rate(self) -> float | None:
+        return self._rate(self.reused_components, self.received)
+
+    @property
+    def result_digitisation_rate(self) -> float | None:
+        return self._rate(self.results_digitised, self.finished)
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -97,30 +110,39 @@ def kpis(*, start: date, end: date, agency_code: str = "") -> list[KpiRow]:
     # grouped by the agency's id and the month only: narrow rows, hashed in the database, names looked up once
     group = ("receiving_agency_id", "month")
     has_documents = Exists(Attachment.objects.filter(dossier=OuterRef("pk")))
+    has_reused = Exists(Attachment.objects.filter(dossier=OuterRef("pk"), reused_from__isnull=False))
     received = (
         base.filter(submitted_at__range=(since, until))
-        .annotate(month=TruncMonth("submitted_at"), digital=has_documents)
+        .annotate(month=TruncMonth("submitted_at"), digital=has_documents, reused=has_reused)
         .values(*group)
         .annotate(
             n=Count("pk"),
             online=Count("pk", filter=Q(channel=Dossier.Channel.ONLINE)),
             digitised=Count("pk", filter=Q(digital=True)),
+            reused_n=Count("pk", filter=Q(reused=True)),
             with_fee=Count("pk", filter=Q(fee_vnd__gt=0)),
+            paid=Count("pk", filter=Q(fee_vnd__gt=0, paid_at__isnull=False)),
         )
     )
     for values in received:
         r = row(values)
         r.received, r.received_online = values["n"], values["online"]
         r.digitised, r.with_fee = values["digitised"], values["with_fee"]
+        r.reused_components, r.paid_online = values["reused_n"], values["paid"]
     finished = (
         base.filter(status__in=FINISHED, finished_at__range=(since, until))
-        .annotate(month=TruncMonth("finished_at"))
+        .annotate(month=TruncMonth("finished_at"), signed=Exists(DossierResult.objects.filter(dossier=OuterRef("pk"))))
         .values(*group)
-        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(finished_at__lte=F("due_at"))))
+        .annotate(
+            n=Count("pk"),
+            on_time=Count("pk", filter=Q(finished_at__lte=F("due_at"))),
+            results=Count("pk", filter=Q(signed=True)),
+        )
     )
     for values in finished:
         r = row(values)
         r.finished, r.finished_on_time = values["n"], values["on_time"]
+        r.results_digitised = values["results"]
     rated = (
         base.filter(rating__isnull=False, returned_at__range=(since, until))
         .annotate(month=TruncMonth("returned_at"))
@@ -147,6 +169,9 @@ def kpi_totals(rows: list[KpiRow]) -> KpiRow:
             "rated",
             "satisfied",
             "with_fee",
+            "paid_online",
+            "reused_components",
+            "results_digitised",
         ):
             setattr(total, name, getattr(total, name) + getattr(r, name))
         total.rating_sum += r.rating_sum

@@ -69,6 +69,9 @@ class Procedure(models.Model):
     form_schema = models.JSONField(_("electronic form"), default=dict, blank=True)
     #: [{"name": "...", "role": "specialist", "agency": "receiving" | "<agency code>", "share": 0.5}]
     workflow = models.JSONField(_("workflow template"), default=list, blank=True)
+    #: The result document: its title and text, ``{field}`` replaced by the form's values (procedures/results.py).
+    result_title = models.CharField(_("result title"), max_length=300, blank=True)
+    result_body = models.TextField(_("result text"), blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -145,6 +148,8 @@ class Dossier(models.Model):
     #: Set when an apology with a new appointment (form 04) was issued.
     apologised_at = models.DateTimeField(_("apology issued at"), null=True, blank=True)
     step = models.PositiveSmallIntegerField(_("workflow step"), default=0)
+    #: When the fee was paid online (the indicators' online payment rate counts these).
+    paid_at = models.DateTimeField(_("fee paid at"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.TextField(_("comment"), blank=True)
     #: Incremented by every change: a stale page or API call is refused instead of overwriting.
@@ -180,6 +185,10 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded at"))
+    #: Taken from the applicant's document store instead of uploaded again (the once-only principle).
+    reused_from = models.ForeignKey(
+        "StoredDocument", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -213,3 +222,176 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- Fees and payment (Decree 42/2022: a full-online service is paid online) ------------------------------
+class Payment(models.Model):
+    """One attempt to pay a dossier's fee through one gateway. A dossier is paid at most once: the database
+    refuses a second paid row, and a callback for a second charge is kept for a refund instead."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for payment")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+        MISMATCH = "mismatch", _("Amount does not match")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    #: Ours, sent to the gateway and written in the bank transfer's description.
+    reference = models.CharField(_("payment reference"), max_length=24, unique=True)
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payments")
+    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    gateway = models.CharField(_("gateway"), max_length=20)
+    amount_vnd = MoneyField(_("amount (VND)"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(_("created at"))
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    #: What the gateway said was paid, and its transaction number.
+    paid_amount_vnd = MoneyField(_("amount paid (VND)"), null=True, blank=True)
+    transaction_no = models.CharField(_("gateway transaction"), max_length=64, blank=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=models.Q(state="paid"), name="payment_one_paid_per_dossier"
+            ),
+            models.UniqueConstraint(
+                fields=["gateway", "transaction_no"],
+                condition=~models.Q(transaction_no=""),
+                name="payment_unique_gateway_transaction",
+            ),
+        ]
+        indexes = [models.Index(fields=["paid_at"], name="payment_paid_idx")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class PaymentCallback(models.Model):
+    """Every notice a gateway sent, kept whatever became of it: the evidence reconciliation works from."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Payment recorded")
+        DUPLICATE = "duplicate", _("Repeat of a notice already recorded")
+        FORGED = "forged", _("Signature invalid")
+        UNKNOWN = "unknown", _("Unknown payment reference")
+        MISMATCH = "mismatch", _("Amount does not match")
+        FAILED = "failed", _("Payment failed at the gateway")
+        SECOND_CHARGE = "second_charge", _("Second charge: refund due")
+        LATE = "late", _("Notice for a closed payment")
+
+    gateway = models.CharField(_("gateway"), max_length=20)
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks")
+    reference = models.CharField(_("payment reference"), max_length=64, blank=True)
+    transaction_no = models.CharField(_("gateway transaction"), max_length=64, blank=True)
+    amount_vnd = MoneyField(_("amount (VND)"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("payment notice")
+        verbose_name_plural = _("payment notices")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.transaction_no} {self.outcome}"
+
+
+class Reconciliation(models.Model):
+    """A day's reconciliation of payments against the gateways' notices (and their statements, when given)."""
+
+    day = models.DateField(_("day"))
+    gateway = models.CharField(_("gateway"), max_length=20, blank=True)
+    made_at = models.DateTimeField(_("made at"))
+    payments = models.PositiveIntegerField(_("payments"))
+    total_vnd = MoneyField(_("total (VND)"))
+    #: [{"kind": ..., "reference": ..., "transaction_no": ..., "expected_vnd": ..., "received_vnd": ..., "note": ...}]
+    mismatches = models.JSONField(_("mismatches"), default=list)
+
+    class Meta:
+        verbose_name = _("reconciliation")
+        verbose_name_plural = _("reconciliations")
+        ordering = ["-day", "-made_at"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.gateway}"
+
+
+# --- Signed results and the citizen's document store ------------------------------------------------------
+class DossierResult(models.Model):
+    """The result document: a PDF from the procedure's template, signed (PAdES) by the agency's certificate."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="result")
+    #: Printed on the document: anyone can find the result by it on the verification page.
+    code = models.CharField(_("verification code"), max_length=16, unique=True)
+    file = models.FileField(_("file"), upload_to="results/%Y/%m/", max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("size"))
+    signed_at = models.DateTimeField(_("signed at"))
+    signer = models.CharField(_("signed by"), max_length=300)
+    certificate_serial = models.CharField(_("certificate serial"), max_length=64)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class StoredDocument(models.Model):
+    """A document in a citizen's electronic data store ("kho dữ liệu điện tử"): each result they received and
+    each document they uploaded, reusable in a new dossier (once-only) and shareable with consent."""
+
+    class Kind(models.TextChoices):
+        RESULT = "result", _("Result of a procedure")
+        UPLOAD = "upload", _("Uploaded document")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    #: The same stored file as the attachment or result it came from (no copy).
+    file = models.FileField(_("file"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    #: The component code it was uploaded as (suggested for the same component of another procedure).
+    component = models.CharField(_("component"), max_length=40, blank=True)
+    source_dossier = models.ForeignKey(Dossier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("added at"))
+    #: Kept until then by the retention rules (docs/procedures.md); empty: kept while the account exists.
+    retain_until = models.DateField(_("kept until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stored document")
+        verbose_name_plural = _("stored documents")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "sha256", "kind"], name="storeddocument_unique_content"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentShare(models.Model):
+    """The owner lets an agency see a stored document, for a purpose, until a date (revocable)."""
+
+    document = models.ForeignKey(StoredDocument, on_delete=models.CASCADE, related_name="shares")
+    agency = models.ForeignKey("platform.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency"))
+    purpose = models.CharField(_("purpose"), max_length=300)
+    created_at = models.DateTimeField(_("shared at"))
+    expires_at = models.DateTimeField(_("until"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document share")
+        verbose_name_plural = _("document shares")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.agency_id}"

@@ -1,7 +1,11 @@
 """Reads of the procedures app, and the access checkpoints of a dossier (STYLE.md: one per resource)."""
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartgov.identity.models import RoleAssignment, User
@@ -9,7 +13,15 @@ from smartgov.identity.privacy import personal_data_view_record
 from smartgov.identity.roles import roles_held
 from smartgov.platform.errors import Forbidden, NotFound
 from smartgov.platform.text import fold
-from smartgov.procedures.models import Dossier, Procedure
+from smartgov.procedures.models import (
+    DocumentShare,
+    Dossier,
+    DossierResult,
+    Payment,
+    Procedure,
+    Reconciliation,
+    StoredDocument,
+)
 from smartgov.procedures.status import OPEN, Status
 
 Role = RoleAssignment.Role
@@ -106,3 +118,77 @@ def officer_queue(*, user: User, status: int | None = None) -> QuerySet[Dossier]
         else queue.filter(status__in=[*OPEN, Status.FINISHED, Status.SUPPLEMENT_REQUESTED])
     )
     return queue.order_by("due_at", "pk")
+
+
+def payment_receipt_for(*, user: User, payment_id: int) -> Payment:
+    """A paid payment of the user's own dossier: its e-receipt is theirs to download."""
+    payment = (
+        Payment.objects.select_related("dossier__receiving_agency", "dossier__procedure", "payer")
+        .filter(pk=payment_id, dossier__applicant=user, state=Payment.State.PAID)
+        .first()
+    )
+    if payment is None:
+        raise NotFound(_("No such receipt."))
+    return payment
+
+
+def reconciliations_for(*, user: User) -> QuerySet[Reconciliation]:
+    """The reconciliation reports a leader of any agency (or a platform administrator) may read."""
+    if not (roles_held(user) & {Role.LEADER, Role.PLATFORM_ADMIN}):
+        raise Forbidden(_("Only leaders read the payment reconciliation."))
+    return Reconciliation.objects.all()
+
+
+def result_by_code(code: str) -> DossierResult | None:
+    """A result by the verification code printed on it (public: shows what the document must be)."""
+    return (
+        DossierResult.objects.select_related("dossier__procedure", "dossier__receiving_agency")
+        .filter(code=code.strip().upper())
+        .first()
+    )
+
+
+def result_by_digest(sha256: str) -> DossierResult | None:
+    return DossierResult.objects.select_related("dossier__procedure").filter(sha256=sha256).first()
+
+
+def documents_of(*, owner: User) -> QuerySet[StoredDocument]:
+    return StoredDocument.objects.filter(owner=owner).prefetch_related("shares__agency")
+
+
+def document_of(*, owner: User, document_id: int) -> StoredDocument:
+    document = StoredDocument.objects.filter(pk=document_id, owner=owner).first()
+    if document is None:
+        raise NotFound(_("No such document in your store."))
+    return document
+
+
+def shares_for_staff(*, user: User) -> QuerySet[DocumentShare]:
+    """Documents citizens currently share with an agency where ``user`` holds a one-stop-shop role."""
+    if not roles_held(user) & set(STAFF_ROLES):
+        raise Forbidden(_("Only one-stop-shop officers, specialists and leaders see shared documents."))
+    agencies = RoleAssignment.objects.filter(user=user, role__in=STAFF_ROLES, agency__isnull=False).values("agency")
+    return (
+        DocumentShare.objects.filter(agency__in=agencies, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .select_related("document__owner", "agency")
+        .order_by("-created_at")
+    )
+
+
+def dossier_notice_facts(dossier_id: int) -> dict[str, Any] | None:
+    """What a notification about a dossier says (for the notifications module): its applicant and facts."""
+    dossier = Dossier.objects.select_related("procedure", "applicant").filter(pk=dossier_id).first()
+    if dossier is None:
+        return None
+    due = timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else "—"
+    return {
+        "applicant": dossier.applicant,
+        "status": dossier.status,
+        "url": reverse("procedures:my-dossier", args=[dossier.pk]),
+        "context": {
+            "code": dossier.code or "",
+            "procedure": dossier.procedure.name,
+            "due": due,
+            "amount": f"{dossier.fee_vnd:,}".replace(",", ".") + " đồng",
+        },
+    }

@@ -17,9 +17,10 @@ from smartgov.platform.models import Agency
 from smartgov.procedures.documents import NOTICES, notice_response, receipt_response
 from smartgov.procedures.formrender import form_data_of, schema_form
 from smartgov.procedures.forms import FormInvalid
-from smartgov.procedures.models import Dossier, Procedure
-from smartgov.procedures.selectors import dossier_for_applicant, procedure_by_code
+from smartgov.procedures.models import Dossier, DossierResult, Payment, Procedure
+from smartgov.procedures.selectors import documents_of, dossier_for_applicant, procedure_by_code
 from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.services import store
 from smartgov.procedures.status import Status
 
 
@@ -68,6 +69,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                         svc.attachment_add(
                             applicant=me, dossier_id=draft.pk, component=component["code"], upload=upload
                         )
+                    elif (reuse := request.POST.get(f"reuse_{component['code']}", "")).isdigit():
+                        store.attachment_reuse(
+                            applicant=me, dossier_id=draft.pk, component=component["code"], document_id=int(reuse)
+                        )
                 if request.POST.get("action") == "submit" and form_ok:
                     move = svc.dossier_submit(applicant=me, dossier_id=draft.pk)
                     messages.success(
@@ -95,6 +100,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         "chosen_agency": request.POST.get("agency") or (draft.receiving_agency.code if draft else ""),
         "components": [{**c, "attached": attached.get(c["code"])} for c in procedure.components],
         "errors": errors,
+        "stored": list(documents_of(owner=me)[:50]),
     }
     status = 400 if errors or form.errors else 200
     return render(request, "procedures/apply.html", context, status=status)
@@ -119,6 +125,8 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         "components": dossier.procedure.components,
         "notice_url": "procedures:my-notice",
         "notice_actions": list(NOTICES),
+        "paid": dossier.payments.filter(state=Payment.State.PAID).first(),
+        "result": DossierResult.objects.filter(dossier=dossier).first(),
     }
     return render(request, "procedures/my_dossier.html", context)
 

@@ -68,6 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             (_("On-time rate (%)"), _chart(months, "on_time_rate")),
             (_("Online rate (%)"), _chart(months, "online_rate")),
             (_("Digitisation rate (%)"), _chart(months, "digitisation_rate")),
+            (_("Online payment rate (%)"), _chart(months, "online_payment_rate")),
         ],
         "start": start,
         "end": end,
@@ -97,6 +98,13 @@ def _excel(rows: list[KpiRow], start: date, end: date) -> HttpResponse:
             "Lượt đánh giá",
             "Điểm trung bình",
             "Tỷ lệ hài lòng (%)",
+            "Có phí, lệ phí",
+            "Thanh toán trực tuyến",
+            "Tỷ lệ thanh toán trực tuyến (%)",
+            "Tái sử dụng thành phần",
+            "Tỷ lệ tái sử dụng (%)",
+            "Kết quả điện tử",
+            "Tỷ lệ số hóa kết quả (%)",
         ]
     )
     for r in rows:
@@ -116,6 +124,13 @@ def _excel(rows: list[KpiRow], start: date, end: date) -> HttpResponse:
                 r.rated,
                 r.average_rating,
                 r.satisfaction_rate,
+                r.with_fee,
+                r.paid_online,
+                r.online_payment_rate,
+                r.reused_components,
+                r.reuse_rate,
+                r.results_digitised,
+                r.result_digitisation_rate,
             ]
         )
     buffer = io.BytesIO()

@@ -200,6 +200,7 @@ def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             to_agency=_agency(post.get("to_agency", "")) if action == "transfer" else None,
             specialist=_specialist(post.get("specialist", "")) if action == "assign" else None,
             new_due_at=_when(post.get("new_due_at", "")) if action == "apologise" else None,
+            amount_vnd=int(post["amount_vnd"]) if post.get("amount_vnd", "").isdigit() else None,
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -5,10 +5,12 @@ Every integration is switched on by its URL being set; without them the platform
 ``smartgov.settings.production``, which refuses unsafe configurations. See docs/deploy.md.
 """
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "smartgov.platform",
     "smartgov.identity",
     "smartgov.procedures",
+    "smartgov.notifications",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +134,15 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "smartgov.platform.tasks.outbox_sweep", "schedule": 30.0},
     "dossiers-due-soon": {"task": "smartgov.procedures.tasks.flag_due_soon", "schedule": 900.0},
+    "notifications-sweep": {"task": "smartgov.notifications.tasks.sweep", "schedule": 120.0},
+    "payments-reconcile": {
+        "task": "smartgov.procedures.tasks.reconcile_yesterday",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "documents-retention": {
+        "task": "smartgov.procedures.tasks.purge_documents",
+        "schedule": crontab(hour=2, minute=0),
+    },
 }
 
 # --- Identity -------------------------------------------------------------------------------
@@ -250,6 +262,37 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 SMARTGOV_PORTAL_SYNC_URL = env.str("SMARTGOV_PORTAL_SYNC_URL", default="")
 SMARTGOV_PORTAL_SYNC_SECRET = env.str("SMARTGOV_PORTAL_SYNC_SECRET", default="")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+#: Signing certificates (platform/pki.py): agencies' PKCS#12 files, their passphrase, the trusted roots; the
+#: local CA issues demo certificates (production.py turns it off unless set on purpose).
+SMARTGOV_PKI_DIR = env.str("SMARTGOV_PKI_DIR", default=str(VAR_DIR / "pki"))
+SMARTGOV_SIGNING_PASSPHRASE = env.str("SMARTGOV_SIGNING_PASSPHRASE", default="smartgov-demo-only")
+SMARTGOV_SIGNING_TRUST_ROOTS: list[str] = env.list("SMARTGOV_SIGNING_TRUST_ROOTS", default=[])
+SMARTGOV_PKI_LOCAL_CA = env.bool("SMARTGOV_PKI_LOCAL_CA", default=True)
+#: The address citizens reach this installation at (links in documents and notifications).
+SMARTGOV_SITE_URL = env.str("SMARTGOV_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+#: How long the citizen's document store keeps each kind of document, in days (None: while the account exists).
+SMARTGOV_DOCUMENT_RETENTION_DAYS: dict[str, int | None] = {"upload": 5 * 365, "result": None}
+#: Payment gateways (procedures/gateways.py). The sandbox ("bank" = a page of this platform) is for the demo
+#: and the tests; production.py turns it off unless SMARTGOV_PAYMENT_SANDBOX=true is set on purpose.
+SMARTGOV_PAYMENT_SANDBOX = env.bool("SMARTGOV_PAYMENT_SANDBOX", default=True)
+SMARTGOV_PAYMENT_SANDBOX_SECRET = env.str(
+    "SMARTGOV_PAYMENT_SANDBOX_SECRET", default=hashlib.sha256(f"sandbox:{SECRET_KEY}".encode()).hexdigest()
+)
+#: JSON list: {"kind": "redirect", "code", "label", "url", "merchant", "secret"} for a redirect gateway (e.g. the
+#: national payment platform), {"kind": "vietqr", "bank_bin", "bank_name", "account_number", "account_name",
+#: "secret"} for bank transfers to the agency's account. Empty with the sandbox on: a demo VietQR account.
+SMARTGOV_PAYMENT_GATEWAYS: list[dict[str, str]] = env.json("SMARTGOV_PAYMENT_GATEWAYS", default=[])
+if SMARTGOV_PAYMENT_SANDBOX and not SMARTGOV_PAYMENT_GATEWAYS:
+    SMARTGOV_PAYMENT_GATEWAYS = [
+        {
+            "kind": "vietqr",
+            "bank_bin": "970415",
+            "bank_name": "VietinBank",
+            "account_number": "3711000000001",
+            "account_name": "KHO BAC NHA NUOC HAI PHONG (DEMO)",
+            "secret": SMARTGOV_PAYMENT_SANDBOX_SECRET,
+        }
+    ]
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -13,6 +13,12 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 LOG_FORMAT = "json"
 
+SMARTGOV_PAYMENT_SANDBOX = env.bool("SMARTGOV_PAYMENT_SANDBOX", default=False)
+if not SMARTGOV_PAYMENT_SANDBOX:
+    SMARTGOV_PAYMENT_GATEWAYS = env.json("SMARTGOV_PAYMENT_GATEWAYS", default=[])
+
+SMARTGOV_PKI_LOCAL_CA = env.bool("SMARTGOV_PKI_LOCAL_CA", default=False)
+
 _problems = []
 if DEBUG:
     _problems.append("DEBUG must be off in production (unset DEBUG or set DEBUG=false)")
@@ -24,6 +30,8 @@ if not (env.str("OIDC_RSA_PRIVATE_KEY", default="") or env.str("OIDC_RSA_PRIVATE
     _problems.append(
         "OIDC_RSA_PRIVATE_KEY or OIDC_RSA_PRIVATE_KEY_FILE must give the ID-token signing key shared by every web host"
     )
+if SMARTGOV_SIGNING_PASSPHRASE == "smartgov-demo-only":  # noqa: F405, S105
+    _problems.append("SMARTGOV_SIGNING_PASSPHRASE must be set (it protects the agencies' signing keys)")
 if _problems:
     raise ImproperlyConfigured("Unsafe production configuration: " + "; ".join(_problems))
 

@@ -30,6 +30,7 @@ ADMIN_SITE = "admin_site"  # the Django admin: accounts with is_staff only
 BEARER = "bearer"  # an OAuth access token; a browser session is not enough
 CLIENT = "client"  # an OAuth client's credentials (POST)
 METRICS = "metrics"  # the metrics token
+SIGNED = "signed"  # a payment gateway's signed message: refused to everyone who cannot sign (visitors: sign in)
 API_SIGNED_IN = "api_signed_in"  # JSON API for any account (session or access token); visitors get 401
 API_STAFF = "api_staff:"  # JSON API behind a dossier's checkpoint: these roles in the dossier's agency
 
@@ -126,6 +127,36 @@ POLICIES: dict[str, Probe] = {
     "procedures:officer-dossier": Probe(role(OSS, SPEC, LEAD), {"pk": "DOSSIER"}),
     "procedures:officer-attachment": Probe(role(OSS, SPEC, LEAD), {"pk": "DOSSIER", "attachment_id": 999}),
     "procedures:officer-move": Probe(role(OSS, SPEC, LEAD), {"pk": "DOSSIER", "action": "accept"}, method="post"),
+    "procedures:pay": Probe(SIGNED_IN, {"pk": "DOSSIER"}),
+    "procedures:pay-transfer": Probe(SIGNED_IN, {"pk": "DOSSIER"}, method="post"),
+    "procedures:payment-receipt": Probe(SIGNED_IN, {"pk": "DOSSIER", "payment_id": 999}),
+    "procedures:payment-return": Probe(SIGNED, {"gateway": "sandbox"}),
+    "procedures:payment-notice": Probe(SIGNED, {"gateway": "sandbox"}, method="post"),
+    "procedures:payment-sandbox": Probe(SIGNED),
+    "procedures:reconciliation": Probe(role(LEAD)),
+    "procedures:my-result": Probe(SIGNED_IN, {"pk": "DOSSIER"}),
+    "procedures:verify": Probe(OPEN),
+    "procedures:document-store": Probe(SIGNED_IN),
+    "procedures:document-download": Probe(SIGNED_IN, {"pk": 999}),
+    "procedures:document-share": Probe(SIGNED_IN, {"pk": 999}, method="post"),
+    "procedures:document-remove": Probe(SIGNED_IN, {"pk": 999}, method="post"),
+    "procedures:document-unshare": Probe(SIGNED_IN, {"share_id": 999}, method="post"),
+    "procedures:shared-documents": Probe(role(OSS, SPEC, LEAD)),
+    "procedures:shared-document": Probe(role(OSS, SPEC, LEAD), {"share_id": 999}),
+    "notifications:inbox": Probe(SIGNED_IN),
+    "notifications:read-all": Probe(SIGNED_IN, method="post"),
+    "api:attach_reused": Probe(
+        API_SIGNED_IN, {"dossier_id": "DOSSIER"}, "post", '{"component": "tk", "document": 999}'
+    ),
+    "api:payment_methods": Probe(OPEN),
+    "api:list_payments": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}),
+    "api:start_payment": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, "post", '{"gateway": "sandbox"}'),
+    "api:result_file": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}),
+    "api:my_documents": Probe(API_SIGNED_IN),
+    "api:verify_result": Probe(OPEN, method="post"),
+    "api:request_payment": Probe(
+        api_staff(OSS, SPEC, LEAD), {"dossier_id": "DOSSIER"}, "post", '{"amount_vnd": 50000}'
+    ),
     "api:list_procedures": Probe(OPEN),
     "api:get_procedure": Probe(OPEN, {"code": "1.001193"}),
     "api:lookup": Probe(OPEN),
@@ -290,6 +321,9 @@ def test_pages_and_apis(world, persona, settings):
                 failures.append(f"{name} {path}: refused ({status}) for the agency's {persona}")
             if not agency_staff and status != 403:
                 failures.append(f"{name} {path}: {status} for {persona}, expected 403")
+        elif probe.policy == SIGNED:
+            if not (to_sign_in or status in (400, 403, 405)):
+                failures.append(f"{name} {path}: {status} without a valid signature")
         elif probe.policy in (BEARER, CLIENT, METRICS):
             if status not in (400, 401, 403, 405):  # a session, or nothing, is never a token
                 failures.append(f"{name} {path}: {status} without a token")

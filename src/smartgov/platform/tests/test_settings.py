@@ -58,10 +58,13 @@ def test_production_lists_every_problem_at_once():
     assert "DEBUG must be off" in result.stderr
     assert "SECRET_KEY must be set" in result.stderr
     assert "ALLOWED_HOSTS must list" in result.stderr
+    assert "SMARTGOV_SIGNING_PASSPHRASE must be set" in result.stderr
 
 
 def test_production_accepts_a_safe_configuration():
-    result = _import_production(SECRET_KEY=SAFE_KEY, ALLOWED_HOSTS="dichvucong.haiphong.gov.vn")
+    result = _import_production(
+        SECRET_KEY=SAFE_KEY, ALLOWED_HOSTS="dichvucong.haiphong.gov.vn", SMARTGOV_SIGNING_PASSPHRASE="x" * 24
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 

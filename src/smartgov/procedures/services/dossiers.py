@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from datetime import time as clock
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -16,12 +17,14 @@ from smartgov.identity.models import RoleAssignment, User
 from smartgov.identity.roles import has_role, roles_held
 from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
-from smartgov.platform.selectors.calendar import add_working_days, add_working_hours
+from smartgov.platform.selectors.calendar import add_working_days, add_working_hours, working_days_between
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
 from smartgov.procedures.fees import fee_for
 from smartgov.procedures.forms import form_validate
-from smartgov.procedures.models import Attachment, Dossier, DossierEvent, DossierSequence, Procedure
+from smartgov.procedures.models import Attachment, Dossier, DossierEvent, DossierSequence, Procedure, StoredDocument
+from smartgov.procedures.services.results import result_issue
+from smartgov.procedures.services.store import document_store_add
 from smartgov.procedures.status import TRANSITIONS, Status
 
 Role = RoleAssignment.Role
@@ -41,6 +44,7 @@ STAFF_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     "pause": ((SPECIALIST, LEADER), "current"),
     "resume": ((SPECIALIST, LEADER), "current"),
     "return_result": ((OSS,), "receiving"),
+    "request_payment": ((OSS, SPECIALIST, LEADER), "current"),
 }
 
 
@@ -243,6 +247,10 @@ def dossier_accept(*, officer: User, dossier_id: int, version: int | None = None
         dossier.accepted_at = now
         dossier.due_at = due_from(dossier.procedure, now)
         dossier.due_soon_flagged_at = None
+        if dossier.fee_vnd and dossier.paid_at is None:
+            # a fee is due: the applicant pays online before processing starts, and the clock waits meanwhile
+            dossier.status = Status.FINANCIAL_OBLIGATION
+            dossier.paused_at = now
         event = _record(dossier, action="accept", actor=officer, old_status=old, note=note)
     return Move(dossier, event)
 
@@ -338,6 +346,7 @@ def dossier_approve(*, leader: User, dossier_id: int, note: str = "", version: i
     with _moving(dossier_id, action="approve", version=version, actor=leader) as (dossier, old):
         dossier.finished_at = timezone.now()
         approved_by = dossier.current_agency
+        result_issue(dossier=dossier, signed_by=approved_by)
         # the result goes back to the one-stop shop that received the dossier, which hands it over
         dossier.current_agency = dossier.receiving_agency
         dossier.assignee = None
@@ -439,23 +448,54 @@ def dossier_pause(*, officer: User, dossier_id: int, reason: str, version: int |
     return Move(dossier, event)
 
 
+def clock_restart(dossier: Dossier) -> tuple[datetime | None, int]:
+    """Start the paused clock again: the appointment moves later by the working days the dossier waited.
+    Returns the previous appointment and those days."""
+    previous = dossier.due_at
+    if dossier.paused_at is None:
+        return previous, 0
+    paused_days = working_days_between(timezone.localdate(dossier.paused_at), timezone.localdate(timezone.now()))
+    if previous is not None and paused_days:
+        # counted from the due day itself (a late cut-off), so the appointment moves by exactly that many
+        dossier.due_at = add_working_days(previous, paused_days, cutoff=clock(23, 59))
+        dossier.due_soon_flagged_at = None
+    dossier.paused_at = None
+    return previous, paused_days
+
+
+def dossier_request_payment(
+    *, officer: User, dossier_id: int, amount_vnd: int | None = None, note: str = "", version: int | None = None
+) -> Move:
+    """Status 6: the applicant must pay (the fee fixed at submission, or an obligation assessed now) before
+    processing goes on; the clock waits meanwhile."""
+    if amount_vnd is not None and (isinstance(amount_vnd, bool) or not isinstance(amount_vnd, int) or amount_vnd <= 0):
+        raise DomainError(_("The amount is a whole number of đồng, more than zero."))
+    with _moving(dossier_id, action="request_payment", version=version, actor=officer) as (dossier, old):
+        if dossier.paid_at is not None:
+            raise Conflict(_("The fee of this dossier is already paid."))
+        if amount_vnd is not None:
+            dossier.fee_vnd = amount_vnd
+        if not dossier.fee_vnd:
+            raise DomainError(_("This dossier has no fee to pay; give the amount of the obligation."))
+        if dossier.paused_at is None:
+            dossier.paused_at = timezone.now()
+        event = _record(
+            dossier,
+            action="request_payment",
+            actor=officer,
+            old_status=old,
+            note=note.strip(),
+            changes={"fee_vnd": dossier.fee_vnd},
+        )
+    return Move(dossier, event)
+
+
 def dossier_resume(*, officer: User, dossier_id: int, version: int | None = None) -> Move:
     """Resume processing: the appointment moves later by the working days the dossier was paused."""
-    from datetime import time as clock
-
-    from smartgov.platform.selectors.calendar import working_days_between
-
     with _moving(dossier_id, action="resume", version=version, actor=officer) as (dossier, old):
         if dossier.paused_at is None:
             raise Conflict(_("Processing of this dossier is not paused."))
-        now = timezone.now()
-        paused_days = working_days_between(timezone.localdate(dossier.paused_at), timezone.localdate(now))
-        previous = dossier.due_at
-        if previous is not None and paused_days:
-            # counted from the due day itself (a late cut-off), so the appointment moves by exactly that many
-            dossier.due_at = add_working_days(previous, paused_days, cutoff=clock(23, 59))
-            dossier.due_soon_flagged_at = None
-        dossier.paused_at = None
+        previous, paused_days = clock_restart(dossier)
         event = _record(
             dossier,
             action="resume",
@@ -528,6 +568,17 @@ def attachment_add(*, applicant: User, dossier_id: int, component: str, upload: 
         )
         attachment.file.save(checked.sha256, checked.content, save=False)
         attachment.save()
+        document_store_add(
+            owner=applicant,
+            kind=StoredDocument.Kind.UPLOAD,
+            title=checked.name,
+            file_name=attachment.file.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            component=component,
+            source_dossier=dossier,
+        )
         audit_record(
             actor=applicant,
             action="procedures.attachment.add",
@@ -548,10 +599,15 @@ def dossier_officer_move(
     to_agency: Agency | None = None,
     specialist: User | None = None,
     new_due_at: datetime | None = None,
+    amount_vnd: int | None = None,
 ) -> Move:
     """One door for the officers' moves, for the page and the API alike."""
     if action not in STAFF_MOVES:
         raise NotFound(_("No such action."))
+    if action == "request_payment":
+        return dossier_request_payment(
+            officer=officer, amount_vnd=amount_vnd, note=note, dossier_id=dossier_id, version=version
+        )
     if action == "transfer":
         if to_agency is None:
             raise DomainError(_("Choose the agency to hand the dossier to."))

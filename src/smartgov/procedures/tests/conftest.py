@@ -78,3 +78,16 @@ def hp(small_units):
             phone="0987654321",
         ),
     )
+
+
+def staff_client(user):
+    """A browser signed in as a civil servant who passed the second factor."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.get_or_create(user=user, name="app", confirmed=True)[0].persistent_id
+    session.save()
+    return client

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 
 from smartgov.procedures.kpi import kpi_by_month, kpis
 from smartgov.procedures.models import Attachment, Dossier, Procedure
+from smartgov.procedures.tests.conftest import staff_client
 
 pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -84,32 +85,20 @@ def test_hand_checked_march_and_april(dossiers):
     assert kpis(start=date(2026, 3, 1), end=date(2026, 4, 30), agency_code="000.21.08.H31") == []
 
 
-def _client(user):
-    from django.test import Client
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["otp_device_id"] = TOTPDevice.objects.create(user=user, name="app", confirmed=True).persistent_id
-    session.save()
-    return client
-
-
 def test_the_dashboard_and_its_excel_file(dossiers, hp):
     import io
 
     from openpyxl import load_workbook
 
-    leader = _client(hp.leader)
+    leader = staff_client(hp.leader)
     page = leader.get("/mot-cua/chi-so/", {"tu": "2026-03-01", "den": "2026-04-30"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert html.count("<svg") == 3 and "Tỷ lệ đúng hạn" in html and "66,7" in html  # Vietnamese decimal comma
+    assert html.count("<svg") == 4 and "Tỷ lệ đúng hạn" in html and "66,7" in html  # Vietnamese decimal comma
     excel = leader.get("/mot-cua/chi-so/", {"tu": "2026-03-01", "den": "2026-04-30", "excel": "1"})
     sheet = load_workbook(io.BytesIO(excel.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:6] == ("03/2026", "000.21.07.H31", "Ủy ban nhân dân phường Thành Đông", 3, 2, 66.7)
-    assert _client(hp.specialist).get("/mot-cua/chi-so/").status_code == 403
+    assert staff_client(hp.specialist).get("/mot-cua/chi-so/").status_code == 403
     other_leader = hp.other_officer  # leads nothing: refused
-    assert _client(other_leader).get("/mot-cua/chi-so/").status_code == 403
+    assert staff_client(other_leader).get("/mot-cua/chi-so/").status_code == 403

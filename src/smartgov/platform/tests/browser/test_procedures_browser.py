@@ -164,6 +164,24 @@ def test_a_dossier_from_submission_to_rating(page, city):
     page.goto("/mot-cua/")
     page.get_by_role("link", name=code).click()
     _officer_does(page, "Tiếp nhận hồ sơ")
+    assert "Yêu cầu thực hiện nghĩa vụ tài chính" in page.locator(".facts").first.inner_text()  # status 6: fee due
+
+    _sign_in(page, "031195001234")  # the citizen pays in the sandbox gateway
+    page.goto("/ho-so-cua-toi/")
+    page.get_by_role("link", name=code).click()
+    page.get_by_role("link", name="Nộp phí, lệ phí").click()
+    page.get_by_label("Cổng thanh toán thử nghiệm (demo)").check()
+    page.get_by_role("button", name="Tiếp tục thanh toán").click()
+    assert axe_violations(page) == []
+    screenshot(page, "payment-sandbox")
+    page.get_by_role("button", name="Thanh toán", exact=True).click()
+    assert "Đã nộp phí" in page.get_by_role("status").first.inner_text()
+    receipt = page.request.get(page.get_by_role("link", name="Biên lai điện tử (PDF)").first.get_attribute("href"))
+    assert receipt.ok and receipt.body().startswith(b"%PDF")
+
+    _sign_in(page, "motcua.thanhdong", officer)
+    page.goto("/mot-cua/")
+    page.get_by_role("link", name=code).click()
     _officer_does(page, "Chuyển xử lý", {"Chuyển cho": "Sở Nội vụ"})
     assert page.url.endswith("/mot-cua/")  # handed over: back to the queue, where it no longer is
     assert page.get_by_role("link", name=code).count() == 0
@@ -180,7 +198,7 @@ def test_a_dossier_from_submission_to_rating(page, city):
     page.get_by_role("link", name=code).click()
     _officer_does(page, "Trả kết quả")
     timeline = page.get_by_role("table", name="Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 05)").inner_text()
-    for step in ("Yêu cầu bổ sung", "Đã tiếp nhận", "chuyển xử lý", "Đã xử lý xong", "Đã trả kết quả"):
+    for step in ("Yêu cầu bổ sung", "nghĩa vụ tài chính", "chuyển xử lý", "Đã xử lý xong", "Đã trả kết quả"):
         assert step in timeline
 
     _sign_in(page, "031195001234")
@@ -192,6 +210,25 @@ def test_a_dossier_from_submission_to_rating(page, city):
         page.get_by_role("button", name="Gửi đánh giá").click()
     assert "Mức đánh giá: 5/5" in page.locator("main").inner_text()
     screenshot(page, "dossier-rated")
+
+    # the signed result: downloaded, checked on the public verification page, then with one byte changed
+    signed = page.request.get(page.get_by_role("link", name="Kết quả đã ký số (PDF)").get_attribute("href")).body()
+    page.goto("/xac-thuc-ket-qua/")
+    page.get_by_label("Tệp PDF của kết quả").set_input_files(
+        files=[{"name": "ket-qua.pdf", "mimeType": "application/pdf", "buffer": signed}]
+    )
+    page.get_by_role("button", name="Kiểm tra chữ ký số").click()
+    assert "Chữ ký số hợp lệ và tệp không bị thay đổi" in page.get_by_role("status").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "result-verified")
+    changed = bytearray(signed)
+    changed[signed.index(b"/Contents") - 400] ^= 0x01
+    page.get_by_label("Tệp PDF của kết quả").set_input_files(
+        files=[{"name": "ket-qua.pdf", "mimeType": "application/pdf", "buffer": bytes(changed)}]
+    )
+    page.get_by_role("button", name="Kiểm tra chữ ký số").click()
+    assert "Không tin cậy tệp này" in page.get_by_role("status").inner_text()
+    screenshot(page, "result-tampered")
 
 
 def test_the_service_quality_dashboard(page, city):
@@ -226,7 +263,7 @@ def test_the_service_quality_dashboard(page, city):
         )
     _sign_in(page, "lanhdao.snv", city["lanhdao.snv"])
     page.goto("/mot-cua/chi-so/?tu=2026-01-01&den=2026-12-31")
-    assert page.locator("svg[role=img]").count() == 3
+    assert page.locator("svg[role=img]").count() == 4
     # January to October received, and November when the last ones were finished
     assert page.get_by_role("table", name="Theo cơ quan và tháng").locator("tbody tr").count() == 11
     assert axe_violations(page) == []

@@ -23,7 +23,8 @@
     var data = {};
     new FormData(form).forEach(function (value, name) {
       if (name === "csrfmiddlewaretoken" || value === "" || value instanceof File) { return; }
-      data[name] = name === "version" || name === "rating" ? Number(value) : value;
+      var numeric = name === "version" || name === "rating" || name === "amount_vnd";
+      data[name] = numeric ? Number(value) : value;
     });
     return JSON.stringify(data);
   }
@@ -128,6 +129,18 @@
             .then(function () { input.value = ""; });
         });
       }, Promise.resolve()).then(function () {
+        /* documents taken from the applicant's store: no upload, one call each (once-only) */
+        var reused = Array.prototype.filter.call(form.querySelectorAll("select[data-reuse]"), function (s) {
+          return s.value !== "";
+        });
+        return reused.reduce(function (chain, select) {
+          return chain.then(function () {
+            return call("POST", api + "/dossiers/" + dossier.id + "/attachments/reuse", token,
+                        {component: select.getAttribute("data-reuse"), document: Number(select.value)})
+              .then(function () { select.value = ""; });
+          });
+        }, Promise.resolve());
+      }).then(function () {
         if (!submitting) {
           sessionStorage.setItem(FLASH, form.getAttribute("data-saved"));
           window.location.assign(window.location.pathname + "?ho-so=" + dossier.id);

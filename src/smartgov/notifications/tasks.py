@@ -1,0 +1,27 @@
+"""Background delivery of notifications (eager in the embedded mode, Celery workers on Redis in production)."""
+
+from celery import shared_task
+
+from smartgov.notifications.services import ChannelError, deliveries_sweep, delivery_send
+
+
+@shared_task(
+    bind=True,
+    name="smartgov.notifications.tasks.deliver",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    max_retries=8,
+)
+def deliver(self, delivery_id: str) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return delivery_send(delivery_id=delivery_id)
+    except ChannelError as exc:
+        if self.request.is_eager:
+            return "pending"  # the embedded mode: the sweep tries again
+        raise self.retry(exc=exc, countdown=min(600, 5 * 2**self.request.retries)) from exc
+
+
+@shared_task(name="smartgov.notifications.tasks.sweep", acks_late=True, ignore_result=True)
+def sweep() -> int:
+    return deliveries_sweep()

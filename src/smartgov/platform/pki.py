@@ -1,0 +1,183 @@
+"""Certificates the platform signs with: each agency's document-signing certificate as a PKCS#12 file.
+
+In production the files come from the government's certification authority (the agency's organisation
+certificate) and are dropped into ``SMARTGOV_PKI_DIR`` as ``<agency code>.p12``, and
+``SMARTGOV_SIGNING_TRUST_ROOTS`` lists that authority's root certificates. The demo and the tests run their
+own local CA (``SMARTGOV_PKI_LOCAL_CA``): it is created on first use and issues a certificate to an agency
+that has none. ``smartgov pki`` does the same by hand.
+"""
+
+import datetime as dt
+import os
+from functools import cache
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from django.conf import settings
+
+from smartgov.platform.models import Agency
+
+CA_NAME = "SmartGov Local CA"
+
+
+class PkiMissing(Exception):
+    """No certificate for this agency, and no local CA allowed to issue one."""
+
+
+def _dir() -> Path:
+    path = Path(settings.SMARTGOV_PKI_DIR)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _passphrase() -> bytes:
+    return settings.SMARTGOV_SIGNING_PASSPHRASE.encode()
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    tmp.replace(path)  # atomic: a reader never sees half a key
+
+
+def ca_ensure() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    """The local CA (created on first use); refused when the deployment uses a real CA."""
+    if not settings.SMARTGOV_PKI_LOCAL_CA:
+        raise PkiMissing("the local CA is off (SMARTGOV_PKI_LOCAL_CA): install the agencies' PKCS#12 files")
+    key_path, cert_path = _dir() / "ca.key.pem", _dir() / "ca.pem"
+    if not cert_path.exists():
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name(
+            [
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "SmartGov"),
+                x509.NameAttribute(NameOID.COMMON_NAME, CA_NAME),
+            ]
+        )
+        now = dt.datetime.now(dt.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=False,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256())
+        )
+        _write_private(
+            key_path,
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.BestAvailableEncryption(_passphrase()),
+            ),
+        )
+        _write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    loaded = serialization.load_pem_private_key(key_path.read_bytes(), password=_passphrase())
+    assert isinstance(loaded, ec.EllipticCurvePrivateKey)  # noqa: S101 - written above
+    return cert, loaded
+
+
+def agency_pkcs12_path(agency: Agency) -> Path:
+    return _dir() / f"{agency.code}.p12"
+
+
+def agency_certificate_issue(agency: Agency, *, days: int = 1095) -> Path:
+    """Issue (or renew) the agency's document-signing certificate from the local CA, as a PKCS#12 file."""
+    ca_cert, ca_key = ca_ensure()
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(
+            x509.Name(
+                [
+                    x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, agency.name[:64]),
+                    x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, agency.code[:64]),
+                    x509.NameAttribute(NameOID.COMMON_NAME, agency.name[:64]),
+                ]
+            )
+        )
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    data = pkcs12.serialize_key_and_certificates(
+        name=agency.code.encode(),
+        key=key,
+        cert=cert,
+        cas=[ca_cert],
+        encryption_algorithm=serialization.BestAvailableEncryption(_passphrase()),
+    )
+    path = agency_pkcs12_path(agency)
+    _write_private(path, data)
+    agency_pkcs12_load.cache_clear()
+    return path
+
+
+@cache
+def agency_pkcs12_load(path: Path) -> pkcs12.PKCS12KeyAndCertificates:
+    return pkcs12.load_pkcs12(path.read_bytes(), _passphrase())
+
+
+def agency_pkcs12(agency: Agency) -> pkcs12.PKCS12KeyAndCertificates:
+    """The agency's key and certificate chain; the local CA issues them on first use when it is on."""
+    path = agency_pkcs12_path(agency)
+    if not path.exists():
+        if not settings.SMARTGOV_PKI_LOCAL_CA:
+            raise PkiMissing(f"no signing certificate for agency {agency.code}: install {path}")
+        agency_certificate_issue(agency)
+    return agency_pkcs12_load(path)
+
+
+def trust_roots() -> list[x509.Certificate]:
+    """The certificates a signature must chain to: the configured roots, and the local CA when it is on."""
+    roots = [x509.load_pem_x509_certificate(Path(p).read_bytes()) for p in settings.SMARTGOV_SIGNING_TRUST_ROOTS]
+    if settings.SMARTGOV_PKI_LOCAL_CA:
+        roots.append(ca_ensure()[0])
+    return roots

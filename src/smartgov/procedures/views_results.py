@@ -1,0 +1,161 @@
+"""The signed result: the applicant's download, the public verification page (by code, or by checking an
+uploaded PDF's signature and integrity), the citizen's document store and what agencies see of it."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smartgov.identity.models import User
+from smartgov.identity.privacy import personal_data_view_record
+from smartgov.platform.errors import DomainError, NotFound
+from smartgov.platform.models import Agency
+from smartgov.procedures.models import DossierResult, StoredDocument
+from smartgov.procedures.results import pdf_verify
+from smartgov.procedures.selectors import (
+    document_of,
+    documents_of,
+    dossier_for_applicant,
+    result_by_code,
+    result_by_digest,
+    shares_for_staff,
+)
+from smartgov.procedures.services import store
+
+
+def _me(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _pdf(file: object, name: str) -> FileResponse:
+    response = FileResponse(file, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@login_required
+def my_result(request: HttpRequest, pk: int) -> HttpResponseBase:
+    dossier = dossier_for_applicant(user=_me(request), dossier_id=pk)
+    result = DossierResult.objects.filter(dossier=dossier).first()
+    if result is None:
+        raise NotFound(_("This dossier has no result yet."))
+    return _pdf(result.file.open("rb"), f"ket-qua-{dossier.code}.pdf")
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone checks a result: by the code printed on it, or by uploading the PDF (signature and integrity)."""
+    code = request.GET.get("ma", "").strip()[:20]
+    context: dict[str, object] = {"code": code}
+    status = 200
+    if code:
+        context["found"] = result_by_code(code)
+        if context["found"] is None:
+            context["not_found"] = True
+            status = 404
+    if request.method == "POST":
+        upload = request.FILES.get("tep")
+        if upload is None:
+            context["error"] = _("Choose the PDF file to check.")
+            status = 400
+        elif upload.size is not None and upload.size > settings.SMARTGOV_UPLOAD_MAX_BYTES:
+            context["error"] = _("The file is too large to check.")
+            status = 400
+        else:
+            data = upload.read()
+            check = pdf_verify(data)
+            context["check"] = check
+            context["matches"] = result_by_digest(hashlib.sha256(data).hexdigest())
+    return render(request, "procedures/verify.html", context, status=status)
+
+
+@login_required
+def document_store(request: HttpRequest) -> HttpResponse:
+    context = {
+        "documents": documents_of(owner=_me(request)),
+        "agencies": Agency.objects.filter(is_active=True).order_by("name"),
+    }
+    return render(request, "procedures/document_store.html", context)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    document = document_of(owner=_me(request), document_id=pk)
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@login_required
+@require_POST
+def document_share(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = Agency.objects.filter(code=request.POST.get("agency", "")).first()
+    days = request.POST.get("days", "")
+    try:
+        if agency is None:
+            raise DomainError(_("Choose the agency to share with."))
+        store.document_share(
+            owner=_me(request),
+            document_id=pk,
+            agency=agency,
+            purpose=request.POST.get("purpose", ""),
+            days=int(days) if days.isdigit() else 0,
+        )
+        messages.success(request, _("The document is shared."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("procedures:document-store")
+
+
+@login_required
+@require_POST
+def document_unshare(request: HttpRequest, share_id: int) -> HttpResponse:
+    store.document_share_revoke(owner=_me(request), share_id=share_id)
+    messages.success(request, _("The agency can no longer see the document."))
+    return redirect("procedures:document-store")
+
+
+@login_required
+@require_POST
+def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    store.document_remove(owner=_me(request), document_id=pk)
+    messages.success(request, _("The document is removed from your store."))
+    return redirect("procedures:document-store")
+
+
+@login_required
+def shared_documents(request: HttpRequest) -> HttpResponse:
+    """Officers: the documents citizens share with their agencies now."""
+    return render(request, "procedures/shared_documents.html", {"shares": shares_for_staff(user=_me(request))[:200]})
+
+
+@login_required
+def shared_document(request: HttpRequest, share_id: int) -> HttpResponseBase:
+    share = shares_for_staff(user=_me(request)).filter(pk=share_id).first()
+    if share is None:
+        raise NotFound(_("No such shared document."))
+    document: StoredDocument = share.document
+    personal_data_view_record(
+        request=request, subject=document.owner, place="procedures.shared_document", reason=share.purpose
+    )
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("ho-so-cua-toi/<int:pk>/ket-qua.pdf", my_result, name="my-result"),
+    path("xac-thuc-ket-qua/", verify, name="verify"),
+    path("tai-khoan/kho-du-lieu/", document_store, name="document-store"),
+    path("tai-khoan/kho-du-lieu/<int:pk>/tep/", document_download, name="document-download"),
+    path("tai-khoan/kho-du-lieu/<int:pk>/chia-se/", document_share, name="document-share"),
+    path("tai-khoan/kho-du-lieu/<int:pk>/xoa/", document_remove, name="document-remove"),
+    path("tai-khoan/kho-du-lieu/chia-se/<int:share_id>/thu-hoi/", document_unshare, name="document-unshare"),
+    path("mot-cua/tai-lieu-duoc-chia-se/", shared_documents, name="shared-documents"),
+    path("mot-cua/tai-lieu-duoc-chia-se/<int:share_id>/", shared_document, name="shared-document"),
+]
