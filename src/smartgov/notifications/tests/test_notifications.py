@@ -16,6 +16,17 @@ from smartgov.procedures.tests.test_dossiers import submitted
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def commits(django_capture_on_commit_callbacks):
+    """Run the outbox hand-over and the deliveries as a commit would (the test's transaction never commits)."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run
+
+
 @pytest.fixture
 def verified(hp):
     hp.mai.email = "mai@example.vn"
@@ -24,10 +35,10 @@ def verified(hp):
     return hp
 
 
-def test_a_submission_is_told_once_on_every_channel(verified, settings):
+def test_a_submission_is_told_once_on_every_channel(verified, settings, commits):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     LoggingSmsBackend.sent = []
-    dossier = submitted(verified)
+    dossier = commits(submitted, verified)
     deliveries = Delivery.objects.filter(user=verified.mai)
     assert sorted(deliveries.values_list("channel", "state")) == [
         ("email", "sent"), ("in_app", "sent"), ("sms", "sent")
@@ -42,50 +53,50 @@ def test_a_submission_is_told_once_on_every_channel(verified, settings):
     from smartgov.platform.models import ConsumerReceipt
 
     ConsumerReceipt.objects.filter(event=event).delete()
-    outbox_deliver(event_id=event.id)
+    commits(outbox_deliver, event_id=event.id)
     for delivery in deliveries:
         assert delivery_send(delivery_id=delivery.pk) == "skipped"
     assert deliveries.count() == 3 and Notification.objects.count() == 1
     assert len(mail.outbox) == 1 and len(LoggingSmsBackend.sent) == 1
 
 
-def test_unverified_contacts_and_preferences(hp, settings):
+def test_unverified_contacts_and_preferences(hp, settings, commits):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     hp.binh.email = "binh@example.vn"  # not verified
     hp.binh.save()
-    submitted(hp, applicant=hp.binh)
+    commits(submitted, hp, applicant=hp.binh)
     assert list(Delivery.objects.filter(user=hp.binh).values_list("channel", flat=True)) == ["in_app"]
     assert mail.outbox == []
 
 
-def test_english_and_opting_out(verified, settings):
+def test_english_and_opting_out(verified, settings, commits):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     preference_save(user=verified.mai, email=False, sms=False, language="en")
-    dossier = submitted(verified)
+    dossier = commits(submitted, verified)
     assert list(Delivery.objects.values_list("channel", flat=True)) == ["in_app"]
     assert Notification.objects.get().title == f"Dossier {dossier.code} received"
 
 
-def test_a_failing_channel_stays_pending_and_is_swept(verified, settings, monkeypatch):
+def test_a_failing_channel_stays_pending_and_is_swept(verified, settings, monkeypatch, commits):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
     def broken(self, *args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken)
-    submitted(verified)
+    commits(submitted, verified)
     email = Delivery.objects.get(channel="email")
     assert email.state == "pending" and email.attempts == 1 and "ConnectionRefusedError" in email.last_error
     monkeypatch.undo()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     Delivery.objects.filter(pk=email.pk).update(created_at=timezone.now() - timezone.timedelta(minutes=5))
-    assert deliveries_sweep() == 1
+    assert commits(deliveries_sweep) == 1
     email.refresh_from_db()
     assert email.state == "sent" and len(mail.outbox) == 1
 
 
-def test_inbox_page(verified, client):
-    submitted(verified)
+def test_inbox_page(verified, client, commits):
+    commits(submitted, verified)
     client.force_login(verified.mai)
     page = client.get(reverse("notifications:inbox"))
     assert page.status_code == 200 and "Đã tiếp nhận hồ sơ" in page.content.decode()
