@@ -43,7 +43,7 @@ def worker(settings, tmp_path):
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}",
         SMARTGOV_SMS_BACKEND="smartgov.notifications.tests.slow_sms.SlowFileSmsBackend",
         SMARTGOV_TEST_SMS_DIR=str(tmp_path),
-        EMAIL_URL=f"filemail://{mail_dir}",
+        EMAIL_URL=f"filemail:///{mail_dir}",  # django-environ drops one slash: four make an absolute path
     )
     # prefork: the parent stays, the child running the task is the one killed; the parent puts the task back
     process = subprocess.Popen(
