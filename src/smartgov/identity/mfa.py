@@ -3,7 +3,6 @@
 import secrets
 
 import django_otp
-import segno
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from smartgov.identity.models import SecurityEvent, User
 from smartgov.identity.services import security_event_record
 from smartgov.platform.errors import DomainError
+from smartgov.platform.qr import qr_svg
 from smartgov.platform.services.audit import audit_record
 
 RECOVERY_CODES = 10
@@ -39,7 +39,7 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
 
 def totp_qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// URI as an inline SVG QR code (no image service, no CDN)."""
-    return str(segno.make(device.config_url, error="m").svg_inline(omitsize=True, dark="#1c1c1c", light="#ffffff"))
+    return qr_svg(device.config_url)
 
 
 def totp_enrolment_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> list[str] | None:

@@ -1,11 +1,16 @@
 """What each notification says, in the person's language (the English text is the message id; Vietnamese is in
 the translation catalogue like every other text of the platform)."""
 
+from typing import Any
+
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-#: kind → (title, text); ``%(code)s``, ``%(procedure)s``, ``%(due)s``, ``%(amount)s`` come from the event.
+from smartgov.platform.money import format_vnd
+
+#: kind → (title, text); ``%(code)s``, ``%(procedure)s``, ``%(due)s`` come from the event, ``%(amount)s`` is its
+#: ``amount_vnd`` written the way the language writes money.
 MESSAGES: dict[str, tuple[Promise, Promise]] = {
     "submitted": (
         _("Dossier %(code)s received"),
@@ -50,8 +55,9 @@ MESSAGES: dict[str, tuple[Promise, Promise]] = {
 }
 
 
-def render(kind: str, context: dict[str, str], language: str) -> tuple[str, str]:
+def render(kind: str, context: dict[str, Any], language: str) -> tuple[str, str]:
     title, text = MESSAGES[kind]
-    values = {"code": "", "procedure": "", "due": "—", "amount": "", **context}
+    values = {"code": "", "procedure": "", "due": "—", **context}
+    values["amount"] = format_vnd(int(context.get("amount_vnd") or 0), language)
     with translation.override(language):
         return str(title) % values, str(text) % values

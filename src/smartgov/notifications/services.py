@@ -21,7 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from smartgov.identity.models import User
@@ -57,16 +57,13 @@ def deliveries_create(
 
     made = []
     for channel in channels_for(user):
-        try:
-            with transaction.atomic():
-                delivery, created = Delivery.objects.get_or_create(
-                    event_id=event_id,
-                    user=user,
-                    channel=channel,
-                    defaults={"kind": kind, "context": context, "url": url, "created_at": timezone.now()},
-                )
-        except IntegrityError:  # made by a concurrent delivery of the same event
-            continue
+        # a concurrent delivery of the same event: get_or_create finds the row the other one made
+        delivery, created = Delivery.objects.get_or_create(
+            event_id=event_id,
+            user=user,
+            channel=channel,
+            defaults={"kind": kind, "context": context, "url": url, "created_at": timezone.now()},
+        )
         if created:
             made.append(delivery)
             transaction.on_commit(partial(deliver.delay, str(delivery.pk)))

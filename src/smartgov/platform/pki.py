@@ -9,7 +9,6 @@ that has none. ``smartgov pki`` does the same by hand.
 
 import datetime as dt
 import os
-from functools import cache
 from pathlib import Path
 
 from cryptography import x509
@@ -46,8 +45,8 @@ def _write_private(path: Path, data: bytes) -> None:
     tmp.replace(path)  # atomic: a reader never sees half a key
 
 
-def ca_ensure() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
-    """The local CA (created on first use); refused when the deployment uses a real CA."""
+def _ca_create() -> None:
+    """Create the local CA when it is missing; refused when the deployment uses a real CA."""
     if not settings.SMARTGOV_PKI_LOCAL_CA:
         raise PkiMissing("the local CA is off (SMARTGOV_PKI_LOCAL_CA): install the agencies' PKCS#12 files")
     key_path, cert_path = _dir() / "ca.key.pem", _dir() / "ca.pem"
@@ -96,9 +95,19 @@ def ca_ensure() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
             ),
         )
         _write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
-    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-    loaded = serialization.load_pem_private_key(key_path.read_bytes(), password=_passphrase())
-    assert isinstance(loaded, ec.EllipticCurvePrivateKey)  # noqa: S101 - written above
+
+
+def ca_certificate() -> x509.Certificate:
+    """The local CA's certificate (the CA created on first use)."""
+    _ca_create()
+    return x509.load_pem_x509_certificate((_dir() / "ca.pem").read_bytes())
+
+
+def ca_ensure() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    """The local CA's certificate and key, to issue with."""
+    cert = ca_certificate()
+    loaded = serialization.load_pem_private_key((_dir() / "ca.key.pem").read_bytes(), password=_passphrase())
+    assert isinstance(loaded, ec.EllipticCurvePrivateKey)  # noqa: S101 - written by _ca_create
     return cert, loaded
 
 
@@ -156,28 +165,27 @@ def agency_certificate_issue(agency: Agency, *, days: int = 1095) -> Path:
     )
     path = agency_pkcs12_path(agency)
     _write_private(path, data)
-    agency_pkcs12_load.cache_clear()
     return path
 
 
-@cache
-def agency_pkcs12_load(path: Path) -> pkcs12.PKCS12KeyAndCertificates:
-    return pkcs12.load_pkcs12(path.read_bytes(), _passphrase())
-
-
-def agency_pkcs12(agency: Agency) -> pkcs12.PKCS12KeyAndCertificates:
-    """The agency's key and certificate chain; the local CA issues them on first use when it is on."""
+def agency_pkcs12_file(agency: Agency) -> Path:
+    """The agency's PKCS#12 file (key and certificate chain, protected by SMARTGOV_SIGNING_PASSPHRASE); the local
+    CA issues it on first use when it is on."""
     path = agency_pkcs12_path(agency)
     if not path.exists():
         if not settings.SMARTGOV_PKI_LOCAL_CA:
             raise PkiMissing(f"no signing certificate for agency {agency.code}: install {path}")
         agency_certificate_issue(agency)
-    return agency_pkcs12_load(path)
+    return path
+
+
+def signing_passphrase() -> bytes:
+    return _passphrase()
 
 
 def trust_roots() -> list[x509.Certificate]:
     """The certificates a signature must chain to: the configured roots, and the local CA when it is on."""
     roots = [x509.load_pem_x509_certificate(Path(p).read_bytes()) for p in settings.SMARTGOV_SIGNING_TRUST_ROOTS]
     if settings.SMARTGOV_PKI_LOCAL_CA:
-        roots.append(ca_ensure()[0])
+        roots.append(ca_certificate())
     return roots

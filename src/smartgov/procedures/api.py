@@ -8,11 +8,9 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
@@ -25,9 +23,9 @@ from smartgov.identity.models import User
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
 from smartgov.procedures.documents import receipt_response
-from smartgov.procedures.gateways import gateways_available
+from smartgov.procedures.gateways import gateways_available, return_url
 from smartgov.procedures.models import Dossier, DossierEvent, DossierResult, Procedure
-from smartgov.procedures.results import pdf_verify
+from smartgov.procedures.results import upload_verify
 from smartgov.procedures.selectors import (
     documents_of,
     dossier_for_applicant,
@@ -36,10 +34,8 @@ from smartgov.procedures.selectors import (
     officer_queue,
     procedure_by_code,
     procedures_search,
-    result_by_digest,
 )
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.services import store
 from smartgov.procedures.services.payments import payment_start
 from smartgov.procedures.status import Status
 
@@ -175,8 +171,10 @@ class DossierOut(Schema):
 def _result_code(d: Dossier) -> str | None:
     if d.status not in (Status.FINISHED, Status.RETURNED):
         return None  # no result before approval: spares the query
-    result = DossierResult.objects.filter(dossier=d).values_list("code", flat=True).first()
-    return result
+    try:
+        return d.result.code  # the lists join it (select_related); one query for a single dossier
+    except DossierResult.DoesNotExist:
+        return None
 
 
 def _events(d: Dossier) -> Any:
@@ -339,7 +337,7 @@ def my_dossiers(request: HttpRequest) -> list[DossierOut]:
     mine = Dossier.objects.filter(applicant=_me(request)).select_related(
         "procedure", "receiving_agency", "current_agency"
     )
-    return [DossierOut.of(d) for d in mine.prefetch_related(EVENTS)[:100]]
+    return [DossierOut.of(d) for d in mine.select_related("result").prefetch_related(EVENTS)[:100]]
 
 
 @router.post("/dossiers", response={201: DossierOut}, auth=AUTH, summary="Start a draft")
@@ -397,7 +395,7 @@ def attach(
     summary="Attach a document from my document store (no upload)",
 )
 def attach_reused(request: HttpRequest, dossier_id: int, payload: ReuseIn) -> Reply[dict[str, Any]]:
-    a = store.attachment_reuse(
+    a = svc.attachment_reuse(
         applicant=_me(request), dossier_id=dossier_id, component=payload.component, document_id=payload.document
     )
     return Reply(201, {"id": a.pk, "component": a.component, "content_type": a.content_type, "size": a.size})
@@ -416,9 +414,11 @@ def list_payments(request: HttpRequest, dossier_id: int) -> list[PaymentOut]:
 
 @router.post("/dossiers/{dossier_id}/payments", response={201: CheckoutOut}, auth=AUTH, summary="Start paying the fee")
 def start_payment(request: HttpRequest, dossier_id: int, payload: PaymentIn) -> Reply[CheckoutOut]:
-    return_url = request.build_absolute_uri(reverse("procedures:payment-return", args=[payload.gateway]))
     payment, checkout = payment_start(
-        payer=_me(request), dossier_id=dossier_id, gateway=payload.gateway, return_url=return_url
+        payer=_me(request),
+        dossier_id=dossier_id,
+        gateway=payload.gateway,
+        return_url=return_url(request, payload.gateway),
     )
     return Reply(
         201,
@@ -452,11 +452,7 @@ def my_documents(request: HttpRequest) -> list[StoredDocumentOut]:
 
 @router.post("/results/verify", response=VerificationOut, summary="Check a signed result's PDF")
 def verify_result(request: HttpRequest, file: File[UploadedFile]) -> VerificationOut:
-    if file.size is not None and file.size > settings.SMARTGOV_UPLOAD_MAX_BYTES:
-        raise DomainError(_("The file is too large to check."))
-    data = file.read()
-    check = pdf_verify(data)
-    match = result_by_digest(hashlib.sha256(data).hexdigest())
+    check, match = upload_verify(file)
     return VerificationOut(**vars(check), result_code=match.code if match else None)
 
 
@@ -496,7 +492,10 @@ def rate(request: HttpRequest, dossier_id: int, payload: RatingIn) -> DossierOut
 # --- Officers ---------------------------------------------------------------------------------------------------
 @router.get("/queue", response=list[DossierOut], auth=AUTH, summary="Dossiers held by my agencies")
 def queue(request: HttpRequest, status: int | None = None) -> list[DossierOut]:
-    return [DossierOut.of(d) for d in officer_queue(user=_me(request), status=status).prefetch_related(EVENTS)[:200]]
+    return [
+        DossierOut.of(d)
+        for d in officer_queue(user=_me(request), status=status).select_related("result").prefetch_related(EVENTS)[:200]
+    ]
 
 
 @router.get("/queue/{dossier_id}", response=DossierOut, auth=AUTH, summary="A dossier, for its officers")

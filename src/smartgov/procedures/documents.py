@@ -2,12 +2,10 @@
 @expo-google-fonts/be-vietnam-pro, served by no one else): form 01, the receipt with the appointment and a
 QR code to the dossier's status page."""
 
-import io
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -17,6 +15,7 @@ from fpdf import FPDF
 
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.money import format_vnd, vnd_in_words
+from smartgov.platform.qr import qr_png
 from smartgov.procedures.models import Dossier, DossierEvent, Payment
 
 FONT_DIR = Path(settings.BASE_DIR) / "node_modules" / "@expo-google-fonts" / "be-vietnam-pro"
@@ -75,6 +74,14 @@ def _facts(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
         pdf.multi_cell(0, 6.5, value, new_x="LMARGIN", new_y="NEXT")
 
 
+def qr_block(pdf: FPDF, url: str, *, caption: str, size: float, gap: float = 0) -> None:
+    """A QR code of ``url`` at the left margin, ``gap`` mm below the text, its caption beside it."""
+    pdf.image(qr_png(url, scale=6), x=pdf.l_margin, y=pdf.get_y() + gap, w=size, h=size)
+    pdf.set_xy(pdf.l_margin + size + 6, pdf.get_y() + gap + size * 0.3)
+    pdf.set_font("BeVietnamPro", "", 8)
+    pdf.multi_cell(0, 4.5, caption)
+
+
 def receipt_pdf(dossier: Dossier, *, status_url: str) -> bytes:
     """Form 01: receipt of the dossier and appointment to return the result (Decree 118/2025)."""
     pdf = _document()
@@ -114,13 +121,7 @@ def receipt_pdf(dossier: Dossier, *, status_url: str) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    qr = io.BytesIO()
-    segno.make(status_url, error="m").save(qr, kind="png", scale=6, border=2)
-    qr.seek(0)
-    pdf.image(qr, x=pdf.l_margin, y=pdf.get_y() + 3, w=38, h=38)
-    pdf.set_xy(pdf.l_margin + 44, pdf.get_y() + 14)
-    pdf.set_font("BeVietnamPro", "", 8)
-    pdf.multi_cell(0, 4.5, status_url)
+    qr_block(pdf, status_url, caption=status_url, size=38, gap=3)
     return bytes(pdf.output())
 
 

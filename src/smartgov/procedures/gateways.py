@@ -17,7 +17,6 @@ the payment service's business (``services/payments.py``), the same for every ga
 
 import hashlib
 import hmac
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import Protocol
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -185,9 +185,6 @@ class VietQRGateway:
             description=description,
         )
 
-    def notice_body(self, params: Mapping[str, str]) -> bytes:
-        return json.dumps(dict(params), ensure_ascii=False, sort_keys=True).encode()
-
     def verify(self, params: Mapping[str, str]) -> Notice:
         """``params``: the bank's JSON notice with its ``signature`` (HMAC-SHA256 of the rest)."""
         if not signature_valid(self.secret, params):
@@ -229,6 +226,11 @@ def gateway_get(code: str) -> Gateway:
     if gateway is None:
         raise NotFound(_("No such payment method."))
     return gateway
+
+
+def return_url(request: HttpRequest, code: str) -> str:
+    """Where a redirect gateway sends the payer back to (absolute: the gateway is another site)."""
+    return request.build_absolute_uri(reverse("procedures:payment-return", args=[code or "-"]))
 
 
 def gateway_choice(code: str) -> Gateway:

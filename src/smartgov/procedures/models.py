@@ -296,6 +296,8 @@ class PaymentCallback(models.Model):
         verbose_name = _("payment notice")
         verbose_name_plural = _("payment notices")
         ordering = ["-received_at"]
+        # every notice looks up the earlier ones of its transaction (a repeat is answered, not applied again)
+        indexes = [models.Index(fields=["gateway", "transaction_no"], name="paymentcallback_txn_idx")]
 
     def __str__(self) -> str:
         return f"{self.gateway} {self.transaction_no} {self.outcome}"

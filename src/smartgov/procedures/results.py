@@ -6,19 +6,23 @@ added after signing), and the signing certificate chains to a trusted root (the 
 the local CA in the demo: platform/pki.py).
 """
 
+import hashlib
 import io
 import secrets
 import string
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
-import segno
-from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -26,13 +30,17 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from smartgov.platform.errors import DomainError
 from smartgov.platform.models import Agency
-from smartgov.platform.pki import agency_pkcs12, trust_roots
-from smartgov.procedures.documents import _document, _facts, _header, _local
-from smartgov.procedures.models import Dossier
+from smartgov.platform.pki import agency_pkcs12_file, signing_passphrase, trust_roots
+from smartgov.procedures.documents import _document, _facts, _header, _local, qr_block
+from smartgov.procedures.models import Dossier, DossierResult
+from smartgov.procedures.selectors import result_by_digest
 
+#: Room for the signature container in the PDF (hex: 6 KB of DER — the signature, the signer's certificate and
+#: its chain), so pyHanko signs once instead of first signing a dummy to measure.
+SIGNATURE_BYTES = 12_288
 _CODE_ALPHABET = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
 
 
@@ -90,13 +98,7 @@ def result_pdf(dossier: Dossier, *, code: str, verify_url: str, signed_by: Agenc
     pdf.set_font("BeVietnamPro", "", 10)
     pdf.cell(0, 6, "(Đã ký số)", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    qr = io.BytesIO()
-    segno.make(verify_url, error="m").save(qr, kind="png", scale=5, border=2)
-    qr.seek(0)
-    pdf.image(qr, x=pdf.l_margin, y=pdf.get_y(), w=32, h=32)
-    pdf.set_xy(pdf.l_margin + 38, pdf.get_y() + 10)
-    pdf.set_font("BeVietnamPro", "", 8)
-    pdf.multi_cell(0, 4.5, f"Kiểm tra tính xác thực: {verify_url}")
+    qr_block(pdf, verify_url, caption=f"Kiểm tra tính xác thực: {verify_url}", size=32)
     return bytes(pdf.output())
 
 
@@ -111,20 +113,21 @@ class Signed:
     serial: str
 
 
+@cache
+def _signer(path: Path, modified_ns: int) -> signers.SimpleSigner:
+    """The signer of one PKCS#12 file, kept while the file is unchanged (a renewed certificate is a new file)."""
+    signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=signing_passphrase())
+    if signer is None:
+        raise RuntimeError(f"cannot read the signing certificate {path}")
+    return signer
+
+
 def pdf_sign(data: bytes, *, agency: Agency, reason: str) -> Signed:
     """Sign ``data`` with the agency's certificate: PAdES (ETSI.CAdES.detached), SHA-256."""
-    bundle = agency_pkcs12(agency)
-    assert bundle.key is not None and bundle.cert is not None  # noqa: S101 - a signing bundle has both
-    cert = _asn1(bundle.cert.certificate)
-    key = asn1_keys.PrivateKeyInfo.load(
-        bundle.key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    chain = [_asn1(c.certificate) for c in bundle.additional_certs]
-    signer = signers.SimpleSigner(
-        signing_cert=cert, signing_key=key, cert_registry=SimpleCertificateStore.from_certs(chain)
-    )
+    path = agency_pkcs12_file(agency)
+    signer = _signer(path, path.stat().st_mtime_ns)
+    cert = signer.signing_cert
+    assert cert is not None  # noqa: S101 - loaded from a signing bundle
     meta = signers.PdfSignatureMetadata(
         field_name="KyDienTu",
         md_algorithm="sha256",
@@ -132,7 +135,9 @@ def pdf_sign(data: bytes, *, agency: Agency, reason: str) -> Signed:
         reason=reason,
         location=agency.name,
     )
-    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), meta, signer=signer)
+    out = signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(data)), meta, signer=signer, bytes_reserved=SIGNATURE_BYTES
+    )
     return Signed(data=out.getvalue(), signer=cert.subject.human_friendly, serial=format(cert.serial_number, "x"))
 
 
@@ -172,3 +177,12 @@ def pdf_verify(data: bytes) -> Verification:
         trusted=bool(status.trusted),
         whole_file=whole,
     )
+
+
+def upload_verify(upload: UploadedFile) -> tuple[Verification, DossierResult | None]:
+    """Check an uploaded PDF (the verification page and the API): its signature, and the result this platform
+    issued with exactly these bytes, if any."""
+    if upload.size is not None and upload.size > settings.SMARTGOV_UPLOAD_MAX_BYTES:
+        raise DomainError(_("The file is too large to check."))
+    data = upload.read()
+    return pdf_verify(data), result_by_digest(hashlib.sha256(data).hexdigest())

@@ -189,6 +189,6 @@ def dossier_notice_facts(dossier_id: int) -> dict[str, Any] | None:
             "code": dossier.code or "",
             "procedure": dossier.procedure.name,
             "due": due,
-            "amount": f"{dossier.fee_vnd:,}".replace(",", ".") + " đồng",
+            "amount_vnd": dossier.fee_vnd,
         },
     }

@@ -27,6 +27,7 @@ S = Status
 #: action → (statuses it may start from, status it leads to; None keeps the status)
 TRANSITIONS: dict[str, tuple[frozenset[int], int | None]] = {
     "submit": (frozenset({S.DRAFT}), S.SUBMITTED),
+    # a dossier whose fee is unpaid goes on from acceptance to FINANCIAL_OBLIGATION (dossier_accept)
     "accept": (frozenset({S.SUBMITTED}), S.ACCEPTED),
     "request_supplement": (frozenset({S.SUBMITTED, S.ACCEPTED, S.PROCESSING}), S.SUPPLEMENT_REQUESTED),
     "supplement": (frozenset({S.SUPPLEMENT_REQUESTED}), S.SUBMITTED),

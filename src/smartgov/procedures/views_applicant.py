@@ -20,7 +20,6 @@ from smartgov.procedures.forms import FormInvalid
 from smartgov.procedures.models import Dossier, DossierResult, Payment, Procedure
 from smartgov.procedures.selectors import documents_of, dossier_for_applicant, procedure_by_code
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.services import store
 from smartgov.procedures.status import Status
 
 
@@ -70,7 +69,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                             applicant=me, dossier_id=draft.pk, component=component["code"], upload=upload
                         )
                     elif (reuse := request.POST.get(f"reuse_{component['code']}", "")).isdigit():
-                        store.attachment_reuse(
+                        svc.attachment_reuse(
                             applicant=me, dossier_id=draft.pk, component=component["code"], document_id=int(reuse)
                         )
                 if request.POST.get("action") == "submit" and form_ok:

@@ -1,19 +1,17 @@
 """Paying a fee online: the applicant's choice of method, the gateways' return and notice endpoints, the
 sandbox "bank" of the demo, the e-receipt and the leaders' reconciliation reports."""
 
-import io
 import json
 import secrets
 from datetime import date
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -21,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from smartgov.identity.models import User
 from smartgov.platform.errors import DomainError, Forbidden, NotFound
+from smartgov.platform.qr import qr_svg
 from smartgov.procedures.documents import payment_receipt_response
 from smartgov.procedures.gateways import (
     SUCCESS,
@@ -28,6 +27,7 @@ from smartgov.procedures.gateways import (
     VietQRGateway,
     gateway_get,
     gateways_available,
+    return_url,
     signature_valid,
     signed,
 )
@@ -50,20 +50,19 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, object] = {"dossier": dossier, "gateways": gateways_available()}
     if request.method == "POST":
         code = request.POST.get("gateway", "")
-        return_url = request.build_absolute_uri(reverse("procedures:payment-return", args=[code or "-"]))
         try:
-            payment, checkout = payment_start(payer=_me(request), dossier_id=pk, gateway=code, return_url=return_url)
+            payment, checkout = payment_start(
+                payer=_me(request), dossier_id=pk, gateway=code, return_url=return_url(request, code)
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("procedures:my-dossier", pk=pk)
         if checkout.redirect_url:
             return redirect(checkout.redirect_url)
-        svg = io.BytesIO()
-        segno.make(checkout.qr_payload, error="m").save(svg, kind="svg", scale=5, border=2, xmldecl=False)
         context |= {
             "payment": payment,
             "checkout": checkout,
-            "qr_svg": svg.getvalue().decode(),
+            "qr_svg": qr_svg(checkout.qr_payload),
             "sandbox": settings.SMARTGOV_PAYMENT_SANDBOX,
         }
     elif dossier.status != Status.FINANCIAL_OBLIGATION:

@@ -1,11 +1,9 @@
 """The signed result: the applicant's download, the public verification page (by code, or by checking an
 uploaded PDF's signature and integrity), the citizen's document store and what agencies see of it."""
 
-import hashlib
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -17,13 +15,12 @@ from smartgov.identity.privacy import personal_data_view_record
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
 from smartgov.procedures.models import DossierResult, StoredDocument
-from smartgov.procedures.results import pdf_verify
+from smartgov.procedures.results import upload_verify
 from smartgov.procedures.selectors import (
     document_of,
     documents_of,
     dossier_for_applicant,
     result_by_code,
-    result_by_digest,
     shares_for_staff,
 )
 from smartgov.procedures.services import store
@@ -33,9 +30,10 @@ def _me(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _pdf(file: object, name: str) -> FileResponse:
-    response = FileResponse(file, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+def _inline(file: FieldFile, content_type: str, name: str = "") -> FileResponse:
+    """A stored file shown in the browser (not downloaded), under ``name`` when given."""
+    response = FileResponse(file.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{name}"' if name else "inline"
     return response
 
 
@@ -45,7 +43,7 @@ def my_result(request: HttpRequest, pk: int) -> HttpResponseBase:
     result = DossierResult.objects.filter(dossier=dossier).first()
     if result is None:
         raise NotFound(_("This dossier has no result yet."))
-    return _pdf(result.file.open("rb"), f"ket-qua-{dossier.code}.pdf")
+    return _inline(result.file, "application/pdf", f"ket-qua-{dossier.code}.pdf")
 
 
 def verify(request: HttpRequest) -> HttpResponse:
@@ -63,14 +61,12 @@ def verify(request: HttpRequest) -> HttpResponse:
         if upload is None:
             context["error"] = _("Choose the PDF file to check.")
             status = 400
-        elif upload.size is not None and upload.size > settings.SMARTGOV_UPLOAD_MAX_BYTES:
-            context["error"] = _("The file is too large to check.")
-            status = 400
         else:
-            data = upload.read()
-            check = pdf_verify(data)
-            context["check"] = check
-            context["matches"] = result_by_digest(hashlib.sha256(data).hexdigest())
+            try:
+                context["check"], context["matches"] = upload_verify(upload)
+            except DomainError as exc:
+                context["error"] = exc.message
+                status = 400
     return render(request, "procedures/verify.html", context, status=status)
 
 
@@ -86,9 +82,7 @@ def document_store(request: HttpRequest) -> HttpResponse:
 @login_required
 def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     document = document_of(owner=_me(request), document_id=pk)
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    response["Content-Disposition"] = "inline"
-    return response
+    return _inline(document.file, document.content_type)
 
 
 @login_required
@@ -143,9 +137,7 @@ def shared_document(request: HttpRequest, share_id: int) -> HttpResponseBase:
     personal_data_view_record(
         request=request, subject=document.owner, place="procedures.shared_document", reason=share.purpose
     )
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    response["Content-Disposition"] = "inline"
-    return response
+    return _inline(document.file, document.content_type)
 
 
 urlpatterns: list[URLPattern] = [

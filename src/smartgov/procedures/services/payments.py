@@ -21,19 +21,20 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartgov.identity.models import SecurityEvent, User
 from smartgov.identity.services import security_event_record
 from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
+from smartgov.platform.money import format_vnd
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
 from smartgov.procedures.gateways import Checkout, NoticeForged, gateway_choice, gateway_get
 from smartgov.procedures.models import Payment, PaymentCallback, Reconciliation
-from smartgov.procedures.services.dossiers import Move, _locked, _record, clock_restart
-from smartgov.procedures.status import Status
+from smartgov.procedures.services.dossiers import Move, _check_move, _locked, _record, clock_restart
+from smartgov.procedures.status import TRANSITIONS, Status
 
 logger = logging.getLogger(__name__)
 Outcome = PaymentCallback.Outcome
@@ -169,19 +170,18 @@ def payment_notice_receive(*, gateway: str, params: Mapping[str, str]) -> Notice
                 changes={"expected_vnd": payment.amount_vnd, "received_vnd": notice.amount_vnd},
             )
             return NoticeResult(Outcome.MISMATCH, payment)
-        if dossier.status != Status.FINANCIAL_OBLIGATION:
+        if dossier.status not in TRANSITIONS["pay"][0]:
             keep(Outcome.LATE)  # withdrawn or stopped meanwhile: the money goes back
             return NoticeResult(Outcome.LATE, payment)
         payment.state = Payment.State.PAID
         payment.paid_at = notice.paid_at
-        payment.save()
         payment.receipt_number = f"BL{timezone.localtime(notice.paid_at):%y}-{payment.pk:08d}"
-        payment.save(update_fields=["receipt_number"])
+        payment.save()
         dossier.payments.filter(state=Payment.State.PENDING).exclude(pk=payment.pk).update(
             state=Payment.State.CANCELLED
         )
         old = dossier.status
-        dossier.status = Status.PROCESSING
+        dossier.status = _check_move(dossier, "pay")
         dossier.paid_at = notice.paid_at
         _previous, waited = clock_restart(dossier)
         event = _record(
@@ -189,8 +189,8 @@ def payment_notice_receive(*, gateway: str, params: Mapping[str, str]) -> Notice
             action="pay",
             actor=payment.payer,
             old_status=old,
-            note=_("Paid %(amount)s đồng online (receipt %(receipt)s).")
-            % {"amount": f"{payment.amount_vnd:,}".replace(",", "."), "receipt": payment.receipt_number},
+            note=_("Paid %(amount)s online (receipt %(receipt)s).")
+            % {"amount": format_vnd(payment.amount_vnd), "receipt": payment.receipt_number},
             changes={"payment": payment.reference, "gateway": source.code, "waited_working_days": waited},
         )
         keep(Outcome.APPLIED)
@@ -232,6 +232,19 @@ def statement_read(text: str) -> list[StatementLine]:
     return lines
 
 
+def _mismatch(
+    kind: str, gateway: str, reference: str, transaction_no: str, expected: int | None, received: int | None
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "gateway": gateway,
+        "reference": reference,
+        "transaction_no": transaction_no,
+        "expected_vnd": expected,
+        "received_vnd": received,
+    }
+
+
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
     start = timezone.make_aware(datetime.combine(day, time.min))
     return start, start + timedelta(days=1)
@@ -253,45 +266,36 @@ def payments_reconcile(
     mismatches: list[dict[str, Any]] = []
     for notice in notices.select_related("payment"):
         expected = notice.payment.amount_vnd if notice.payment else None
-        mismatches.append(
-            {
-                "kind": notice.outcome,
-                "gateway": notice.gateway,
-                "reference": notice.reference,
-                "transaction_no": notice.transaction_no,
-                "expected_vnd": expected,
-                "received_vnd": notice.amount_vnd,
-                "at": timezone.localtime(notice.received_at).isoformat(timespec="seconds"),
-            }
+        found = _mismatch(
+            notice.outcome, notice.gateway, notice.reference, notice.transaction_no, expected, notice.amount_vnd
         )
+        mismatches.append({**found, "at": timezone.localtime(notice.received_at).isoformat(timespec="seconds")})
     if statement is not None:
         ours = {p.transaction_no: p for p in paid}
         theirs = {line.transaction_no: line for line in statement}
         for number, line in theirs.items():
             payment = ours.get(number)
             if payment is None:
-                mismatches.append(
-                    {"kind": "missing_here", "gateway": gateway, "reference": line.reference,
-                     "transaction_no": number, "expected_vnd": None, "received_vnd": line.amount_vnd}
-                )  # fmt: skip
+                mismatches.append(_mismatch("missing_here", gateway, line.reference, number, None, line.amount_vnd))
             elif payment.amount_vnd != line.amount_vnd:
                 mismatches.append(
-                    {"kind": "statement_amount", "gateway": gateway, "reference": payment.reference,
-                     "transaction_no": number, "expected_vnd": payment.amount_vnd, "received_vnd": line.amount_vnd}
+                    _mismatch("statement_amount", gateway, payment.reference, number, payment.amount_vnd,
+                              line.amount_vnd)
                 )  # fmt: skip
         for number, payment in ours.items():
             if number not in theirs:
                 mismatches.append(
-                    {"kind": "missing_in_statement", "gateway": payment.gateway, "reference": payment.reference,
-                     "transaction_no": number, "expected_vnd": payment.amount_vnd, "received_vnd": None}
+                    _mismatch("missing_in_statement", payment.gateway, payment.reference, number,
+                              payment.amount_vnd, None)
                 )  # fmt: skip
     with transaction.atomic():
+        totals = paid.aggregate(n=Count("pk"), total=Sum("amount_vnd"))
         report = Reconciliation.objects.create(
             day=day,
             gateway=gateway,
             made_at=timezone.now(),
-            payments=paid.count(),
-            total_vnd=paid.aggregate(total=Sum("amount_vnd"))["total"] or 0,
+            payments=totals["n"],
+            total_vnd=totals["total"] or 0,
             mismatches=mismatches,
         )
         audit_record(

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,30 +18,21 @@ from smartgov.procedures.services.store import document_store_add
 def result_issue(*, dossier: Dossier, signed_by: Agency) -> DossierResult:
     """Draw the result from the procedure's template, sign it with ``signed_by``'s certificate, keep it and put
     it in the applicant's store. Call inside the approving transaction (the dossier row is locked)."""
-    for _attempt in range(3):  # a verification code already taken (1 in 10^12): draw another
-        code = result_code_new()
-        verify_url = f"{settings.SMARTGOV_SITE_URL}{reverse('procedures:verify')}?{urlencode({'ma': code})}"
-        pdf = result_pdf(dossier, code=code, verify_url=verify_url, signed_by=signed_by)
-        signed = pdf_sign(pdf, agency=signed_by, reason=f"Kết quả giải quyết hồ sơ {dossier.code}")
-        digest = hashlib.sha256(signed.data).hexdigest()
-        result = DossierResult(
-            dossier=dossier,
-            code=code,
-            sha256=digest,
-            size=len(signed.data),
-            signed_at=timezone.now(),
-            signer=signed.signer[:300],
-            certificate_serial=signed.serial[:64],
-        )
-        result.file.save(f"{dossier.code}-{code}.pdf", ContentFile(signed.data), save=False)
-        try:
-            with transaction.atomic():
-                result.save()
-        except IntegrityError:
-            continue
-        break
-    else:  # pragma: no cover - three collisions in a row
-        raise RuntimeError("could not draw a free verification code")
+    code = result_code_new()  # 8 characters of 32: a clash is refused by the unique index, never overwritten
+    verify_url = f"{settings.SMARTGOV_SITE_URL}{reverse('procedures:verify')}?{urlencode({'ma': code})}"
+    pdf = result_pdf(dossier, code=code, verify_url=verify_url, signed_by=signed_by)
+    signed = pdf_sign(pdf, agency=signed_by, reason=f"Kết quả giải quyết hồ sơ {dossier.code}")
+    digest = hashlib.sha256(signed.data).hexdigest()
+    result = DossierResult(
+        dossier=dossier,
+        code=code,
+        sha256=digest,
+        size=len(signed.data),
+        signed_at=timezone.now(),
+        signer=signed.signer[:300],
+        certificate_serial=signed.serial[:64],
+    )
+    result.file.save(f"{dossier.code}-{code}.pdf", ContentFile(signed.data))
     document_store_add(
         owner=dossier.applicant,
         kind=StoredDocument.Kind.RESULT,

@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 
 from smartgov.identity.models import User
 from smartgov.identity.privacy import personal_data_exporter
-from smartgov.platform.errors import Conflict, DomainError, NotFound
+from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.services.audit import audit_record
-from smartgov.procedures.models import Attachment, DocumentShare, Dossier, StoredDocument
-from smartgov.procedures.status import Status
+from smartgov.procedures.models import DocumentShare, Dossier, StoredDocument
 
 Kind = StoredDocument.Kind
 
@@ -62,39 +61,6 @@ def document_store_add(
         document.retain_until = _retain_until(kind)
         document.save(update_fields=["retain_until"])
     return document
-
-
-def attachment_reuse(*, applicant: User, dossier_id: int, component: str, document_id: int) -> Attachment:
-    """Attach a document from the applicant's store to a draft (or a supplement): no new upload."""
-    with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().select_related("procedure").filter(pk=dossier_id).first()
-        if dossier is None or dossier.applicant_id != applicant.pk:
-            raise NotFound(_("No such dossier."))
-        if dossier.status not in (Status.DRAFT, Status.SUPPLEMENT_REQUESTED):
-            raise Conflict(_("Documents can be added to a draft or when a supplement is requested."))
-        if component not in {c["code"] for c in dossier.procedure.components}:
-            raise DomainError(_("This procedure has no such document component."))
-        document = StoredDocument.objects.filter(pk=document_id, owner=applicant).first()
-        if document is None:
-            raise NotFound(_("No such document in your store."))
-        attachment = Attachment.objects.create(
-            dossier=dossier,
-            component=component,
-            file=document.file.name,
-            original_name=document.title[:200],
-            content_type=document.content_type,
-            size=document.size,
-            sha256=document.sha256,
-            uploaded_at=timezone.now(),
-            reused_from=document,
-        )
-        audit_record(
-            actor=applicant,
-            action="procedures.attachment.reuse",
-            obj=attachment,
-            changes={"dossier": dossier.pk, "component": component, "document": document.pk},
-        )
-    return attachment
 
 
 def document_share(*, owner: User, document_id: int, agency: Agency, purpose: str, days: int) -> DocumentShare:
