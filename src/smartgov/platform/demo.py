@@ -81,6 +81,7 @@ def demo_load(*, progress: bool = False, password: str | None = None) -> DemoRep
         report.steps["accounts"] = _load_accounts(data, password, report)
         report.steps["procedures"] = _load_catalog()
         report.steps["dossiers"] = _load_dossiers()
+        report.steps["full_online"] = _load_full_online()
         if report.changed:
             audit_record(actor=None, actor_label="system:demo", action="platform.demo.load", changes=report.steps)
     return report
@@ -105,6 +106,13 @@ def _load_dossiers(count: int = 3000) -> int:
         return 0
     call_command("dossiers_generate", count=count, force=True, verbosity=0)
     return count
+
+
+def _load_full_online() -> int:
+    """A citizen's dossiers through payment, a signed result and a rating (procedures/demo.py)."""
+    from smartgov.procedures.demo import demo_full_online
+
+    return demo_full_online()
 
 
 def _load_agencies(data: dict[str, Any], province: AdminUnit) -> int:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartgov.platform import navigation
 from smartgov.platform.errors import NotFound
-from smartgov.procedures import views_applicant, views_kpi, views_officer, views_payment, views_results
+from smartgov.procedures import views_applicant, views_kpi, views_officer, views_payment, views_portal, views_results
 from smartgov.procedures.models import Procedure, Sector
 from smartgov.procedures.selectors import dossier_public_lookup, procedure_by_code, procedures_search
 
@@ -63,4 +63,5 @@ urlpatterns: list[URLPattern] = [
     *views_officer.urlpatterns,
     *views_payment.urlpatterns,
     *views_results.urlpatterns,
+    *views_portal.urlpatterns,
 ]

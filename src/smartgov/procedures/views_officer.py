@@ -18,8 +18,8 @@ from smartgov.identity.models import RoleAssignment, User
 from smartgov.identity.roles import has_role, roles_held
 from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
-from smartgov.procedures.documents import NOTICES, notice_response
-from smartgov.procedures.models import Dossier
+from smartgov.procedures.documents import NOTICES, notice_response, payment_receipt_response
+from smartgov.procedures.models import Dossier, DossierResult, Payment
 from smartgov.procedures.selectors import STAFF_ROLES, dossier_for_staff, officer_queue
 from smartgov.procedures.services import dossiers as svc
 from smartgov.procedures.status import TRANSITIONS
@@ -127,7 +127,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     me = _officer(request)
     now = timezone.now()
     rows = [(d, lateness(d, now)) for d in officer_queue(user=me)[:300]]
-    return render(request, "procedures/queue.html", {"rows": rows})
+    leads = bool(roles_held(me) & {Role.LEADER, Role.PLATFORM_ADMIN})
+    return render(request, "procedures/queue.html", {"rows": rows, "leads": leads})
 
 
 #: Moves after which the dossier may have left the officer's agency: the page goes back to the queue.
@@ -167,6 +168,8 @@ def dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
         "form_rows": [(labels[k], v) for k, v in dossier.form_data.items()],
         "attachments": [(names.get(a.component, a.component), a) for a in dossier.attachments.all()],
         "events": dossier.events.select_related("agency", "actor"),
+        "payments": dossier.payments.prefetch_related("callbacks"),
+        "result": DossierResult.objects.filter(dossier=dossier).first(),
         "moves": _allowed_moves(_me(request), dossier),
         "agencies": Agency.objects.filter(is_active=True).exclude(pk=dossier.current_agency_id).order_by("name"),
         "api_paths": {action: action.replace("_", "-") for action in MOVES},
@@ -249,11 +252,36 @@ def notice(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     return notice_response(dossier_for_staff(request=request, dossier_id=pk), event_id)
 
 
+@login_required
+def payment_receipt(request: HttpRequest, pk: int, payment_id: int) -> HttpResponse:
+    """The e-receipt of a paid payment, as the applicant got it: the officer checks it against the dossier."""
+    dossier = dossier_for_staff(request=request, dossier_id=pk)
+    payment = dossier.payments.select_related("dossier__receiving_agency", "dossier__procedure", "payer").filter(
+        pk=payment_id, state=Payment.State.PAID
+    )
+    if not payment:
+        raise NotFound(_("No such receipt."))
+    return payment_receipt_response(payment[0])
+
+
+@login_required
+def result_file(request: HttpRequest, pk: int) -> FileResponse:
+    dossier = dossier_for_staff(request=request, dossier_id=pk)
+    result = DossierResult.objects.filter(dossier=dossier).first()
+    if result is None:
+        raise NotFound(_("This dossier has no result yet."))
+    response = FileResponse(result.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ket-qua-{dossier.code}.pdf"'
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path("mot-cua/", queue, name="queue"),
     path("mot-cua/so-theo-doi/", tracking_book, name="tracking-book"),
     path("mot-cua/<int:pk>/", dossier_page, name="officer-dossier"),
     path("mot-cua/<int:pk>/tai-lieu/<int:attachment_id>/", attachment, name="officer-attachment"),
     path("mot-cua/<int:pk>/phieu/<int:event_id>.pdf", notice, name="officer-notice"),
+    path("mot-cua/<int:pk>/bien-lai/<int:payment_id>.pdf", payment_receipt, name="officer-receipt"),
+    path("mot-cua/<int:pk>/ket-qua.pdf", result_file, name="officer-result"),
     path("mot-cua/<int:pk>/<slug:action>/", move, name="officer-move"),
 ]

@@ -36,13 +36,25 @@ def test_demo_loads_hai_phong_and_is_idempotent(loaded_units, settings):
     assert officer.check_password("HaiPhong@2026")
     assert Position.objects.get(user=officer).agency.admin_unit.name == "Phường Thành Đông"
     assert users.get(username="031195001234").personal_id == "031195001234"
-    assert users.filter(kind="staff").count() == 12
+    assert users.filter(kind="staff").count() == 13
     from smartgov.identity.roles import has_role
 
     assert has_role(officer, "one_stop_officer", agency=Position.objects.get(user=officer).agency)
     assert has_role(users.get(username="dulieu.skhcn"), "data_steward")
     assert not officer.is_staff and users.get(username="quantri").is_staff  # the admin site: administrators only
     assert AuditEntry.objects.filter(action="platform.demo.load").count() == 1
+
+    # full online: the demo citizen's birth registration was paid in the sandbox and its result signed
+    from smartgov.procedures.models import Dossier, DossierResult, Payment
+    from smartgov.procedures.results import pdf_verify
+
+    mine = Dossier.objects.filter(applicant__username="031195001234").order_by("code")
+    assert [d.status for d in mine] == [10, 6, 1]
+    paid = Payment.objects.get(dossier=mine[0], state="paid")
+    assert paid.amount_vnd == 16000 and mine[0].paid_at is not None and mine[0].rating == 5
+    assert pdf_verify(DossierResult.objects.get(dossier=mine[0]).file.read()).valid
+    generated = Dossier.objects.exclude(applicant__username="031195001234")
+    assert generated.filter(fee_vnd__gt=0, paid_at__isnull=False).exists()
 
     before = _row_counts()
     call_command("load_demo", verbosity=0, stdout=StringIO())

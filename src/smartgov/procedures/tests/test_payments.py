@@ -2,9 +2,11 @@
 dossier charged twice, forged notices refused, the daily reconciliation listing every mismatch."""
 
 import datetime as dt
+import io
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from vietnam_qr_pay import QRPay
@@ -12,7 +14,7 @@ from vietnam_qr_pay import QRPay
 from smartgov.identity.models import SecurityEvent
 from smartgov.platform.errors import Conflict, Forbidden
 from smartgov.procedures.gateways import gateway_get, signed
-from smartgov.procedures.models import Dossier, Payment, PaymentCallback
+from smartgov.procedures.models import Dossier, Payment, PaymentCallback, Reconciliation
 from smartgov.procedures.services import dossiers as svc
 from smartgov.procedures.services.payments import (
     StatementLine,
@@ -22,6 +24,7 @@ from smartgov.procedures.services.payments import (
     statement_read,
 )
 from smartgov.procedures.status import Status
+from smartgov.procedures.tests.conftest import staff_client
 from smartgov.procedures.tests.test_dossiers import BIRTH, submitted
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +236,52 @@ def test_an_officer_asks_for_an_assessed_obligation(hp):
         svc.dossier_officer_move(officer=hp.specialist, dossier_id=dossier.pk, action="request_payment")
     withdrawn = svc.dossier_withdraw(applicant=hp.binh, dossier_id=dossier.pk).dossier
     assert withdrawn.status == Status.WITHDRAWN
+
+
+def test_officers_see_a_dossiers_payments_and_their_notices(hp):
+    dossier = due(hp)
+    payment, _ = payment_start(payer=hp.mai, dossier_id=dossier.pk, gateway="sandbox", return_url=RETURN)
+    payment_notice_receive(gateway="sandbox", params=sandbox_notice(payment, amount=1600))  # short
+    officer = staff_client(hp.officer)
+    text = officer.get(reverse("procedures:officer-dossier", args=[dossier.pk])).content.decode()
+    assert payment.reference in text and "Số tiền không khớp" in text  # the state, in Vietnamese
+    assert "1.600" in text and "16.000" in text  # asked and paid, both shown
+    assert reverse("procedures:officer-receipt", args=[dossier.pk, payment.pk]) not in text  # not paid: no receipt
+
+    second, _ = payment_start(payer=hp.mai, dossier_id=dossier.pk, gateway="sandbox", return_url=RETURN)
+    payment_notice_receive(gateway="sandbox", params=sandbox_notice(second, txn="SBX0000000002"))
+    second.refresh_from_db()
+    receipt_url = reverse("procedures:officer-receipt", args=[dossier.pk, second.pk])
+    assert receipt_url in officer.get(reverse("procedures:officer-dossier", args=[dossier.pk])).content.decode()
+    receipt = officer.get(receipt_url)
+    assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
+    assert receipt.getvalue().startswith(b"%PDF")
+    # the receipt of another agency's dossier is out of reach
+    assert staff_client(hp.other_officer).get(receipt_url).status_code in (403, 404)
+    assert officer.get(reverse("procedures:officer-receipt", args=[dossier.pk, payment.pk])).status_code == 404
+
+
+def test_the_reconcile_command_reads_a_statement_and_fails_on_mismatches(hp, tmp_path):
+    dossier = due(hp)
+    payment, _ = payment_start(payer=hp.mai, dossier_id=dossier.pk, gateway="sandbox", return_url=RETURN)
+    payment_notice_receive(gateway="sandbox", params=sandbox_notice(payment))
+    today = timezone.localdate().isoformat()
+    good = tmp_path / "good.csv"
+    good.write_text(f"transaction_no,reference,amount_vnd\nSBX0000000001,{payment.reference},16000\n")
+    call_command("payments", "reconcile", "--day", today, "--gateway", "sandbox", "--statement", str(good))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("transaction_no,reference,amount_vnd\nSBX0000000001,x,15000\nSBX9,y,100\n")
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command(
+            "payments", "reconcile", "--day", today, "--gateway", "sandbox", "--statement", str(bad), stdout=out
+        )
+    assert exited.value.code == 1
+    assert Reconciliation.objects.count() == 2
+    assert sorted(m["kind"] for m in Reconciliation.objects.first().mismatches) == ["missing_here", "statement_amount"]
+    broken = tmp_path / "broken.csv"
+    broken.write_text("transaction_no,reference,amount_vnd\nSBX1,x,mười nghìn\n")
+    with pytest.raises(CommandError, match="2"):
+        call_command("payments", "reconcile", "--gateway", "sandbox", "--statement", str(broken))
+    with pytest.raises(CommandError, match="--gateway"):
+        call_command("payments", "reconcile", "--statement", str(good))

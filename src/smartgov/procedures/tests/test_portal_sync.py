@@ -8,11 +8,14 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
-from smartgov.platform.models import OutboxEvent
+from smartgov.platform.models import AuditEntry, OutboxEvent
 from smartgov.platform.services.outbox import outbox_sweep
+from smartgov.procedures.models import DossierResult
 from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.tests.conftest import staff_client
 from smartgov.procedures.tests.test_dossiers import submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -84,3 +87,37 @@ def test_a_wrong_secret_is_refused_by_the_portal_and_retried(hp, portal, setting
     assert portal.received == []
     event = OutboxEvent.objects.get(topic="procedures.dossier.submit")
     assert event.delivered_at is None and "401" in event.last_error
+
+
+def test_the_signed_result_goes_to_the_portal_with_the_finished_status(hp, portal):
+    dossier = submitted(hp)
+    svc.dossier_accept(officer=hp.officer, dossier_id=dossier.pk)
+    svc.dossier_assign(officer=hp.leader, dossier_id=dossier.pk, specialist=hp.specialist)
+    svc.dossier_approve(leader=hp.leader, dossier_id=dossier.pk)
+    finished = [m for m in portal.received if m["status"] == 9]
+    assert len(finished) == 1
+    result = DossierResult.objects.get(dossier=dossier)
+    sent = finished[0]["result"]
+    assert sent["code"] == result.code and sent["sha256"] == result.sha256
+    assert sent["verify_url"].endswith(f"/xac-thuc-ket-qua/?ma={result.code}")
+    assert all("result" not in m for m in portal.received if m["status"] != 9)
+
+
+def test_leaders_see_the_backlog_and_retry_it(hp, portal):
+    portal.up = False
+    dossier = submitted(hp)
+    svc.dossier_accept(officer=hp.officer, dossier_id=dossier.pk)
+    leader = staff_client(hp.leader)
+    page = leader.get(reverse("procedures:portal-sync"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert text.count(dossier.code) == 2 and "503" in text  # both changes wait, with the portal's answer
+
+    assert staff_client(hp.officer).get(reverse("procedures:portal-sync")).status_code == 403
+    assert staff_client(hp.officer).post(reverse("procedures:portal-sync-retry")).status_code == 403
+
+    portal.up = True
+    answer = leader.post(reverse("procedures:portal-sync-retry"), follow=True)
+    assert [m["status"] for m in portal.received] == [1, 2]
+    assert dossier.code not in answer.content.decode()  # nothing is waiting any more
+    assert AuditEntry.objects.filter(action="procedures.portal_sync.retry").count() == 1

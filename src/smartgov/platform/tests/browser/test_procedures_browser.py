@@ -182,6 +182,13 @@ def test_a_dossier_from_submission_to_rating(page, city):
     _sign_in(page, "motcua.thanhdong", officer)
     page.goto("/mot-cua/")
     page.get_by_role("link", name=code).click()
+    payments = page.locator("#payments + .table-wrap table").inner_text()  # the officer sees what was paid
+    assert "Đã thanh toán" in payments and "sandbox" in payments and "Đã ghi nhận thanh toán" in payments
+    officer_receipt = page.request.get(page.locator("#payments + .table-wrap a").first.get_attribute("href"))
+    assert officer_receipt.ok and officer_receipt.body().startswith(b"%PDF")
+    assert axe_violations(page) == []
+    page.locator("#payments").scroll_into_view_if_needed()
+    screenshot(page, "dossier-payments")
     _officer_does(page, "Chuyển xử lý", {"Chuyển cho": "Sở Nội vụ"})
     assert page.url.endswith("/mot-cua/")  # handed over: back to the queue, where it no longer is
     assert page.get_by_role("link", name=code).count() == 0

@@ -1,7 +1,8 @@
 """``smartgov dossiers_generate --count N``: realistic past dossiers for benchmarks and dashboards.
 
 Spread over the last twelve months (never today, so real submissions keep their own numbering), over the
-catalog's procedures and the agencies that receive them; most are returned, some late, some rated. Written in
+catalog's procedures and the agencies that receive them; most are returned, some late, some rated; fees come from
+each procedure's schedule and most online dossiers with a fee were paid online. Written in
 batches with ``bulk_create`` behind a progress bar. Refuses to run with DEBUG off unless ``--force``.
 """
 
@@ -16,7 +17,9 @@ from django.db import connection
 from django.utils import timezone
 from rich.progress import Progress
 
+from smartgov.platform.errors import DomainError
 from smartgov.platform.models import Agency
+from smartgov.procedures.fees import fee_for
 from smartgov.procedures.models import Dossier, Procedure
 from smartgov.procedures.status import Status
 
@@ -89,6 +92,17 @@ class Command(BaseCommand):
         now = timezone.now()
         if finished and finished > now:
             status, finished, returned, rating = Status.PROCESSING, None, None, None
+        online = rng.random() < 0.7
+        try:
+            fee = fee_for(
+                fee_vnd=procedure.fee_vnd, schedule=procedure.fee_schedule, form_data={"so_ban": rng.randrange(3)}
+            )
+        except DomainError:
+            fee = procedure.fee_vnd
+        accepted = submitted + timedelta(hours=1)
+        paid = None
+        if fee and online and status != Status.NOT_ACCEPTED and rng.random() < 0.75:
+            paid = min(accepted + timedelta(minutes=rng.randrange(5, 600)), now)
         return Dossier(
             code=code,
             procedure=procedure,
@@ -98,10 +112,12 @@ class Command(BaseCommand):
             receiving_agency=agency,
             current_agency=agency,
             status=status,
-            channel=Dossier.Channel.ONLINE if rng.random() < 0.7 else Dossier.Channel.COUNTER,
+            channel=Dossier.Channel.ONLINE if online else Dossier.Channel.COUNTER,
             created_at=submitted,
             submitted_at=submitted,
-            accepted_at=submitted + timedelta(hours=1),
+            accepted_at=accepted,
+            fee_vnd=fee,
+            paid_at=paid,
             due_at=due,
             finished_at=finished,
             returned_at=returned,
