@@ -131,3 +131,18 @@ def test_a_result_appears_on_the_applicants_page_and_downloads(hp, client):
     response = client.get(reverse("procedures:my-result", args=[dossier.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert dossier.status == Status.FINISHED
+
+
+def test_signing_works_where_an_event_loop_is_running(hp):
+    """pyHanko starts its own event loop; under an ASGI server (or a browser-driving test) one already runs."""
+    import asyncio
+
+    from smartgov.procedures.results import pdf_sign, result_pdf
+
+    unsigned = result_pdf(finished(hp), code="KQ-THU-0001", verify_url="http://testserver/", signed_by=hp.ward)
+
+    async def inside_a_loop():
+        return pdf_sign(unsigned, agency=hp.ward, reason="thử")
+
+    signed = asyncio.run(inside_a_loop())
+    assert pdf_verify(signed.data).intact
