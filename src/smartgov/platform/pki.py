@@ -189,3 +189,81 @@ def trust_roots() -> list[x509.Certificate]:
     if settings.SMARTGOV_PKI_LOCAL_CA:
         roots.append(ca_certificate())
     return roots
+
+
+# --- TLS: client certificates for the data-exchange gateway, and the gateway's own server certificate ----------
+def _tls_certificate(
+    subject: x509.Name,
+    key: ec.EllipticCurvePrivateKey,
+    *,
+    days: int,
+    usage: x509.ObjectIdentifier,
+    names: list[x509.GeneralName] | None = None,
+) -> x509.Certificate:
+    ca_cert, ca_key = ca_ensure()
+    now = dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+    )
+    if names:
+        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+    return builder.sign(ca_key, hashes.SHA256())
+
+
+def client_certificate_issue(*, common_name: str, organisation: str, days: int = 365) -> tuple[bytes, x509.Certificate]:
+    """A TLS client certificate from the local CA. Returns (the private key as PEM, unencrypted, the certificate):
+    the key is handed to the client once and not kept."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64] or "-"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+        ]
+    )
+    cert = _tls_certificate(subject, key, days=days, usage=ExtendedKeyUsageOID.CLIENT_AUTH)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return pem, cert
+
+
+def server_tls_files(hostnames: list[str]) -> tuple[Path, Path]:
+    """The gateway's TLS certificate and key (PEM files in SMARTGOV_PKI_DIR), issued by the local CA when
+    missing. Production points SMARTGOV_EXCHANGE_TLS_CERT/KEY at files from its own CA instead."""
+    import ipaddress
+
+    cert_path, key_path = _dir() / "gateway-tls.pem", _dir() / "gateway-tls.key.pem"
+    if cert_path.exists() and key_path.exists():
+        return cert_path, key_path
+    key = ec.generate_private_key(ec.SECP256R1())
+    names: list[x509.GeneralName] = []
+    for host in hostnames:
+        try:
+            names.append(x509.IPAddress(ipaddress.ip_address(host)))
+        except ValueError:
+            names.append(x509.DNSName(host))
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostnames[0])])
+    cert = _tls_certificate(subject, key, days=825, usage=ExtendedKeyUsageOID.SERVER_AUTH, names=names)
+    _write_private(
+        key_path,
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+    )
+    _write_private(
+        cert_path,
+        cert.public_bytes(serialization.Encoding.PEM) + ca_certificate().public_bytes(serialization.Encoding.PEM),
+    )
+    return cert_path, key_path
+
+
+def ca_file() -> Path:
+    """The local CA's certificate as a PEM file (what TLS peers are checked against)."""
+    ca_certificate()
+    return _dir() / "ca.pem"

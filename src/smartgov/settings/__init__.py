@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "smartgov.identity",
     "smartgov.procedures",
     "smartgov.notifications",
+    "smartgov.exchange",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,31 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 #: National Public Service Portal synchronisation of status changes (empty: off). See procedures/handlers.py.
 SMARTGOV_PORTAL_SYNC_URL = env.str("SMARTGOV_PORTAL_SYNC_URL", default="")
 SMARTGOV_PORTAL_SYNC_SECRET = env.str("SMARTGOV_PORTAL_SYNC_SECRET", default="")
+
+# --- Data-exchange gateway (LGSP, docs/exchange.md) ---
+#: The X-Road instance this gateway belongs to (the first part of every identifier).
+SMARTGOV_EXCHANGE_INSTANCE = env.str("SMARTGOV_EXCHANGE_INSTANCE", default="VN-HP")
+#: Where the gateway writes its message journal before answering (taken into the database right after).
+SMARTGOV_EXCHANGE_JOURNAL_DIR = env.str("SMARTGOV_EXCHANGE_JOURNAL_DIR", default=str(VAR_DIR / "exchange-journal"))
+#: Keep the request and response bodies in the message log (digests are always kept).
+SMARTGOV_EXCHANGE_LOG_BODIES = env.bool("SMARTGOV_EXCHANGE_LOG_BODIES", default=False)
+#: 32-byte key, base64, to encrypt logged bodies with AES-GCM; empty: bodies kept as they are.
+SMARTGOV_EXCHANGE_LOG_KEY = env.str("SMARTGOV_EXCHANGE_LOG_KEY", default="")
+#: fsync the journal after every record ("always") or leave it to the OS ("never": survives a killed process,
+#: not a power cut).
+SMARTGOV_EXCHANGE_JOURNAL_FSYNC = env.str("SMARTGOV_EXCHANGE_JOURNAL_FSYNC", default="never")
+#: The gateway's own TLS certificate and key (PEM), and the CA its clients' certificates must chain to; empty:
+#: issued by / taken from the local CA.
+SMARTGOV_EXCHANGE_TLS_CERT = env.str("SMARTGOV_EXCHANGE_TLS_CERT", default="")
+SMARTGOV_EXCHANGE_TLS_KEY = env.str("SMARTGOV_EXCHANGE_TLS_KEY", default="")
+SMARTGOV_EXCHANGE_TLS_CA = env.str("SMARTGOV_EXCHANGE_TLS_CA", default="")
+SMARTGOV_EXCHANGE_MAX_BODY = env.int("SMARTGOV_EXCHANGE_MAX_BODY", default=10 * 1024 * 1024)
+#: Requests per client subsystem per minute (0: no limit); counted in the cache (Redis in production).
+SMARTGOV_EXCHANGE_RATE_LIMIT = env.int("SMARTGOV_EXCHANGE_RATE_LIMIT", default=6000)
+#: Records per signed batch of the message log.
+SMARTGOV_EXCHANGE_BATCH = env.int("SMARTGOV_EXCHANGE_BATCH", default=1000)
+#: Message-log records older than this many days may be archived and removed (smartgov exchange archive).
+SMARTGOV_EXCHANGE_RETENTION_DAYS = env.int("SMARTGOV_EXCHANGE_RETENTION_DAYS", default=180)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 #: Signing certificates (platform/pki.py): agencies' PKCS#12 files, their passphrase, the trusted roots; the
 #: local CA issues demo certificates (production.py turns it off unless set on purpose).

@@ -1,0 +1,424 @@
+"""The gateway's hot path: a plain WSGI application, in front of Django, that speaks X-Road's REST protocol.
+
+``/r1/{instance}/{class}/{member}/{subsystem}/{service}[/path]`` with ``X-Road-Client`` is forwarded to the
+provider's address once the client is authenticated (its TLS certificate, issued by the platform's CA, or an
+API key in ``X-SmartGov-Api-Key``), named in ``X-Road-Client``, allowed to call that endpoint and under its
+rate limit. Hop-by-hop headers are dropped both ways, redirects are passed back and never followed, bodies are
+limited in size, the provider has a time limit; errors carry ``X-Road-Error`` and a JSON body with the right
+status. Every call — refused ones too — is written to the message journal before the answer leaves
+(messagelog.py). The registry is read from an in-memory snapshot (registry.py): no database query per request.
+
+Metadata services (metadata.py) are answered here too: ``GET /listClients`` and, under ``/r1/{provider}/``,
+``listMethods``, ``allowedMethods`` and ``getOpenAPI``.
+"""
+
+import base64
+import hashlib
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import urllib3
+from django.conf import settings
+from django.core.cache import cache
+from prometheus_client import Counter, Histogram
+
+from smartgov.exchange import metadata
+from smartgov.exchange.identifiers import ClientId, client_id_parse
+from smartgov.exchange.messagelog import Journal, Shipper, body_seal, now_iso, record_new
+from smartgov.exchange.registry import SubsystemEntry, api_key_digest, certificate_usable, registry
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+        "x-smartgov-api-key",
+        "x-road-client",
+        "x-road-service",
+        "x-road-id",
+        "x-road-userid",
+        "x-road-request-id",
+        "x-road-request-hash",
+        "x-road-error",
+    }
+)
+METADATA = frozenset({"listMethods", "allowedMethods", "getOpenAPI"})
+REQUESTS = Counter("smartgov_exchange_requests_total", "Calls through the data-exchange gateway", ["service", "status"])
+DURATION = Histogram(
+    "smartgov_exchange_request_seconds",
+    "Time spent in the gateway per call, provider included",
+    ["service"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+
+
+class Refusal(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    413: "Payload Too Large",
+    429: "Too Many Requests",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
+
+
+def _status_line(status: int, reason: str = "") -> str:
+    return f"{status} {reason or REASONS.get(status, 'Status')}"
+
+
+def _header_name(environ_key: str) -> str:
+    return environ_key[5:].replace("_", "-").title()
+
+
+def _path_text(environ: dict[str, Any]) -> str:
+    """PATH_INFO as the client wrote it, decoded as UTF-8 (WSGI hands it over as latin-1)."""
+    raw = environ.get("PATH_INFO", "")
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return raw
+
+
+class Gateway:
+    """``Gateway(django_app)``: gateway paths here, everything else to ``fallback``."""
+
+    def __init__(self, fallback: WSGIApp | None = None, *, ship: bool = True) -> None:
+        self.fallback = fallback
+        self.pool = urllib3.PoolManager(num_pools=50, maxsize=64, retries=False, block=False)
+        self._journal: Journal | None = None
+        self._ship = ship
+        self._shipper: Shipper | None = None
+        self._lock = threading.Lock()
+
+    # -- plumbing ------------------------------------------------------------------------------------------------
+    @property
+    def journal(self) -> Journal:
+        if self._journal is None:
+            with self._lock:
+                if self._journal is None:
+                    self._journal = Journal()
+                    if self._ship:
+                        self._shipper = Shipper()
+                        self._shipper.start()
+        return self._journal
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/r1/"):
+            return self.exchange(environ, start_response)
+        if path == "/listClients":
+            return self.list_clients(environ, start_response)
+        if self.fallback is not None:
+            return self.fallback(environ, start_response)
+        return self._error(start_response, Refusal(404, "Client.InvalidRequest", "Not a gateway address"), {})
+
+    @staticmethod
+    def _error(start_response: StartResponse, refusal: Refusal, extra: dict[str, str]) -> list[bytes]:
+        body = json.dumps({"type": refusal.code, "message": refusal.message}, ensure_ascii=False).encode()
+        headers = [
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("X-Road-Error", refusal.code),
+            *extra.items(),
+        ]
+        start_response(_status_line(refusal.status), headers)
+        return [body]
+
+    # -- who is calling -----------------------------------------------------------------------------------------
+    def authenticate(self, environ: dict[str, Any]) -> SubsystemEntry:
+        """The subsystem that proved itself with a certificate or a key, and names itself in X-Road-Client."""
+        snap = registry()
+        named_text = environ.get("HTTP_X_ROAD_CLIENT", "")
+        if not named_text:
+            raise Refusal(400, "Client.InvalidClientIdentifier", "The X-Road-Client header is missing")
+        named = client_id_parse(named_text)
+        if named is None:
+            raise Refusal(400, "Client.InvalidClientIdentifier", "X-Road-Client is not INSTANCE/CLASS/MEMBER/SUBSYSTEM")
+        proven: str | None = None
+        if environ.get("SSL_CLIENT_VERIFY") == "SUCCESS" and environ.get("SSL_CLIENT_M_SERIAL"):
+            entry = snap.certificates.get(environ["SSL_CLIENT_M_SERIAL"].upper().lstrip("0") or "0")
+            if not certificate_usable(entry):
+                raise Refusal(
+                    401,
+                    "Server.ClientProxy.SslAuthenticationFailed",
+                    "The client certificate is revoked, expired or unknown",
+                )
+            assert entry is not None  # noqa: S101 - certificate_usable checked it
+            proven = entry.subsystem
+        elif environ.get("HTTP_X_SMARTGOV_API_KEY"):
+            proven = snap.api_keys.get(api_key_digest(environ["HTTP_X_SMARTGOV_API_KEY"]))
+            if proven is None:
+                raise Refusal(401, "Server.ClientProxy.AuthenticationFailed", "The API key is unknown or revoked")
+        else:
+            raise Refusal(401, "Server.ClientProxy.AuthenticationFailed", "No client certificate and no API key")
+        if proven != str(named):
+            raise Refusal(
+                403, "Server.ClientProxy.ClientIdentifierMismatch", "X-Road-Client is not the authenticated client"
+            )
+        client = snap.subsystems.get(proven)
+        if client is None or not client.enabled:
+            raise Refusal(403, "Server.ClientProxy.ClientDisabled", "The client subsystem is disabled")
+        return client
+
+    @staticmethod
+    def rate_check(client: SubsystemEntry) -> None:
+        limit = settings.SMARTGOV_EXCHANGE_RATE_LIMIT
+        if not limit:
+            return
+        key = f"xr:rate:{client.id}:{int(time.time() // 60)}"
+        try:
+            used = cache.incr(key)
+        except ValueError:
+            cache.add(key, 0, timeout=120)
+            used = cache.incr(key)
+        if used > limit:
+            raise Refusal(429, "Server.ClientProxy.RateLimitExceeded", f"More than {limit} requests in a minute")
+
+    # -- the metadata services ----------------------------------------------------------------------------------
+    def list_clients(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        body, content_type = metadata.list_clients(registry(), accept=environ.get("HTTP_ACCEPT", ""))
+        start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+        return [body]
+
+    # -- a call -------------------------------------------------------------------------------------------------
+    def exchange(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        started = time.perf_counter()
+        request_at = now_iso()
+        method = environ.get("REQUEST_METHOD", "GET")
+        query_id = environ.get("HTTP_X_ROAD_ID") or str(uuid.uuid4())
+        user_id = environ.get("HTTP_X_ROAD_USERID", "")
+        path = _path_text(environ)
+        query = environ.get("QUERY_STRING", "")
+        client_text, service_text, rest = environ.get("HTTP_X_ROAD_CLIENT", "")[:300], "", ""
+        request_body = b""
+        response_body = b""
+        provider_ms: float | None = None
+        record = record_new()
+        extra = {"X-Road-Id": query_id, "X-Road-Request-Id": record["record_id"]}
+        status, error = 500, ""
+        try:
+            parts = path.split("/", 7)  # '', 'r1', instance, class, member, subsystem, service, rest
+            if len(parts) < 6:
+                raise Refusal(
+                    400, "Client.InvalidRequest", "The address is not /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE"
+                )
+            provider = ClientId(*parts[2:6])
+            client = self.authenticate(environ)
+            client_text = str(client.client)
+            snap = registry()
+            if len(parts) == 7 and parts[6] in METADATA and provider.instance == settings.SMARTGOV_EXCHANGE_INSTANCE:
+                service_text = f"{provider}/{parts[6]}"
+                status, content_type, response_body = metadata.answer(
+                    snap, client, provider, parts[6], query=query, accept=environ.get("HTTP_ACCEPT", "")
+                )
+                headers = [("Content-Type", content_type)]
+            else:
+                if len(parts) < 7 or not parts[6]:
+                    raise Refusal(400, "Client.InvalidRequest", "The service code is missing from the address")
+                service_text = f"{provider}/{parts[6]}"
+                rest = "/" + parts[7] if len(parts) == 8 else ""
+                service = snap.services.get(service_text)
+                if service is None:
+                    raise Refusal(404, "Server.ServerProxy.UnknownService", f"No service {service_text}")
+                if not service.enabled:
+                    raise Refusal(503, "Server.ServerProxy.ServiceDisabled", f"The service {service_text} is disabled")
+                if not snap.may_call(client, service, method, rest or "/"):
+                    raise Refusal(
+                        403,
+                        "Server.ServerProxy.AccessDenied",
+                        f"{client_text} may not call {method} {rest or '/'} of {service_text}",
+                    )
+                self.rate_check(client)
+                request_body = self._read_body(environ)
+                headers_out = {
+                    _header_name(k): v
+                    for k, v in environ.items()
+                    if k.startswith("HTTP_") and _header_name(k).lower() not in HOP_BY_HOP
+                }
+                if environ.get("CONTENT_TYPE"):
+                    headers_out["Content-Type"] = environ["CONTENT_TYPE"]
+                headers_out.update(
+                    {"X-Road-Client": client_text, "X-Road-Service": service_text, "X-Road-Id": query_id}
+                )
+                if user_id:
+                    headers_out["X-Road-UserId"] = user_id
+                url = service.url + rest + (f"?{query}" if query else "")
+                called = time.perf_counter()
+                status, headers, response_body = self._forward(method, url, headers_out, request_body, service.timeout)
+                provider_ms = round((time.perf_counter() - called) * 1000, 3)
+            request_hash = base64.b64encode(
+                hashlib.sha512(f"{method} {path}?{query}\n{query_id}\n".encode() + request_body).digest()
+            ).decode()
+            extra.update(
+                {"X-Road-Client": client_text, "X-Road-Service": service_text, "X-Road-Request-Hash": request_hash}
+            )
+            out = [*headers, *extra.items(), ("Content-Length", str(len(response_body)))]
+            result = [response_body]
+            start_response(_status_line(status), out)
+        except Refusal as refusal:
+            status, error = refusal.status, refusal.code
+            response_body = json.dumps({"type": refusal.code, "message": refusal.message}, ensure_ascii=False).encode()
+            result = self._error(start_response, refusal, extra)
+        duration = round((time.perf_counter() - started) * 1000, 3)
+        self._log(
+            record,
+            query_id,
+            client_text,
+            service_text,
+            method,
+            path,
+            query,
+            user_id,
+            request_at,
+            duration,
+            provider_ms,
+            status,
+            error,
+            request_body,
+            response_body,
+        )
+        label = service_text if not error or error.startswith("Server.ServerProxy.ServiceFailed") else "refused"
+        REQUESTS.labels(label, str(status)).inc()
+        DURATION.labels(label).observe(duration / 1000)
+        return result
+
+    @staticmethod
+    def _read_body(environ: dict[str, Any]) -> bytes:
+        limit = settings.SMARTGOV_EXCHANGE_MAX_BODY
+        length_text = environ.get("CONTENT_LENGTH") or ""
+        if length_text:
+            try:
+                length = int(length_text)
+            except ValueError as exc:
+                raise Refusal(400, "Client.InvalidRequest", "Content-Length is not a number") from exc
+            if length > limit:
+                raise Refusal(413, "Client.RequestTooLarge", f"The request body is larger than {limit} bytes")
+            return environ["wsgi.input"].read(length) if length else b""
+        if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
+            data = environ["wsgi.input"].read(limit + 1)
+            if len(data) > limit:
+                raise Refusal(413, "Client.RequestTooLarge", f"The request body is larger than {limit} bytes")
+            return data
+        return b""
+
+    def _forward(
+        self, method: str, url: str, headers: dict[str, str], body: bytes, timeout: float
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        limit = settings.SMARTGOV_EXCHANGE_MAX_BODY
+        try:
+            answer = self.pool.request(
+                method,
+                url,
+                body=body or None,
+                headers=headers,
+                redirect=False,
+                retries=False,
+                timeout=urllib3.Timeout(connect=min(timeout, 5.0), read=timeout),
+                preload_content=False,
+            )
+        except urllib3.exceptions.NewConnectionError as exc:  # a subclass of TimeoutError in urllib3 2
+            raise Refusal(
+                502, "Server.ServerProxy.ServiceFailed.NetworkError", "The provider cannot be reached"
+            ) from exc
+        except urllib3.exceptions.TimeoutError as exc:
+            raise Refusal(
+                504, "Server.ServerProxy.ServiceFailed.Timeout", "The provider did not answer in time"
+            ) from exc
+        except urllib3.exceptions.HTTPError as exc:
+            raise Refusal(
+                502, "Server.ServerProxy.ServiceFailed.NetworkError", "The provider cannot be reached"
+            ) from exc
+        try:
+            data = answer.read(limit + 1)
+        except urllib3.exceptions.TimeoutError as exc:
+            raise Refusal(
+                504, "Server.ServerProxy.ServiceFailed.Timeout", "The provider did not answer in time"
+            ) from exc
+        except urllib3.exceptions.HTTPError as exc:
+            raise Refusal(
+                502, "Server.ServerProxy.ServiceFailed.NetworkError", "The provider's answer broke off"
+            ) from exc
+        finally:
+            answer.release_conn()
+        if len(data) > limit:
+            raise Refusal(
+                502,
+                "Server.ServerProxy.ServiceFailed.ResponseTooLarge",
+                f"The provider's answer is larger than {limit} bytes",
+            )
+        connection_listed = {h.strip().lower() for h in answer.headers.get("Connection", "").split(",")}
+        headers_back = [
+            (k, v)
+            for k, v in answer.headers.items()
+            if k.lower() not in HOP_BY_HOP and k.lower() not in connection_listed
+        ]
+        return answer.status, headers_back, data
+
+    def _log(
+        self,
+        record: dict[str, Any],
+        query_id: str,
+        client: str,
+        service: str,
+        method: str,
+        path: str,
+        query: str,
+        user_id: str,
+        request_at: str,
+        duration: float,
+        provider_ms: float | None,
+        status: int,
+        error: str,
+        request_body: bytes,
+        response_body: bytes,
+    ) -> None:
+        record.update(
+            query_id=query_id[:100],
+            client=client,
+            service=service[:300],
+            method=method[:8],
+            path=(path + (f"?{query}" if query else ""))[:1000],
+            user_id=user_id[:200],
+            request_at=request_at,
+            duration_ms=duration,
+            provider_ms=provider_ms,
+            status=status,
+            error=error,
+            request_size=len(request_body),
+            response_size=len(response_body),
+            request_hash=hashlib.sha256(request_body).hexdigest(),
+            response_hash=hashlib.sha256(response_body).hexdigest(),
+        )
+        if settings.SMARTGOV_EXCHANGE_LOG_BODIES:
+            record["request_body"] = body_seal(request_body)
+            record["response_body"] = body_seal(response_body)
+            record["encrypted"] = bool(settings.SMARTGOV_EXCHANGE_LOG_KEY)
+        self.journal.write(record)

@@ -1,0 +1,176 @@
+"""``smartgov exchange …``: run the gateway, keep its message log, and manage clients' credentials.
+
+    smartgov exchange serve [--host H] [--port 8443] [--threads 32] [--plain] [--client-cert optional|required]
+    smartgov exchange ingest                 take journal lines into the message log now, sign full batches
+    smartgov exchange verify                 prove the message log untouched (exit 1 at the first fault)
+    smartgov exchange archive [--before YYYY-MM-DD] --out FILE.jsonl.gz
+                                             export records past retention with their signed batches, then remove them
+    smartgov exchange cert issue CLIENT --out DIR   a TLS client certificate from the platform's CA
+    smartgov exchange cert renew SERIAL --out DIR   a new certificate for the same client
+    smartgov exchange cert revoke SERIAL --reason TEXT
+    smartgov exchange key issue CLIENT [--label TEXT]   an API key for an internal caller (shown once)
+    smartgov exchange key revoke PREFIX
+
+CLIENT is an X-Road client identifier, e.g. VN-HP/GOV/000.00.04.H31/HOTICH.
+"""
+
+import signal
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from rich.console import Console
+from rich.progress import Progress
+
+from smartgov.exchange import services as ex
+from smartgov.exchange.identifiers import client_id_parse
+from smartgov.exchange.messagelog import log_archive, log_batches_sign, log_ingest, log_verify
+from smartgov.exchange.models import ApiKey, ClientCertificate, MessageRecord, Subsystem
+from smartgov.platform.pki import ca_file
+
+
+def _subsystem(text: str) -> Subsystem:
+    client = client_id_parse(text)
+    if client is None or client.instance != settings.SMARTGOV_EXCHANGE_INSTANCE:
+        raise CommandError(f"{text!r} is not a client of instance {settings.SMARTGOV_EXCHANGE_INSTANCE}")
+    found = Subsystem.objects.filter(
+        member__member_class__code=client.member_class, member__code=client.member_code, code=client.subsystem_code
+    ).first()
+    if found is None:
+        raise CommandError(f"no subsystem {text}")
+    return found
+
+
+def _write(out: Path, name: str, data: bytes, private: bool = False) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / name
+    path.write_bytes(data)
+    if private:
+        path.chmod(0o600)
+    return path
+
+
+class Command(BaseCommand):
+    help = "The data-exchange gateway: serve, message log, client certificates and keys."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        serve = sub.add_parser("serve", help="Run the gateway (HTTPS with client certificates by default).")
+        serve.add_argument("--host", default="127.0.0.1")
+        serve.add_argument("--port", type=int, default=8443)
+        serve.add_argument("--threads", type=int, default=32)
+        serve.add_argument("--plain", action="store_true", help="plain HTTP (a private interface, API keys only)")
+        serve.add_argument("--client-cert", choices=["optional", "required"], default="optional")
+        sub.add_parser("ingest", help="Take journal lines into the message log and sign full batches.")
+        sub.add_parser("verify", help="Check the message log's chain and signatures.")
+        archive = sub.add_parser("archive", help="Export and remove records older than the retention.")
+        archive.add_argument("--before", type=date.fromisoformat)
+        archive.add_argument("--out", type=Path, required=True)
+        cert = sub.add_parser("cert", help="TLS client certificates.")
+        cert_sub = cert.add_subparsers(dest="cert_action", required=True)
+        issue = cert_sub.add_parser("issue")
+        issue.add_argument("client")
+        issue.add_argument("--out", type=Path, required=True)
+        issue.add_argument("--days", type=int, default=365)
+        renew = cert_sub.add_parser("renew")
+        renew.add_argument("serial")
+        renew.add_argument("--out", type=Path, required=True)
+        renew.add_argument("--days", type=int, default=365)
+        revoke = cert_sub.add_parser("revoke")
+        revoke.add_argument("serial")
+        revoke.add_argument("--reason", required=True)
+        key = sub.add_parser("key", help="API keys for internal callers.")
+        key_sub = key.add_subparsers(dest="key_action", required=True)
+        key_issue = key_sub.add_parser("issue")
+        key_issue.add_argument("client")
+        key_issue.add_argument("--label", default="")
+        key_revoke = key_sub.add_parser("revoke")
+        key_revoke.add_argument("prefix")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        console = Console()
+        action = options["action"]
+        if action == "serve":
+            self._serve(console, options)
+        elif action == "ingest":
+            added = log_ingest()
+            console.print(f"{added} records taken into the message log, {log_batches_sign()} batches signed")
+        elif action == "verify":
+            total = MessageRecord.objects.count()
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("verifying", total=total)
+                verdict = log_verify(progress=lambda n: progress.advance(task, n))
+            if not verdict.ok:
+                console.print(f"[red]BROKEN[/red] at record {verdict.bad_record}: {verdict.reason}")
+                raise SystemExit(1)
+            console.print(f"OK: {verdict.records} records, {verdict.batches} signed batches, chain intact")
+        elif action == "archive":
+            before = options["before"] or timezone.localdate() - timedelta(
+                days=settings.SMARTGOV_EXCHANGE_RETENTION_DAYS
+            )
+            moved = log_archive(before=before, out=options["out"])
+            console.print(f"{moved} records before {before} archived to {options['out']} and removed")
+        elif action == "cert":
+            self._cert(console, options)
+        else:
+            self._key(console, options)
+
+    def _serve(self, console: Console, options: dict[str, Any]) -> None:
+        from smartgov.exchange.server import gateway_server
+
+        server = gateway_server(
+            host=options["host"],
+            port=options["port"],
+            threads=options["threads"],
+            tls=not options["plain"],
+            client_cert=options["client_cert"],
+        )
+        signal.signal(signal.SIGTERM, lambda *_: server.stop())
+        scheme = "http" if options["plain"] else "https"
+        console.print(f"gateway listening on {scheme}://{options['host']}:{options['port']}/r1/…", highlight=False)
+        try:
+            server.safe_start()
+        finally:
+            server.stop()
+
+    def _cert(self, console: Console, options: dict[str, Any]) -> None:
+        what = options["cert_action"]
+        if what == "revoke":
+            cert = ClientCertificate.objects.filter(serial=options["serial"].upper()).first()
+            if cert is None:
+                raise CommandError(f"no certificate {options['serial']}")
+            ex.certificate_revoke(actor=None, certificate=cert, reason=options["reason"])
+            console.print(f"certificate {cert.serial} of {ex.client_text(cert.subsystem)} revoked")
+            return
+        if what == "issue":
+            row, key_pem, cert_pem = ex.certificate_issue(
+                actor=None, subsystem=_subsystem(options["client"]), days=options["days"]
+            )
+        else:
+            old = ClientCertificate.objects.filter(serial=options["serial"].upper()).first()
+            if old is None:
+                raise CommandError(f"no certificate {options['serial']}")
+            row, key_pem, cert_pem = ex.certificate_renew(actor=None, certificate=old, days=options["days"])
+        out = options["out"]
+        _write(out, "client.key.pem", key_pem, private=True)
+        _write(out, "client.pem", cert_pem)
+        _write(out, "ca.pem", ca_file().read_bytes())
+        console.print(
+            f"certificate {row.serial} for {ex.client_text(row.subsystem)}, valid until {row.not_after:%Y-%m-%d}: "
+            f"{out}/client.pem, client.key.pem, ca.pem"
+        )
+
+    def _key(self, console: Console, options: dict[str, Any]) -> None:
+        if options["key_action"] == "issue":
+            row, key = ex.api_key_issue(actor=None, subsystem=_subsystem(options["client"]), label=options["label"])
+            console.print(f"API key for {ex.client_text(row.subsystem)} (shown once, send it as X-SmartGov-Api-Key):")
+            console.print(key, highlight=False)
+            return
+        found = ApiKey.objects.filter(prefix=options["prefix"], revoked_at__isnull=True).first()
+        if found is None:
+            raise CommandError(f"no active key {options['prefix']}")
+        ex.api_key_revoke(actor=None, key=found)
+        console.print(f"key {found.prefix}… revoked")

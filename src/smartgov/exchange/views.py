@@ -1,0 +1,1 @@
+"""Pages of the data-exchange gateway (filled in below)."""
