@@ -21,9 +21,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import urllib3
+import pycurl
 from django.conf import settings
-from django.core.cache import cache
 from prometheus_client import Counter, Histogram
 
 from smartgov.exchange import metadata
@@ -98,6 +97,20 @@ def _header_name(environ_key: str) -> str:
     return environ_key[5:].replace("_", "-").title()
 
 
+def _headers_back(raw: list[bytes]) -> list[tuple[str, str]]:
+    """The provider's response headers (of its final response block), without hop-by-hop ones."""
+    lines: list[str] = []
+    for line in raw:
+        text = line.decode("latin-1").rstrip("\r\n")
+        if text.startswith("HTTP/"):
+            lines = []  # a new response block (after 100 Continue): keep only the last
+        elif text:
+            lines.append(text)
+    pairs = [(k.strip(), v.strip()) for k, _, v in (h.partition(":") for h in lines)]
+    listed = {t.strip().lower() for k, v in pairs if k.lower() == "connection" for t in v.split(",")}
+    return [(k, v) for k, v in pairs if k.lower() not in HOP_BY_HOP and k.lower() not in listed]
+
+
 def _path_text(environ: dict[str, Any]) -> str:
     """PATH_INFO as the client wrote it, decoded as UTF-8 (WSGI hands it over as latin-1)."""
     raw = environ.get("PATH_INFO", "")
@@ -110,9 +123,11 @@ def _path_text(environ: dict[str, Any]) -> str:
 class Gateway:
     """``Gateway(django_app)``: gateway paths here, everything else to ``fallback``."""
 
-    def __init__(self, fallback: WSGIApp | None = None, *, ship: bool = True) -> None:
+    def __init__(self, fallback: WSGIApp | None = None, *, ship: bool = True, workers: int = 1) -> None:
         self.fallback = fallback
-        self.pool = urllib3.PoolManager(num_pools=50, maxsize=64, retries=False, block=False)
+        self.workers = workers
+        self._local = threading.local()
+        self._windows: dict[int, tuple[int, int]] = {}  # client id → (minute, requests in it)
         self._journal: Journal | None = None
         self._ship = ship
         self._shipper: Shipper | None = None
@@ -188,17 +203,18 @@ class Gateway:
             raise Refusal(403, "Server.ClientProxy.ClientDisabled", "The client subsystem is disabled")
         return client
 
-    @staticmethod
-    def rate_check(client: SubsystemEntry) -> None:
+    def rate_check(self, client: SubsystemEntry) -> None:
+        """A fixed one-minute window per client, counted in this process: a gateway run with N worker processes
+        gives each of them 1/N of ``SMARTGOV_EXCHANGE_RATE_LIMIT`` (``workers`` below)."""
         limit = settings.SMARTGOV_EXCHANGE_RATE_LIMIT
         if not limit:
             return
-        key = f"xr:rate:{client.id}:{int(time.time() // 60)}"
-        try:
-            used = cache.incr(key)
-        except ValueError:
-            cache.add(key, 0, timeout=120)
-            used = cache.incr(key)
+        limit = max(1, limit // self.workers)
+        minute = int(time.time() // 60)
+        with self._lock:
+            window, used = self._windows.get(client.id, (minute, 0))
+            used = used + 1 if window == minute else 1
+            self._windows[client.id] = (minute, used)
         if used > limit:
             raise Refusal(429, "Server.ClientProxy.RateLimitExceeded", f"More than {limit} requests in a minute")
 
@@ -329,58 +345,71 @@ class Gateway:
             return data
         return b""
 
+    def _curl(self) -> pycurl.Curl:
+        """This thread's libcurl handle: it keeps the connections to providers alive between calls."""
+        handle = getattr(self._local, "curl", None)
+        if handle is None:
+            handle = self._local.curl = pycurl.Curl()
+        else:
+            handle.reset()
+        handle.setopt(pycurl.NOSIGNAL, 1)
+        handle.setopt(pycurl.FOLLOWLOCATION, 0)
+        handle.setopt(pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS)
+        return handle
+
     def _forward(
         self, method: str, url: str, headers: dict[str, str], body: bytes, timeout: float
     ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """One call to the provider through libcurl (pycurl): no redirect followed, time and size limited."""
         limit = settings.SMARTGOV_EXCHANGE_MAX_BODY
+        chunks: list[bytes] = []
+        received = 0
+        raw_headers: list[bytes] = []
+
+        def take(data: bytes) -> int | None:
+            nonlocal received
+            received += len(data)
+            if received > limit:
+                return 0  # libcurl stops with a write error
+            chunks.append(data)
+            return None
+
+        curl = self._curl()
+        curl.setopt(pycurl.URL, url)
+        if method == "HEAD":
+            curl.setopt(pycurl.NOBODY, 1)
+        elif method != "GET":
+            curl.setopt(pycurl.CUSTOMREQUEST, method)
+        if body:
+            curl.setopt(pycurl.POSTFIELDS, body)
+            curl.setopt(pycurl.POSTFIELDSIZE, len(body))
+        # libcurl's own additions are switched off: only what the client sent (and X-Road's headers) goes on
+        out = [f"{k}: {v}" for k, v in headers.items()]
+        out += [f"{name}:" for name in ("Accept", "Expect", "Content-Type") if name not in headers]
+        curl.setopt(pycurl.HTTPHEADER, out)
+        curl.setopt(pycurl.WRITEFUNCTION, take)
+        curl.setopt(pycurl.HEADERFUNCTION, raw_headers.append)
+        curl.setopt(pycurl.CONNECTTIMEOUT_MS, int(min(timeout, 5.0) * 1000))
+        curl.setopt(pycurl.TIMEOUT_MS, int(timeout * 1000))
         try:
-            answer = self.pool.request(
-                method,
-                url,
-                body=body or None,
-                headers=headers,
-                redirect=False,
-                retries=False,
-                timeout=urllib3.Timeout(connect=min(timeout, 5.0), read=timeout),
-                preload_content=False,
-            )
-        except urllib3.exceptions.NewConnectionError as exc:  # a subclass of TimeoutError in urllib3 2
+            curl.perform()
+        except pycurl.error as exc:
+            code = exc.args[0]
+            if code == pycurl.E_WRITE_ERROR and received > limit:
+                raise Refusal(
+                    502,
+                    "Server.ServerProxy.ServiceFailed.ResponseTooLarge",
+                    f"The provider's answer is larger than {limit} bytes",
+                ) from exc
+            if code == pycurl.E_OPERATION_TIMEDOUT:
+                raise Refusal(
+                    504, "Server.ServerProxy.ServiceFailed.Timeout", "The provider did not answer in time"
+                ) from exc
             raise Refusal(
                 502, "Server.ServerProxy.ServiceFailed.NetworkError", "The provider cannot be reached"
             ) from exc
-        except urllib3.exceptions.TimeoutError as exc:
-            raise Refusal(
-                504, "Server.ServerProxy.ServiceFailed.Timeout", "The provider did not answer in time"
-            ) from exc
-        except urllib3.exceptions.HTTPError as exc:
-            raise Refusal(
-                502, "Server.ServerProxy.ServiceFailed.NetworkError", "The provider cannot be reached"
-            ) from exc
-        try:
-            data = answer.read(limit + 1)
-        except urllib3.exceptions.TimeoutError as exc:
-            raise Refusal(
-                504, "Server.ServerProxy.ServiceFailed.Timeout", "The provider did not answer in time"
-            ) from exc
-        except urllib3.exceptions.HTTPError as exc:
-            raise Refusal(
-                502, "Server.ServerProxy.ServiceFailed.NetworkError", "The provider's answer broke off"
-            ) from exc
-        finally:
-            answer.release_conn()
-        if len(data) > limit:
-            raise Refusal(
-                502,
-                "Server.ServerProxy.ServiceFailed.ResponseTooLarge",
-                f"The provider's answer is larger than {limit} bytes",
-            )
-        connection_listed = {h.strip().lower() for h in answer.headers.get("Connection", "").split(",")}
-        headers_back = [
-            (k, v)
-            for k, v in answer.headers.items()
-            if k.lower() not in HOP_BY_HOP and k.lower() not in connection_listed
-        ]
-        return answer.status, headers_back, data
+        status = curl.getinfo(pycurl.RESPONSE_CODE)
+        return status, _headers_back(raw_headers), b"".join(chunks)
 
     def _log(
         self,

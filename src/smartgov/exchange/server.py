@@ -26,8 +26,11 @@ def gateway_server(
     tls: bool = True,
     client_cert: str = "optional",
     app: Any = None,
+    reuse_port: bool = False,
 ) -> wsgi.Server:
-    server = wsgi.Server((host, port), app or Gateway(), numthreads=threads, request_queue_size=512)
+    server = wsgi.Server(
+        (host, port), app or Gateway(), numthreads=threads, request_queue_size=512, reuse_port=reuse_port
+    )
     if tls:
         cert_file = getattr(settings, "SMARTGOV_EXCHANGE_TLS_CERT", "") or ""
         key_file = getattr(settings, "SMARTGOV_EXCHANGE_TLS_KEY", "") or ""
@@ -42,3 +45,86 @@ def gateway_server(
         adapter.context.verify_mode = ssl.CERT_REQUIRED if client_cert == "required" else ssl.CERT_OPTIONAL
         server.ssl_adapter = adapter
     return server
+
+
+def _worker(*, host: str, port: int, threads: int, tls: bool, client_cert: str, workers: int) -> None:
+    """One server process of ``gateway_run``: answers and journals until told to stop or orphaned."""
+    import os
+    import signal
+    import threading
+    import time
+
+    parent = os.getppid()
+    server = gateway_server(
+        host=host, port=port, threads=threads, tls=tls, client_cert=client_cert, reuse_port=True,
+        app=Gateway(ship=False, workers=workers),
+    )  # fmt: skip
+
+    def leave(*_: Any) -> None:
+        server.stop()
+        os._exit(0)
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        leave()
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+    signal.signal(signal.SIGTERM, leave)
+    try:
+        server.safe_start()
+    finally:
+        os._exit(0)
+
+
+def gateway_run(
+    *, host: str, port: int, threads: int, tls: bool, client_cert: str, workers: int, ready: Any = None
+) -> None:
+    """Run ``workers`` server processes on one port (SO_REUSEPORT; the kernel spreads connections) while this
+    process ships their journals into the message log. Each worker only answers and journals, so shipping never
+    holds a worker's interpreter lock; a worker whose parent is gone stops."""
+    import os
+    import signal
+    import sys
+    import threading
+
+    from django import db
+
+    from smartgov.exchange.messagelog import Shipper
+
+    db.connections.close_all()  # never share a database connection across fork
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # a worker
+            _worker(host=host, port=port, threads=threads, tls=tls, client_cert=client_cert, workers=workers)
+        children.append(pid)
+    shipper = Shipper(every=0.5)
+    shipper.start()
+    stopping = threading.Event()
+
+    def stop(*_: Any) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if ready is not None:
+        ready()
+    while not stopping.wait(1.0):
+        for pid in list(children):
+            done, _status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                print(f"gateway worker {pid} ended", file=sys.stderr)
+                children.remove(pid)
+        if not children:
+            break
+    for pid in children:
+        os.kill(pid, signal.SIGTERM)
+    for pid in children:
+        os.waitpid(pid, 0)
+    shipper.stop()
+    shipper.join(timeout=5)
+    from smartgov.exchange.messagelog import log_batches_sign, log_ingest
+
+    log_ingest()
+    log_batches_sign()

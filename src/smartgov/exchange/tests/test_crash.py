@@ -45,7 +45,7 @@ def test_kill_9_during_a_burst_loses_no_answered_request(exchange, settings, jou
     )
     gateway = subprocess.Popen(
         [sys.executable, "-m", "smartgov", "exchange", "serve", "--plain", "--port", str(port), "--threads", "8"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/r1/VN-HP/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/031195001234"
     headers = {"X-Road-Client": exchange.civil_id, "X-SmartGov-Api-Key": exchange.key}
@@ -79,7 +79,7 @@ def test_kill_9_during_a_burst_loses_no_answered_request(exchange, settings, jou
     for t in threads:
         t.start()
     time.sleep(1.5)
-    os.kill(gateway.pid, signal.SIGKILL)
+    os.killpg(gateway.pid, signal.SIGKILL)  # the supervisor and its workers, all at once
     gateway.wait(timeout=10)
     stop.set()
     for t in threads:

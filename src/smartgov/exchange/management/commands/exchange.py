@@ -1,6 +1,7 @@
 """``smartgov exchange …``: run the gateway, keep its message log, and manage clients' credentials.
 
-    smartgov exchange serve [--host H] [--port 8443] [--threads 32] [--plain] [--client-cert optional|required]
+    smartgov exchange serve [--host H] [--port 8443] [--workers 2] [--threads 32] [--plain]
+                            [--client-cert optional|required]
     smartgov exchange ingest                 take journal lines into the message log now, sign full batches
     smartgov exchange verify                 prove the message log untouched (exit 1 at the first fault)
     smartgov exchange archive [--before YYYY-MM-DD] --out FILE.jsonl.gz
@@ -14,7 +15,6 @@
 CLIENT is an X-Road client identifier, e.g. VN-HP/GOV/000.00.04.H31/HOTICH.
 """
 
-import signal
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,8 @@ class Command(BaseCommand):
         serve = sub.add_parser("serve", help="Run the gateway (HTTPS with client certificates by default).")
         serve.add_argument("--host", default="127.0.0.1")
         serve.add_argument("--port", type=int, default=8443)
-        serve.add_argument("--threads", type=int, default=32)
+        serve.add_argument("--threads", type=int, default=32, help="threads per worker process")
+        serve.add_argument("--workers", type=int, default=2, help="server processes (one per core is a good start)")
         serve.add_argument("--plain", action="store_true", help="plain HTTP (a private interface, API keys only)")
         serve.add_argument("--client-cert", choices=["optional", "required"], default="optional")
         sub.add_parser("ingest", help="Take journal lines into the message log and sign full batches.")
@@ -119,22 +120,21 @@ class Command(BaseCommand):
             self._key(console, options)
 
     def _serve(self, console: Console, options: dict[str, Any]) -> None:
-        from smartgov.exchange.server import gateway_server
+        from smartgov.exchange.server import gateway_run
 
-        server = gateway_server(
+        scheme = "http" if options["plain"] else "https"
+        gateway_run(
             host=options["host"],
             port=options["port"],
             threads=options["threads"],
             tls=not options["plain"],
             client_cert=options["client_cert"],
+            workers=max(1, options["workers"]),
+            ready=lambda: console.print(
+                f"gateway: {options['workers']} workers on {scheme}://{options['host']}:{options['port']}/r1/…",
+                highlight=False,
+            ),
         )
-        signal.signal(signal.SIGTERM, lambda *_: server.stop())
-        scheme = "http" if options["plain"] else "https"
-        console.print(f"gateway listening on {scheme}://{options['host']}:{options['port']}/r1/…", highlight=False)
-        try:
-            server.safe_start()
-        finally:
-            server.stop()
 
     def _cert(self, console: Console, options: dict[str, Any]) -> None:
         what = options["cert_action"]
