@@ -23,6 +23,7 @@ def _eager_tasks_and_clean_cache(settings):  # type: ignore[no-untyped-def]
     from django.core.cache import cache
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.SMARTGOV_EXCHANGE_SHIP = False  # no background shipping thread: tests take the journal in themselves
     from smartgov.celery import app
     from smartgov.platform.selectors.calendar import calendar_cache_clear
 

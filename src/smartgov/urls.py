@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("smartgov.identity.views")),
     path("", include("smartgov.procedures.views")),
     path("", include("smartgov.notifications.views")),
+    path("", include("smartgov.exchange.views")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

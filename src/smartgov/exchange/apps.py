@@ -8,4 +8,4 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Data exchange (LGSP)")
 
     def ready(self) -> None:
-        from smartgov.exchange import signals, views  # noqa: F401  (registry cache invalidation, navigation)
+        from smartgov.exchange import handlers, signals, views  # noqa: F401  (subscribers, registry cache invalidation)

@@ -57,6 +57,10 @@ HOP_BY_HOP = frozenset(
         "x-road-error",
     }
 )
+#: Where the demo's stand-in for the national population database is served (population.py).
+DEMO_PROVIDER = "/mo-phong/csdl-dan-cu"
+#: Where the demo's subscriber (the Department of Health's vaccination system) takes event deliveries.
+DEMO_RECEIVER = "/mo-phong/nhan-su-kien"
 METADATA = frozenset({"listMethods", "allowedMethods", "getOpenAPI"})
 REQUESTS = Counter("smartgov_exchange_requests_total", "Calls through the data-exchange gateway", ["service", "status"])
 DURATION = Histogram(
@@ -120,6 +124,16 @@ def _path_text(environ: dict[str, Any]) -> str:
         return raw
 
 
+def _demo_receiver(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    """The demo subscriber: takes a signed event delivery (POST) and says so."""
+    if environ.get("REQUEST_METHOD") != "POST" or "HTTP_X_SMARTGOV_SIGNATURE" not in environ:
+        start_response("400 Bad Request", [("Content-Length", "0")])
+        return [b""]
+    environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    start_response("204 No Content", [])
+    return [b""]
+
+
 class Gateway:
     """``Gateway(django_app)``: gateway paths here, everything else to ``fallback``."""
 
@@ -140,7 +154,7 @@ class Gateway:
             with self._lock:
                 if self._journal is None:
                     self._journal = Journal()
-                    if self._ship:
+                    if self._ship and settings.SMARTGOV_EXCHANGE_SHIP:
                         self._shipper = Shipper()
                         self._shipper.start()
         return self._journal
@@ -151,6 +165,14 @@ class Gateway:
             return self.exchange(environ, start_response)
         if path == "/listClients":
             return self.list_clients(environ, start_response)
+        if path.startswith(DEMO_RECEIVER) and settings.SMARTGOV_EXCHANGE_DEMO_PROVIDER:
+            return _demo_receiver(environ, start_response)
+        if path.startswith("/events/"):
+            return self.publish(environ, start_response)
+        if path.startswith(DEMO_PROVIDER) and settings.SMARTGOV_EXCHANGE_DEMO_PROVIDER:
+            from smartgov.exchange.population import population_app
+
+            return population_app({**environ, "PATH_INFO": path.removeprefix(DEMO_PROVIDER)}, start_response)
         if self.fallback is not None:
             return self.fallback(environ, start_response)
         return self._error(start_response, Refusal(404, "Client.InvalidRequest", "Not a gateway address"), {})
@@ -223,6 +245,57 @@ class Gateway:
         body, content_type = metadata.list_clients(registry(), accept=environ.get("HTTP_ACCEPT", ""))
         start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
         return [body]
+
+    # -- events -------------------------------------------------------------------------------------------------
+    def publish(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        """``POST /events/{topic}`` with a JSON body: the topic's publisher hands over an event (events.py)."""
+        from smartgov.exchange.events import event_publish
+        from smartgov.exchange.models import Subsystem
+        from smartgov.platform.errors import Forbidden, NotFound
+
+        started = time.perf_counter()
+        request_at = now_iso()
+        record = record_new()
+        query_id = environ.get("HTTP_X_ROAD_ID") or str(uuid.uuid4())
+        topic = _path_text(environ).removeprefix("/events/").strip("/")
+        extra = {"X-Road-Id": query_id, "X-Road-Request-Id": record["record_id"]}
+        client_text, body, answer = environ.get("HTTP_X_ROAD_CLIENT", "")[:300], b"", b""
+        status, error = 202, ""
+        try:
+            if environ.get("REQUEST_METHOD") != "POST":
+                raise Refusal(405, "Client.InvalidRequest", "Publish an event with POST")
+            client = self.authenticate(environ)
+            client_text = str(client.client)
+            self.rate_check(client)
+            body = self._read_body(environ)
+            try:
+                payload = json.loads(body or b"null")
+            except ValueError as exc:
+                raise Refusal(400, "Client.InvalidRequest", "The event is not JSON") from exc
+            if not isinstance(payload, dict):
+                raise Refusal(400, "Client.InvalidRequest", "The event must be a JSON object")
+            try:
+                event = event_publish(publisher=Subsystem.objects.get(pk=client.id), topic_code=topic, payload=payload)
+            except NotFound as exc:
+                raise Refusal(404, "Server.ServerProxy.UnknownTopic", f"No topic {topic!r}") from exc
+            except Forbidden as exc:
+                raise Refusal(
+                    403, "Server.ServerProxy.AccessDenied", f"{client_text} does not publish {topic!r}"
+                ) from exc
+            answer = json.dumps({"id": str(event.id)}).encode()
+            start_response(
+                "202 Accepted",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(answer))), *extra.items()],
+            )
+            result = [answer]
+        except Refusal as refusal:
+            status, error = refusal.status, refusal.code
+            answer = json.dumps({"type": refusal.code, "message": refusal.message}, ensure_ascii=False).encode()
+            result = self._error(start_response, refusal, extra)
+        duration = round((time.perf_counter() - started) * 1000, 3)
+        self._log(record, query_id, client_text, f"events/{topic}", "POST", _path_text(environ), "", "",
+                  request_at, duration, None, status, error, body, answer)  # fmt: skip
+        return result
 
     # -- a call -------------------------------------------------------------------------------------------------
     def exchange(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:

@@ -13,6 +13,7 @@ of records with the gateway's Ed25519 key; ``log_verify`` recomputes the chain a
 """
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -30,7 +31,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -211,10 +212,13 @@ def log_ingest(*, directory: str | Path | None = None, limit: int = 5000) -> int
 
 
 def _ingest_file(path: Path, limit: int) -> int:
+    with contextlib.suppress(IntegrityError):  # another shipper made it at the same moment
+        LogChainHead.objects.get_or_create(pk=1)
     with transaction.atomic():
-        # the write lock first (an UPDATE takes it on every database), then read where we are
+        # the write lock first (an UPDATE of the head row: a row lock on PostgreSQL, the write lock on SQLite),
+        # then read where we are: two shippers never take the same lines
         LogChainHead.objects.filter(pk=1).update(last_id=F("last_id"))
-        head = LogChainHead.objects.select_for_update().filter(pk=1).first() or LogChainHead.objects.create(pk=1)
+        head = LogChainHead.objects.get(pk=1)
         offset_row, _ = JournalOffset.objects.get_or_create(name=path.name)
         try:
             with path.open("rb") as stream:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from smartgov.exchange.identifiers import ClientId, ServiceId
@@ -171,6 +171,16 @@ def snapshot_build() -> Snapshot:
     return snap
 
 
+def _version() -> int:
+    """The registry's version; a connection the database dropped (a restart, an idle timeout) is reopened once.
+    Never closes a healthy connection: this also runs inside Django requests (the platform's own calls)."""
+    try:
+        return RegistryVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    except (OperationalError, InterfaceError):
+        connection.close()
+        return RegistryVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
 class _Cache:
     def __init__(self) -> None:
         self.snapshot: Snapshot | None = None
@@ -185,8 +195,7 @@ class _Cache:
         with self.lock:
             if self.snapshot is not None and time.monotonic() - self.checked < RELOAD_EVERY:
                 return self.snapshot
-            close_old_connections()
-            version = RegistryVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+            version = _version()
             if self.snapshot is None or self.snapshot.version != version:
                 self.snapshot = snapshot_build()
             self.checked = time.monotonic()

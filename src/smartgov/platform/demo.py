@@ -81,6 +81,7 @@ def demo_load(*, progress: bool = False, password: str | None = None) -> DemoRep
         report.steps["accounts"] = _load_accounts(data, password, report)
         report.steps["procedures"] = _load_catalog()
         report.steps["dossiers"] = _load_dossiers()
+        report.steps["exchange"] = _load_exchange()  # before the dossiers: a birth registered is published
         report.steps["full_online"] = _load_full_online()
         if report.changed:
             audit_record(actor=None, actor_label="system:demo", action="platform.demo.load", changes=report.steps)
@@ -113,6 +114,13 @@ def _load_full_online() -> int:
     from smartgov.procedures.demo import demo_full_online
 
     return demo_full_online()
+
+
+def _load_exchange() -> int:
+    """The data-exchange gateway's registry, the one-stop shop's key and a week of traffic (exchange/demo.py)."""
+    from smartgov.exchange.demo import demo_exchange
+
+    return demo_exchange()
 
 
 def _load_agencies(data: dict[str, Any], province: AdminUnit) -> int:

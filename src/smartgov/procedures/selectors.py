@@ -192,3 +192,30 @@ def dossier_notice_facts(dossier_id: int) -> dict[str, Any] | None:
             "amount_vnd": dossier.fee_vnd,
         },
     }
+
+
+def birth_registration_facts(dossier_id: int) -> dict[str, Any] | None:
+    """What another agency learns of a birth registered here (the exchange's ``ho-tich.khai-sinh`` topic): the
+    child, the date and place, the registering agency — never the documents."""
+    dossier = Dossier.objects.select_related("procedure", "receiving_agency").filter(pk=dossier_id).first()
+    if dossier is None or dossier.procedure.code not in BIRTH_REGISTRATION:
+        return None
+    form = dossier.form_data
+    return {
+        "dossier_code": dossier.code,
+        "procedure_code": dossier.procedure.code,
+        "registered_by": {"code": dossier.receiving_agency.code, "name": dossier.receiving_agency.name},
+        "registered_at": dossier.finished_at.isoformat() if dossier.finished_at else None,
+        "child": {
+            "full_name": form.get("ho_ten_tre", ""),
+            "date_of_birth": form.get("ngay_sinh", ""),
+            "sex": form.get("gioi_tinh", ""),
+            "place_of_birth": form.get("noi_sinh", ""),
+        },
+        "mother": form.get("ho_ten_me", ""),
+    }
+
+
+#: National codes of the birth-registration procedures (commune level; with permanent residence and health
+#: insurance for children under six in the linked procedure).
+BIRTH_REGISTRATION = frozenset({"1.001193"})

@@ -144,6 +144,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "smartgov.procedures.tasks.purge_documents",
         "schedule": crontab(hour=2, minute=0),
     },
+    "exchange-events-sweep": {"task": "exchange.sweep_events", "schedule": 30.0},
+    # a safety net for gateways served inside the web workers (smartgov exchange serve ships its own journals)
+    "exchange-message-log": {"task": "exchange.ship_message_log", "schedule": 60.0},
 }
 
 # --- Identity -------------------------------------------------------------------------------
@@ -280,6 +283,21 @@ SMARTGOV_EXCHANGE_JOURNAL_FSYNC = env.str("SMARTGOV_EXCHANGE_JOURNAL_FSYNC", def
 SMARTGOV_EXCHANGE_TLS_CERT = env.str("SMARTGOV_EXCHANGE_TLS_CERT", default="")
 SMARTGOV_EXCHANGE_TLS_KEY = env.str("SMARTGOV_EXCHANGE_TLS_KEY", default="")
 SMARTGOV_EXCHANGE_TLS_CA = env.str("SMARTGOV_EXCHANGE_TLS_CA", default="")
+#: The gateway the platform's own modules call through; empty: the gateway in this process (same checks, same
+#: message log, no extra HTTP hop). The one-stop shop calls as SMARTGOV_EXCHANGE_CLIENT with its API key
+#: (SMARTGOV_EXCHANGE_API_KEY, or the file VAR_DIR/exchange-client.key that the demo writes).
+SMARTGOV_EXCHANGE_URL = env.str("SMARTGOV_EXCHANGE_URL", default="").rstrip("/")
+SMARTGOV_EXCHANGE_CLIENT = env.str("SMARTGOV_EXCHANGE_CLIENT", default="VN-HP/GOV/000.00.00.H31/MOTCUA")
+SMARTGOV_EXCHANGE_API_KEY = env.str("SMARTGOV_EXCHANGE_API_KEY", default="")
+SMARTGOV_EXCHANGE_KEY_FILE = env.str("SMARTGOV_EXCHANGE_KEY_FILE", default=str(VAR_DIR / "exchange-client.key"))
+#: The national population database's service, as the one-stop shop calls it.
+SMARTGOV_EXCHANGE_POPULATION_SERVICE = env.str(
+    "SMARTGOV_EXCHANGE_POPULATION_SERVICE", default="VN-HP/GOV/000.00.00.G01/CSDLQGDC/citizens"
+)
+#: Serve the demo's stand-in for the national population database at /mo-phong/csdl-dan-cu/ (never in production).
+SMARTGOV_EXCHANGE_DEMO_PROVIDER = env.bool("SMARTGOV_EXCHANGE_DEMO_PROVIDER", default=DEBUG)
+#: Ship the in-process gateway's journal from a background thread (off in the tests, which ship explicitly).
+SMARTGOV_EXCHANGE_SHIP = env.bool("SMARTGOV_EXCHANGE_SHIP", default=True)
 SMARTGOV_EXCHANGE_MAX_BODY = env.int("SMARTGOV_EXCHANGE_MAX_BODY", default=10 * 1024 * 1024)
 #: Requests per client subsystem per minute (0: no limit); counted in the cache (Redis in production).
 SMARTGOV_EXCHANGE_RATE_LIMIT = env.int("SMARTGOV_EXCHANGE_RATE_LIMIT", default=6000)

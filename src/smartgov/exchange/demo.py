@@ -1,0 +1,145 @@
+"""The data-exchange part of the Hai Phong demo.
+
+Registered: the Ministry of Public Security's national population database (the stand-in of population.py,
+served by the platform itself at /mo-phong/csdl-dan-cu/) with its ``citizens`` service; the city's one-stop
+shop system (``MOTCUA``), which officers use to check an applicant; and the Department of Justice's civil-status
+system (``HOTICH``), a department consumer with a TLS client certificate written to
+``VAR_DIR/exchange-demo/hotich/``; the topic ``ho-tich.khai-sinh`` (a birth registered), published by the one-stop
+shop, to which the Department of Health's vaccination system subscribes (its webhook: the demo receiver). The one-stop shop's API key goes to ``SMARTGOV_EXCHANGE_KEY_FILE``. A week of
+past traffic is written through the message journal (chained and signed like real calls) so the monitoring
+page has something to show. Runs once.
+"""
+
+import os
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+
+from smartgov.exchange import events
+from smartgov.exchange import services as ex
+from smartgov.exchange.gateway import DEMO_RECEIVER
+from smartgov.exchange.messagelog import Journal, log_batches_sign, log_ingest
+from smartgov.exchange.models import MessageRecord, Subsystem
+from smartgov.exchange.population import OPENAPI, RECORDS
+from smartgov.platform.models import Agency
+
+
+def _write_key(key: str) -> None:
+    path = Path(settings.SMARTGOV_EXCHANGE_KEY_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(key + "\n")
+
+
+def demo_exchange(*, history: int = 2000) -> int:
+    if Subsystem.objects.filter(code="MOTCUA").exists():
+        return 0
+    police = ex.member_register(actor=None, member_class="GOV", code="000.00.00.G01", name="Bộ Công an")
+    population = ex.subsystem_register(
+        actor=None, member=police, code="CSDLQGDC", name="Cơ sở dữ liệu quốc gia về dân cư"
+    )
+    citizens = ex.service_register(
+        actor=None,
+        provider=population,
+        code="citizens",
+        title="Tra cứu thông tin công dân",
+        url=f"{settings.SMARTGOV_SITE_URL}/mo-phong/csdl-dan-cu",
+        openapi=OPENAPI,
+        timeout_ms=10_000,
+    )
+    city = ex.member_register(
+        actor=None,
+        member_class="GOV",
+        code="000.00.00.H31",
+        name="Ủy ban nhân dân thành phố Hải Phòng",
+        agency=Agency.objects.filter(code="000.00.00.H31").first(),
+    )
+    one_stop = ex.subsystem_register(
+        actor=None, member=city, code="MOTCUA", name="Hệ thống thông tin giải quyết thủ tục hành chính"
+    )
+    justice = ex.member_register(
+        actor=None,
+        member_class="GOV",
+        code="000.00.04.H31",
+        name="Sở Tư pháp",
+        agency=Agency.objects.filter(code="000.00.04.H31").first(),
+    )
+    civil = ex.subsystem_register(actor=None, member=justice, code="HOTICH", name="Phần mềm hộ tịch")
+    ex.access_grant(actor=None, service=citizens, subsystem=one_stop)
+    ex.access_grant(actor=None, service=citizens, subsystem=civil)
+    _row, key = ex.api_key_issue(actor=None, subsystem=one_stop, label="Cổng dịch vụ công (demo)")
+    _write_key(key)
+    _cert, key_pem, cert_pem = ex.certificate_issue(actor=None, subsystem=civil)
+    folder = Path(settings.VAR_DIR) / "exchange-demo" / "hotich"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "client.pem").write_bytes(cert_pem)
+    key_path = folder / "client.key.pem"
+    key_path.write_bytes(key_pem)
+    key_path.chmod(0o600)
+    health = ex.member_register(
+        actor=None,
+        member_class="GOV",
+        code="000.00.09.H31",
+        name="Sở Y tế",
+        agency=Agency.objects.filter(code="000.00.09.H31").first(),
+    )
+    vaccination = ex.subsystem_register(actor=None, member=health, code="TIEMCHUNG", name="Quản lý tiêm chủng")
+    births = events.topic_register(
+        actor=None, code="ho-tich.khai-sinh", title="Đăng ký khai sinh đã hoàn thành", publisher=one_stop
+    )
+    events.subscription_add(
+        actor=None, topic=births, subscriber=vaccination, url=f"{settings.SMARTGOV_SITE_URL}{DEMO_RECEIVER}/"
+    )
+    _history(history)
+    return 1
+
+
+def _history(count: int) -> None:
+    """A week of calls, as the journal would have them, taken into the chained and signed log."""
+    rng = random.Random(2026)  # noqa: S311 - demo data
+    journal = Journal()
+    now = datetime.now(tz=UTC)
+    ids = list(RECORDS)
+    clients = ["VN-HP/GOV/000.00.00.H31/MOTCUA"] * 3 + ["VN-HP/GOV/000.00.04.H31/HOTICH"]
+    service = "VN-HP/GOV/000.00.00.G01/CSDLQGDC/citizens"
+    for _ in range(count):
+        moment = now - timedelta(minutes=rng.randrange(7 * 24 * 60))
+        hour = (moment.hour + 7) % 24
+        if hour < 7 or hour > 18:
+            moment -= timedelta(hours=10)  # office hours mostly
+        fate = rng.random()
+        status, error = (
+            (200, "")
+            if fate < 0.93
+            else (404, "")
+            if fate < 0.98
+            else (504, "Server.ServerProxy.ServiceFailed.Timeout")
+        )
+        provider_ms = round(rng.lognormvariate(2.3, 0.5), 3)
+        journal.write(
+            {
+                "record_id": str(uuid.uuid4()),
+                "query_id": str(uuid.uuid4()),
+                "client": rng.choice(clients),
+                "service": service,
+                "method": "GET",
+                "path": f"/r1/{service}/citizens/{rng.choice(ids)}",
+                "user_id": rng.choice(["motcua.thanhdong", "motcua.hongbang", "canbo.ttpvhcc", ""]),
+                "request_at": moment.isoformat(timespec="microseconds"),
+                "duration_ms": round(provider_ms + rng.uniform(0.4, 1.5), 3),
+                "provider_ms": provider_ms,
+                "status": status,
+                "error": error,
+                "request_size": 0,
+                "response_size": rng.randrange(280, 420) if status == 200 else 90,
+                "request_hash": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                "response_hash": uuid.uuid4().hex * 2,
+            }
+        )
+    log_ingest()
+    log_batches_sign(max_age=timedelta(0))
+    assert MessageRecord.objects.exists()  # noqa: S101 - the demo wrote them just now

@@ -1,0 +1,129 @@
+"""Reads for the gateway's monitoring page: traffic per day, per service and per client, from the operational
+fields of the message log; and the state of the log itself."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from smartgov.exchange.models import EventDelivery, LogBatch, MessageRecord, Service, Subscription, Topic
+
+
+@dataclass
+class Traffic:
+    key: str
+    calls: int
+    errors: int
+    avg_ms: float | None
+    max_ms: float | None
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    bytes_out: int = 0
+
+    @property
+    def error_rate(self) -> float | None:
+        return round(100 * self.errors / self.calls, 1) if self.calls else None
+
+
+def _percentile(rows: QuerySet[MessageRecord], count: int, share: float) -> float | None:
+    if not count:
+        return None
+    index = min(count - 1, int(count * share))
+    return rows.order_by("duration_ms").values_list("duration_ms", flat=True)[index]
+
+
+ERROR = Q(status__gte=500) | ~Q(error="")
+
+
+def traffic_by(field: str, *, since: datetime) -> list[Traffic]:
+    window = MessageRecord.objects.filter(request_at__gte=since)
+    grouped = (
+        window.values(field)
+        .annotate(
+            calls=Count("id"),
+            errors=Count("id", filter=ERROR),
+            avg_ms=Avg("duration_ms"),
+            max_ms=Max("duration_ms"),
+            bytes_out=Sum("response_size"),
+        )
+        .order_by("-calls")
+    )
+    result = []
+    for row in grouped[:50]:
+        mine = window.filter(**{field: row[field]})
+        result.append(
+            Traffic(
+                key=row[field] or "—",
+                calls=row["calls"],
+                errors=row["errors"],
+                avg_ms=row["avg_ms"],
+                max_ms=row["max_ms"],
+                p50_ms=_percentile(mine, row["calls"], 0.5),
+                p95_ms=_percentile(mine, row["calls"], 0.95),
+                bytes_out=row["bytes_out"] or 0,
+            )
+        )
+    return result
+
+
+def traffic_per_day(*, days: int) -> list[tuple[date, int, int]]:
+    since = timezone.localdate() - timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.combine(since, datetime.min.time()))
+    counted = {
+        row["day"]: (row["calls"], row["errors"])
+        for row in MessageRecord.objects.filter(request_at__gte=start)
+        .annotate(day=TruncDate("request_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(calls=Count("id"), errors=Count("id", filter=ERROR))
+    }
+    return [(since + timedelta(days=i), *counted.get(since + timedelta(days=i), (0, 0))) for i in range(days)]
+
+
+@dataclass
+class LogState:
+    records: int
+    unsigned: int
+    batches: int
+    last_signed_at: datetime | None
+
+
+def log_state() -> LogState:
+    last = LogBatch.objects.order_by("-signed_at").first()
+    return LogState(
+        records=MessageRecord.objects.count(),
+        unsigned=MessageRecord.objects.filter(batch__isnull=True).count(),
+        batches=LogBatch.objects.count(),
+        last_signed_at=last.signed_at if last else None,
+    )
+
+
+def services_registered() -> QuerySet[Service]:
+    return (
+        Service.objects.select_related("provider__member__member_class")
+        .annotate(endpoint_count=Count("endpoints", distinct=True), right_count=Count("rights", distinct=True))
+        .order_by("provider__member__code", "code")
+    )
+
+
+def refused_recently(limit: int = 20) -> QuerySet[MessageRecord]:
+    return (
+        MessageRecord.objects.filter(ERROR | Q(status__in=(401, 403, 404, 413, 429)))
+        .exclude(error="")
+        .order_by("-id")[:limit]
+    )
+
+
+def topics_with_state() -> QuerySet[Topic]:
+    return Topic.objects.select_related("publisher__member").annotate(
+        subscribers=Count("subscriptions", filter=Q(subscriptions__active=True), distinct=True),
+        dead=Count("subscriptions__deliveries", filter=Q(subscriptions__deliveries__state=EventDelivery.State.DEAD)),
+        waiting=Count(
+            "subscriptions__deliveries", filter=Q(subscriptions__deliveries__state=EventDelivery.State.PENDING)
+        ),
+    )
+
+
+def subscriptions_of(topic: Topic) -> QuerySet[Subscription]:
+    return topic.subscriptions.select_related("subscriber__member")

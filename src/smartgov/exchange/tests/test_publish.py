@@ -1,0 +1,71 @@
+"""Publishing through the gateway (POST /events/{topic}) and the birth registered in the one-stop shop reaching
+a subscribed agency, signed."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from smartgov.exchange import events
+from smartgov.exchange.messagelog import log_ingest
+from smartgov.exchange.models import EventDelivery, MessageRecord
+from smartgov.exchange.tests.conftest import settle
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Receiver:
+    def __init__(self) -> None:
+        self.secret = ""
+        self.got: list[dict] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                ok = events.signature_verify(receiver.secret, self.headers["X-SmartGov-Signature"], body)
+                if ok:
+                    receiver.got.append(json.loads(body))
+                self.send_response(204 if ok else 401)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/su-kien"
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.server.shutdown()
+
+
+def test_a_publisher_publishes_through_the_gateway(exchange, receiver):
+    topic = events.topic_register(actor=None, code="dan-cu.thay-doi", title="Thay đổi dân cư", publisher=exchange.civil)
+    _sub, receiver.secret = events.subscription_add(
+        actor=None, topic=topic, subscriber=exchange.other, url=receiver.url
+    )
+    settle()
+    url = f"{exchange.base}/events/dan-cu.thay-doi"
+    mine = {"X-Road-Client": exchange.civil_id, "X-SmartGov-Api-Key": exchange.key}
+    answer = exchange.http.post(url, headers=mine, json={"personal_id": "031195001234", "change": "address"})
+    assert answer.status_code == 202, answer.text
+    assert receiver.got[0]["payload"] == {"personal_id": "031195001234", "change": "address"}
+    assert receiver.got[0]["id"] == answer.json()["id"]
+
+    theirs = {"X-Road-Client": exchange.other_id, "X-SmartGov-Api-Key": exchange.other_key}
+    refused = exchange.http.post(url, headers=theirs, json={})
+    assert (refused.status_code, refused.headers["X-Road-Error"]) == (403, "Server.ServerProxy.AccessDenied")
+    unknown = exchange.http.post(f"{exchange.base}/events/khong-co", headers=mine, json={})
+    assert (unknown.status_code, unknown.headers["X-Road-Error"]) == (404, "Server.ServerProxy.UnknownTopic")
+    bad = exchange.http.post(url, headers=mine, data=b"not json")
+    assert bad.status_code == 400
+    assert exchange.http.get(url, headers=mine).status_code == 405
+    assert EventDelivery.objects.count() == 1 and len(receiver.got) == 1
+    log_ingest()
+    assert MessageRecord.objects.filter(service__startswith="events/").count() == 5  # refusals logged too
