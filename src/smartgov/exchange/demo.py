@@ -2,12 +2,13 @@
 
 Registered: the Ministry of Public Security's national population database (the stand-in of population.py,
 served by the platform itself at /mo-phong/csdl-dan-cu/) with its ``citizens`` service; the city's one-stop
-shop system (``MOTCUA``), which officers use to check an applicant; and the Department of Justice's civil-status
+shop system (``MOTCUA``), which officers use to check an applicant; the Department of Justice's civil-status
 system (``HOTICH``), a department consumer with a TLS client certificate written to
-``VAR_DIR/exchange-demo/hotich/``; the topic ``ho-tich.khai-sinh`` (a birth registered), published by the one-stop
-shop, to which the Department of Health's vaccination system subscribes (its webhook: the demo receiver). The one-stop shop's API key goes to ``SMARTGOV_EXCHANGE_KEY_FILE``. A week of
-past traffic is written through the message journal (chained and signed like real calls) so the monitoring
-page has something to show. Runs once.
+``VAR_DIR/exchange-demo/hotich/``; the topic ``ho-tich.khai-sinh`` (a birth registered), published by the
+one-stop shop, to which the Department of Health's vaccination system subscribes (its webhook: the demo
+receiver). The one-stop shop's API key goes to ``SMARTGOV_EXCHANGE_KEY_FILE``. A week of past traffic is written
+through the message journal (chained and signed like real calls) so the monitoring page has something to show.
+Runs once.
 """
 
 import os

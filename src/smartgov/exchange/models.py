@@ -69,7 +69,7 @@ class Service(models.Model):
 
     provider = models.ForeignKey(Subsystem, on_delete=models.PROTECT, related_name="services")
     code = models.CharField(_("service code"), max_length=64)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("service name"), max_length=300)
     #: Where the provider's information system listens; the path after the service code is appended.
     url = models.URLField(_("provider address"), max_length=500)
     openapi = models.JSONField(_("OpenAPI document"), default=dict, blank=True)
@@ -278,7 +278,7 @@ class Topic(models.Model):
     """A kind of cross-agency event, e.g. ``ho-tich.khai-sinh`` (a birth registered), published by one subsystem."""
 
     code = models.CharField(_("code"), max_length=100, unique=True)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("topic name"), max_length=300)
     publisher = models.ForeignKey(Subsystem, on_delete=models.PROTECT, related_name="topics")
 
     class Meta:

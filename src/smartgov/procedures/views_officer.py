@@ -11,9 +11,9 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from smartgov.identity.models import RoleAssignment, User
@@ -257,11 +257,11 @@ def notice(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
 
 #: What the national population database says, beside what the applicant declared: (label, record key, form keys)
 CITIZEN_FIELDS = [
-    (_l("Full name"), "full_name", ("applicant_name",)),
-    (_l("Date of birth"), "date_of_birth", ()),
-    (_l("Sex"), "sex", ()),
-    (_l("Permanent address"), "permanent_address", ()),
-    (_l("Marital status"), "marital_status", ()),
+    (gettext_lazy("Full name"), "full_name", ("applicant_name",)),
+    (gettext_lazy("Date of birth"), "date_of_birth", ()),
+    (gettext_lazy("Sex"), "sex", ()),
+    (gettext_lazy("Permanent address"), "permanent_address", ()),
+    (gettext_lazy("Marital status"), "marital_status", ()),
 ]
 
 
@@ -302,6 +302,8 @@ def citizen_check(request: HttpRequest, pk: int) -> HttpResponse:
             for label, key, form_keys in CITIZEN_FIELDS:
                 mine = next((str(declared[k]) for k in form_keys if declared.get(k)), "")
                 theirs = str(record.get(key, ""))
+                if key == "date_of_birth" and (day := parse_date(theirs)) is not None:
+                    theirs = f"{day:%d/%m/%Y}"
                 rows.append((label, theirs, mine, None if not mine else fold(mine) == fold(theirs)))
             context.update(rows=rows, request_id=answer.headers.get("X-Road-Request-Id", ""))
     return render(request, "procedures/citizen_check.html", context, status=status)

@@ -231,3 +231,17 @@ def test_no_gateway_address_goes_to_the_platform(exchange):
     assert fallback_called == ["/thu-tuc/"]
     server.stop()
     assert isinstance(server, wsgi.Server)
+
+
+def test_the_platforms_metrics_count_every_gateway_process(exchange, client, settings):
+    settings.SMARTGOV_METRICS_TOKEN = ""
+    headers = {"X-Road-Client": exchange.civil_id, "X-SmartGov-Api-Key": exchange.key}
+    for _ in range(3):
+        exchange.http.get(f"{exchange.url}/citizens/031195001234", headers=headers)
+    exchange.http.get(f"{exchange.url}/citizens/1", headers={**headers, "X-SmartGov-Api-Key": "sgk_wrong"})
+    log_ingest()
+    text = client.get("/metrics").content.decode()
+    service = "VN-HP/GOV/000.00.00.G01/CSDLQGDC/citizens"
+    assert f'smartgov_exchange_calls_5m{{client="{exchange.civil_id}",outcome="ok",service="{service}"}} 3.0' in text
+    assert 'outcome="refused"' in text and "smartgov_exchange_log_unsigned 4.0" in text
+    assert f'smartgov_exchange_duration_ms_5m{{service="{service}",stat="avg"}}' in text

@@ -43,7 +43,7 @@ def test_the_officer_sees_the_national_record_beside_the_declaration(hp, exchang
     page = officer.post(url)
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Số 12 Trần Phú, phường Thành Đông" in text and "1995-04-12" in text
+    assert "Số 12 Trần Phú, phường Thành Đông" in text and "12/04/1995" in text
     assert text.count("badge-ok") == 1  # the full name matches what was declared
     log_ingest()
     record = MessageRecord.objects.filter(client="VN-HP/GOV/000.00.00.H31/MOTCUA", status=200).get()

@@ -1,0 +1,72 @@
+"""The data-exchange gateway in the browser: an officer checks an applicant in the national population database
+(through the gateway), and the platform administrator watches the traffic on the monitoring page."""
+
+import pytest
+
+from smartgov.exchange.tests.conftest import exchange, journal_dir  # noqa: F401 - fixtures used below
+from smartgov.platform.tests.browser.conftest import axe_violations, screenshot
+from smartgov.platform.tests.browser.test_procedures_browser import PASSWORD, PDF, _sign_in, city  # noqa: F401
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_an_officer_checks_the_applicant_and_the_administrator_watches(page, city, exchange, settings):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from smartgov.exchange import services as ex
+    from smartgov.exchange.messagelog import log_batches_sign, log_ingest
+    from smartgov.exchange.registry import registry_forget
+    from smartgov.identity.roles import role_grant
+    from smartgov.platform.models import Agency
+    from smartgov.procedures.models import Procedure
+    from smartgov.procedures.services import dossiers as svc
+
+    city_member = ex.member_register(actor=None, member_class="GOV", code="000.00.00.H31", name="UBND thành phố")
+    one_stop = ex.subsystem_register(actor=None, member=city_member, code="MOTCUA")
+    ex.access_grant(actor=None, service=exchange.service, subsystem=one_stop)
+    _row, key = ex.api_key_issue(actor=None, subsystem=one_stop)
+    settings.SMARTGOV_EXCHANGE_API_KEY = key
+    settings.SMARTGOV_EXCHANGE_CLIENT = "VN-HP/GOV/000.00.00.H31/MOTCUA"
+    settings.SMARTGOV_EXCHANGE_POPULATION_SERVICE = "VN-HP/GOV/000.00.00.G01/CSDLQGDC/citizens"
+    registry_forget()
+
+    procedure = Procedure.objects.get(code="1.001193")
+    ward = Agency.objects.get(code="000.21.07.H31")
+    draft = svc.dossier_draft_save(
+        applicant=city["citizen"], procedure=procedure, receiving_agency=ward,
+        form_data={"ho_ten_tre": "Nguyễn An Nhiên", "ngay_sinh": "2026-11-20", "gioi_tinh": "Nữ",
+                   "noi_sinh": "Bệnh viện Phụ sản Hải Phòng", "ho_ten_me": "Nguyễn Thị Mai", "quan_he": "Mẹ"},
+    )  # fmt: skip
+    for component in procedure.components:
+        if component["required"]:
+            upload = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
+            svc.attachment_add(
+                applicant=city["citizen"], dossier_id=draft.pk, component=component["code"], upload=upload
+            )
+    code = svc.dossier_submit(applicant=city["citizen"], dossier_id=draft.pk).dossier.code
+
+    _sign_in(page, "motcua.thanhdong", city["motcua.thanhdong"])
+    page.goto("/mot-cua/")
+    page.get_by_role("link", name=code).click()
+    page.get_by_role("button", name="Kiểm tra người nộp trong CSDL quốc gia về dân cư").click()
+    table = page.get_by_role("table", name="Thông tin trong CSDL quốc gia đặt cạnh tờ khai").inner_text()
+    assert "Số 12 Trần Phú, phường Thành Đông" in table and "12/04/1995" in table
+    assert axe_violations(page) == []
+    screenshot(page, "exchange-citizen-check")
+
+    users = city["citizen"].__class__.objects
+    admin = users.create_user(username="quantri", password=PASSWORD, kind="staff", full_name="Quản trị hệ thống")
+    role_grant(actor=None, user=admin, role="platform_admin", agency=None)
+    TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    headers = {"X-Road-Client": exchange.other_id, "X-SmartGov-Api-Key": exchange.other_key}
+    exchange.http.get(f"{exchange.url}/citizens/031195001234", headers=headers)  # refused: no right
+    log_ingest()
+    log_batches_sign()
+    _sign_in(page, "quantri", admin)
+    page.goto("/truc-lien-thong/")
+    main = page.locator("main").inner_text()
+    assert "VN-HP/GOV/000.00.00.G01/CSDLQGDC/citizens" in main and "Server.ServerProxy.AccessDenied" in main
+    assert page.get_by_role("img", name="Số lượt gọi theo ngày").count() == 1
+    assert axe_violations(page) == []
+    screenshot(page, "exchange-dashboard")
