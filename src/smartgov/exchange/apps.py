@@ -12,6 +12,9 @@ class ExchangeConfig(AppConfig):
 
         from smartgov.exchange import handlers, signals, views  # noqa: F401  (subscribers, registry cache invalidation)
         from smartgov.exchange.metrics import ExchangeCollector
+        from smartgov.platform.views.shell import DATABASE_COLLECTORS
 
-        if not any(isinstance(c, ExchangeCollector) for c in list(REGISTRY._collector_to_names)):
-            REGISTRY.register(ExchangeCollector())
+        if not any(isinstance(c, ExchangeCollector) for c in DATABASE_COLLECTORS):
+            collector = ExchangeCollector()
+            DATABASE_COLLECTORS.append(collector)
+            REGISTRY.register(collector)  # single-process exposition; multi-process adds it in the view

@@ -245,3 +245,13 @@ def test_the_platforms_metrics_count_every_gateway_process(exchange, client, set
     assert f'smartgov_exchange_calls_5m{{client="{exchange.civil_id}",outcome="ok",service="{service}"}} 3.0' in text
     assert 'outcome="refused"' in text and "smartgov_exchange_log_unsigned 4.0" in text
     assert f'smartgov_exchange_duration_ms_5m{{service="{service}",stat="avg"}}' in text
+
+
+def test_metrics_from_the_log_also_in_multi_process_mode(exchange, client, settings, monkeypatch, tmp_path):
+    settings.SMARTGOV_METRICS_TOKEN = ""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    headers = {"X-Road-Client": exchange.civil_id, "X-SmartGov-Api-Key": exchange.key}
+    exchange.http.get(f"{exchange.url}/citizens/031195001234", headers=headers)
+    log_ingest()
+    text = client.get("/metrics").content.decode()
+    assert text.count("# TYPE smartgov_exchange_calls_5m gauge") == 1 and 'outcome="ok"' in text

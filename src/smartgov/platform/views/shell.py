@@ -1,6 +1,7 @@
 """The web shell: home page, health and metrics endpoints, error pages."""
 
 import logging
+import os
 import socket
 import time
 from typing import Any
@@ -119,7 +120,21 @@ def healthz_live(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-_export = ExportToDjangoView
+#: Collectors of figures read from the database (e.g. the gateway's message log, exchange/metrics.py): the same
+#: for every process, so in multi-process mode they are added once to the merged per-process figures.
+DATABASE_COLLECTORS: list[Any] = []
+
+
+def _export(request: HttpRequest) -> HttpResponse:
+    response = ExportToDjangoView(request)
+    if DATABASE_COLLECTORS and ("PROMETHEUS_MULTIPROC_DIR" in os.environ):
+        from prometheus_client import CollectorRegistry, generate_latest
+
+        registry = CollectorRegistry()
+        for collector in DATABASE_COLLECTORS:
+            registry.register(collector)
+        response.content = response.content + generate_latest(registry)
+    return response
 
 
 @never_cache
