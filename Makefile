@@ -45,9 +45,9 @@ migrate: install
 	$(SMARTGOV) migrate --noinput
 
 demo: migrate
-	$(SMARTGOV) load_demo
+	SMARTGOV_SITE_URL=http://$(HOST):$(PORT) $(SMARTGOV) load_demo
 	@echo "Serving SmartGov at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(SMARTGOV) runserver $(HOST):$(PORT)
+	SMARTGOV_SITE_URL=http://$(HOST):$(PORT) $(SMARTGOV) runserver $(HOST):$(PORT)
 
 serve: install
 	$(SMARTGOV) runserver $(HOST):$(PORT)

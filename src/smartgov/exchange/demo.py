@@ -21,9 +21,9 @@ from django.conf import settings
 
 from smartgov.exchange import events
 from smartgov.exchange import services as ex
-from smartgov.exchange.gateway import DEMO_RECEIVER
+from smartgov.exchange.gateway import DEMO_PROVIDER, DEMO_RECEIVER
 from smartgov.exchange.messagelog import Journal, log_batches_sign, log_ingest
-from smartgov.exchange.models import MessageRecord, Subsystem
+from smartgov.exchange.models import MessageRecord, Service, Subscription, Subsystem
 from smartgov.exchange.population import OPENAPI, RECORDS
 from smartgov.platform.models import Agency
 
@@ -36,9 +36,13 @@ def _write_key(key: str) -> None:
         out.write(key + "\n")
 
 
+def _demo_url(path: str) -> str:
+    return f"{settings.SMARTGOV_SITE_URL}{path}"
+
+
 def demo_exchange(*, history: int = 2000) -> int:
     if Subsystem.objects.filter(code="MOTCUA").exists():
-        return 0
+        return _follow_the_site()
     police = ex.member_register(actor=None, member_class="GOV", code="000.00.00.G01", name="Bộ Công an")
     population = ex.subsystem_register(
         actor=None, member=police, code="CSDLQGDC", name="Cơ sở dữ liệu quốc gia về dân cư"
@@ -48,7 +52,7 @@ def demo_exchange(*, history: int = 2000) -> int:
         provider=population,
         code="citizens",
         title="Tra cứu thông tin công dân",
-        url=f"{settings.SMARTGOV_SITE_URL}/mo-phong/csdl-dan-cu",
+        url=_demo_url(DEMO_PROVIDER),
         openapi=OPENAPI,
         timeout_ms=10_000,
     )
@@ -92,11 +96,28 @@ def demo_exchange(*, history: int = 2000) -> int:
     births = events.topic_register(
         actor=None, code="ho-tich.khai-sinh", title="Đăng ký khai sinh đã hoàn thành", publisher=one_stop
     )
-    events.subscription_add(
-        actor=None, topic=births, subscriber=vaccination, url=f"{settings.SMARTGOV_SITE_URL}{DEMO_RECEIVER}/"
-    )
+    events.subscription_add(actor=None, topic=births, subscriber=vaccination, url=_demo_url(f"{DEMO_RECEIVER}/"))
     _history(history)
     return 1
+
+
+def _follow_the_site() -> int:
+    """The demo served on another address than last time (``make demo PORT=…``): its stand-ins move with it."""
+    moved = 0
+    service = Service.objects.filter(code="citizens", provider__code="CSDLQGDC").first()
+    if service is not None and service.url != _demo_url(DEMO_PROVIDER):
+        ex.service_register(
+            actor=None, provider=service.provider, code=service.code, title=service.title, url=_demo_url(DEMO_PROVIDER),
+            openapi=service.openapi, timeout_ms=service.timeout_ms,
+        )  # fmt: skip
+        moved += 1
+    for subscription in Subscription.objects.filter(url__contains=DEMO_RECEIVER).exclude(
+        url=_demo_url(f"{DEMO_RECEIVER}/")
+    ):
+        subscription.url = _demo_url(f"{DEMO_RECEIVER}/")
+        subscription.save(update_fields=["url"])
+        moved += 1
+    return moved
 
 
 def _history(count: int) -> None:
