@@ -12,10 +12,12 @@ in the same transaction, so a line is taken exactly once whatever crashes. ``log
 of records with the gateway's Ed25519 key; ``log_verify`` recomputes the chain and checks every signature.
 """
 
+import asyncio
 import base64
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
@@ -37,6 +39,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from smartgov.exchange.models import JournalOffset, LogBatch, LogChainHead, MessageRecord
+from smartgov.platform.aio import outside_event_loop
 from smartgov.platform.pki import signing_passphrase
 
 GENESIS = "0" * 64
@@ -327,6 +330,79 @@ def log_batches_sign(*, max_age: timedelta = timedelta(seconds=30)) -> int:
             )
             MessageRecord.objects.filter(id__gte=first_id, id__lte=last_id, batch__isnull=True).update(batch=batch)
             signed += 1
+        log_batches_timestamp()  # outside the lock: the time-stamping authority is another server
+
+
+# --- RFC 3161 time-stamps ---------------------------------------------------------------------------------------
+def _batch_digest(batch: LogBatch) -> bytes:
+    return hashlib.sha256(batch_message(batch.first_id, batch.last_id, batch.count, batch.last_hash)).digest()
+
+
+def log_batches_timestamp(*, limit: int = 100) -> int:
+    """Have the signed batches without a token time-stamped by ``SMARTGOV_EXCHANGE_TSA_URL`` (RFC 3161, over the
+    SHA-256 of the signed message). An authority that does not answer is tried again at the next round."""
+    url = settings.SMARTGOV_EXCHANGE_TSA_URL
+    if not url:
+        return 0
+    from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+
+    stamper = RequestsHTTPTimeStamper(url, timeout=10)
+    stamped = 0
+    for batch in LogBatch.objects.filter(timestamp_token__isnull=True).order_by("first_id")[:limit]:
+        digest = _batch_digest(batch)
+
+        def stamp(digest: bytes = digest) -> Any:
+            return asyncio.run(stamper.async_timestamp(digest, "sha256"))
+
+        try:
+            token = outside_event_loop(stamp)
+        except Exception:  # the authority is down or refused: the batch stays signed, stamped later
+            logging.getLogger(__name__).warning("time-stamping authority %s failed; retrying later", url)
+            return stamped
+        LogBatch.objects.filter(pk=batch.pk).update(timestamp_token=token.dump(), timestamped_at=timezone.now())
+        stamped += 1
+    return stamped
+
+
+def timestamp_check(batch: LogBatch) -> str:
+    """Why the batch's time-stamp token is not right ("" when it is): it must be over this batch's signed message
+    and, when SMARTGOV_EXCHANGE_TSA_ROOTS are set, signed by an authority chaining to them."""
+    from asn1crypto import cms, tsp
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.validation.generic_cms import validate_tst_signed_data
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        token = cms.ContentInfo.load(bytes(batch.timestamp_token or b""))
+        signed_data = token["content"]
+        info = signed_data["encap_content_info"]["content"].parsed
+        assert isinstance(info, tsp.TSTInfo)  # noqa: S101 - checked by the except below
+        imprint = info["message_imprint"]["hashed_message"].native
+    except Exception:
+        return "the time-stamp token cannot be read"
+    if imprint != _batch_digest(batch):
+        return "the time-stamp token is for another batch"
+    roots = [
+        asn1_x509.Certificate.load(x509_pem_to_der(Path(p).read_bytes())) for p in settings.SMARTGOV_EXCHANGE_TSA_ROOTS
+    ]
+    if roots:
+        context = ValidationContext(trust_roots=roots)
+        try:
+            status = outside_event_loop(
+                lambda: asyncio.run(validate_tst_signed_data(signed_data, context, lambda _alg: _batch_digest(batch)))
+            )
+        except Exception:
+            return "the time-stamp token's signature does not verify"
+        if not (status.get("intact") and status.get("valid") and status.get("trust_problem_indic") is None):
+            return "the time-stamp token is not signed by a trusted authority"
+    return ""
+
+
+def x509_pem_to_der(data: bytes) -> bytes:
+    from cryptography import x509 as crypto_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return crypto_x509.load_pem_x509_certificate(data).public_bytes(Encoding.DER)
 
 
 # --- verification ----------------------------------------------------------------------------------------------
@@ -368,6 +444,8 @@ def log_verify(*, progress: Any = None) -> Verdict:
                 return Verdict(False, count, len(batches), row.id, "the batch signature is invalid")
             if batch.last_hash != row.hash or batch.count != batch_records or batch.first_id != first_of_batch:
                 return Verdict(False, count, len(batches), row.id, "the signed batch does not match the records")
+            if batch.timestamp_token is not None and (problem := timestamp_check(batch)):
+                return Verdict(False, count, len(batches), row.id, problem)
             first_of_batch, batch_records = None, 0
         if progress is not None:
             progress(1)
@@ -460,8 +538,6 @@ class Shipper(threading.Thread):
                 log_ingest()
                 log_batches_sign()
             except Exception:  # the next round tries again; the journal keeps everything meanwhile
-                import logging
-
                 logging.getLogger(__name__).exception("message log shipping failed; retrying")
 
     def stop(self) -> None:

@@ -241,6 +241,9 @@ class LogBatch(models.Model):
     signature = models.CharField(max_length=128)
     key_id = models.CharField(max_length=64)
     signed_at = models.DateTimeField()
+    #: An RFC 3161 time-stamp token (DER) over the signed message, when a time-stamping authority is configured.
+    timestamp_token = models.BinaryField(null=True, blank=True)
+    timestamped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("signed batch")

@@ -6,13 +6,10 @@ added after signing), and the signing certificate chains to a trusted root (the 
 the local CA in the demo: platform/pki.py).
 """
 
-import asyncio
 import hashlib
 import io
 import secrets
 import string
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -34,6 +31,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from smartgov.platform.aio import outside_event_loop
 from smartgov.platform.errors import DomainError
 from smartgov.platform.models import Agency
 from smartgov.platform.pki import agency_pkcs12_file, signing_passphrase, trust_roots
@@ -125,17 +123,6 @@ def _signer(path: Path, modified_ns: int) -> signers.SimpleSigner:
     return signer
 
 
-def _outside_event_loop[T](work: Callable[[], T]) -> T:
-    """pyHanko runs its own event loop (``asyncio.run``), which fails in a thread whose loop is already running
-    (an ASGI server, a test driving a browser): there, the work goes to a short-lived thread of its own."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return work()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(work).result()
-
-
 def pdf_sign(data: bytes, *, agency: Agency, reason: str) -> Signed:
     """Sign ``data`` with the agency's certificate: PAdES (ETSI.CAdES.detached), SHA-256."""
     path = agency_pkcs12_file(agency)
@@ -149,7 +136,7 @@ def pdf_sign(data: bytes, *, agency: Agency, reason: str) -> Signed:
         reason=reason,
         location=agency.name,
     )
-    out = _outside_event_loop(
+    out = outside_event_loop(
         lambda: signers.sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(data)), meta, signer=signer, bytes_reserved=SIGNATURE_BYTES
         )
@@ -180,7 +167,7 @@ def pdf_verify(data: bytes) -> Verification:
     roots = [_asn1(r) for r in trust_roots()]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = _outside_event_loop(lambda: validate_pdf_signature(signatures[0], context))
+        status = outside_event_loop(lambda: validate_pdf_signature(signatures[0], context))
     except Exception as exc:
         return Verification(valid=False, problem=f"invalid: {type(exc).__name__}")
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE

@@ -303,6 +303,10 @@ SMARTGOV_EXCHANGE_MAX_BODY = env.int("SMARTGOV_EXCHANGE_MAX_BODY", default=10 * 
 SMARTGOV_EXCHANGE_RATE_LIMIT = env.int("SMARTGOV_EXCHANGE_RATE_LIMIT", default=6000)
 #: Records per signed batch of the message log.
 SMARTGOV_EXCHANGE_BATCH = env.int("SMARTGOV_EXCHANGE_BATCH", default=1000)
+#: An RFC 3161 time-stamping authority for the message log's signed batches (empty: none), and the root
+#: certificates (PEM files) its tokens must chain to for `smartgov exchange verify` to check their signatures.
+SMARTGOV_EXCHANGE_TSA_URL = env.str("SMARTGOV_EXCHANGE_TSA_URL", default="")
+SMARTGOV_EXCHANGE_TSA_ROOTS = env.list("SMARTGOV_EXCHANGE_TSA_ROOTS", default=[])
 #: Message-log records older than this many days may be archived and removed (smartgov exchange archive).
 SMARTGOV_EXCHANGE_RETENTION_DAYS = env.int("SMARTGOV_EXCHANGE_RETENTION_DAYS", default=180)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
