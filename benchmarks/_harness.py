@@ -119,6 +119,20 @@ def production_server(env: dict[str, str], *, workers: int | None = None) -> Ite
             process.kill()
 
 
+@contextmanager
+def background(args: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    """A process for the length of a benchmark, stopped (then killed if it must) afterwards."""
+    process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if found:

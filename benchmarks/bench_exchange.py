@@ -16,11 +16,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 
-from _harness import BIN, ROOT, Context, Result, drive, free_port, prepare_site
+from _harness import BIN, ROOT, Context, Result, background, drive, free_port, prepare_site
 
 REGISTER = r"""
 import json, sys
@@ -62,19 +60,6 @@ def _wait(url: str, headers: dict[str, str]) -> None:
             time.sleep(0.25)
 
 
-@contextmanager
-def _process(args: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 def run(ctx: Context) -> list[Result]:
     env = prepare_site(ctx.workdir, demo=False)
     env.update(SMARTGOV_EXCHANGE_INSTANCE="VN-HP", SMARTGOV_EXCHANGE_RATE_LIMIT="1000000000")
@@ -91,7 +76,7 @@ def run(ctx: Context) -> list[Result]:
     direct_headers = {"X-Road-Client": CLIENT}
     gateway_headers = {"X-Road-Client": CLIENT, "X-SmartGov-Api-Key": key}
     serve = [str(BIN / "smartgov"), "exchange", "serve", "--plain", "--port", str(gateway_port), "--workers", "2"]
-    with _process([sys.executable, "-c", PROVIDER, str(provider_port)], env), _process(serve, env):
+    with background([sys.executable, "-c", PROVIDER, str(provider_port)], env), background(serve, env):
         _wait(direct_url, direct_headers)
         _wait(gateway_url, gateway_headers)
         direct = drive(direct_url, ctx, headers=direct_headers)

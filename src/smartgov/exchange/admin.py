@@ -23,6 +23,7 @@ from smartgov.exchange.models import (
     Subsystem,
     Topic,
 )
+from smartgov.platform.admin.audit import ReadOnlyAdmin
 from smartgov.platform.services.audit import audit_record
 
 
@@ -38,17 +39,6 @@ class AuditedAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         audit_record(actor=request.user, action=f"exchange.{obj._meta.model_name}.delete", obj=obj)  # type: ignore[arg-type]
         super().delete_model(request, obj)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 admin.site.register(MemberClass, AuditedAdmin)

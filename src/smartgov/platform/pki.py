@@ -119,25 +119,16 @@ def agency_certificate_issue(agency: Agency, *, days: int = 1095) -> Path:
     """Issue (or renew) the agency's document-signing certificate from the local CA, as a PKCS#12 file."""
     ca_cert, ca_key = ca_ensure()
     key = ec.generate_private_key(ec.SECP256R1())
-    now = dt.datetime.now(dt.UTC)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, agency.name[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, agency.code[:64]),
+            x509.NameAttribute(NameOID.COMMON_NAME, agency.name[:64]),
+        ]
+    )
     cert = (
-        x509.CertificateBuilder()
-        .subject_name(
-            x509.Name(
-                [
-                    x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, agency.name[:64]),
-                    x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, agency.code[:64]),
-                    x509.NameAttribute(NameOID.COMMON_NAME, agency.name[:64]),
-                ]
-            )
-        )
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        _leaf(subject, key, days=days, usage=ExtendedKeyUsageOID.EMAIL_PROTECTION)
         .add_extension(
             x509.KeyUsage(
                 digital_signature=True,
@@ -152,8 +143,6 @@ def agency_certificate_issue(agency: Agency, *, days: int = 1095) -> Path:
             ),
             critical=True,
         )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
     data = pkcs12.serialize_key_and_certificates(
@@ -192,17 +181,13 @@ def trust_roots() -> list[x509.Certificate]:
 
 
 # --- TLS: client certificates for the data-exchange gateway, and the gateway's own server certificate ----------
-def _tls_certificate(
-    subject: x509.Name,
-    key: ec.EllipticCurvePrivateKey,
-    *,
-    days: int,
-    usage: x509.ObjectIdentifier,
-    names: list[x509.GeneralName] | None = None,
-) -> x509.Certificate:
+def _leaf(
+    subject: x509.Name, key: ec.EllipticCurvePrivateKey, *, days: int, usage: x509.ObjectIdentifier
+) -> x509.CertificateBuilder:
+    """An end-entity certificate from the local CA, valid from five minutes ago for ``days``, for ``usage``."""
     ca_cert, ca_key = ca_ensure()
     now = dt.datetime.now(dt.UTC)
-    builder = (
+    return (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(ca_cert.subject)
@@ -214,8 +199,20 @@ def _tls_certificate(
         .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
     )
+
+
+def _tls_certificate(
+    subject: x509.Name,
+    key: ec.EllipticCurvePrivateKey,
+    *,
+    days: int,
+    usage: x509.ObjectIdentifier,
+    names: list[x509.GeneralName] | None = None,
+) -> x509.Certificate:
+    builder = _leaf(subject, key, days=days, usage=usage)
     if names:
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+    _ca_cert, ca_key = ca_ensure()
     return builder.sign(ca_key, hashes.SHA256())
 
 
