@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import quote
 
 import pycurl
 from django.conf import settings
@@ -61,6 +62,8 @@ HOP_BY_HOP = frozenset(
 DEMO_PROVIDER = "/mo-phong/csdl-dan-cu"
 #: Where the demo's subscriber (the Department of Health's vaccination system) takes event deliveries.
 DEMO_RECEIVER = "/mo-phong/nhan-su-kien"
+#: Characters left as they are when the path is encoded again for the provider (RFC 3986 pchar and "/").
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
 METADATA = frozenset({"listMethods", "allowedMethods", "getOpenAPI"})
 REQUESTS = Counter("smartgov_exchange_requests_total", "Calls through the data-exchange gateway", ["service", "status"])
 DURATION = Histogram(
@@ -359,7 +362,7 @@ class Gateway:
                 )
                 if user_id:
                     headers_out["X-Road-UserId"] = user_id
-                url = service.url + rest + (f"?{query}" if query else "")
+                url = service.url + quote(rest, safe=PATH_SAFE) + (f"?{query}" if query else "")
                 called = time.perf_counter()
                 status, headers, response_body = self._forward(method, url, headers_out, request_body, service.timeout)
                 provider_ms = round((time.perf_counter() - called) * 1000, 3)

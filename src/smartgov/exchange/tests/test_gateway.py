@@ -160,6 +160,8 @@ def test_redirects_are_not_followed_and_hop_by_hop_headers_do_not_pass(exchange)
     assert "HTTP_PROXY_AUTHORIZATION" not in seen and "HTTP_TE" not in seen and "HTTP_X_SMARTGOV_API_KEY" not in seen
     assert seen["HTTP_X_CUSTOM"] == "kept" and seen["HTTP_X_ROAD_CLIENT"] == exchange.civil_id
     assert "Keep-Alive" not in answer.headers and answer.headers["X-Provider"] == "yes"
+    vietnamese = exchange.http.get(f"{base}/đơn vị/Hải Phòng", headers=headers)  # sent percent-encoded
+    assert vietnamese.json()["path"] == "/đơn vị/Hải Phòng".encode().decode("latin-1")  # WSGI's way to hand it
     moved = exchange.http.get(f"{base}/moved", headers=headers, allow_redirects=False)
     assert moved.status_code == 302 and moved.headers["Location"] == "http://127.0.0.1:1/elsewhere"
     server.stop()
