@@ -4,17 +4,21 @@ the cross-agency event topics."""
 
 from datetime import timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from smartgov.exchange import selectors
+from smartgov.exchange.events import dead_letters_retry
+from smartgov.exchange.models import Topic
 from smartgov.identity.models import RoleAssignment
 from smartgov.identity.roles import has_role
-from smartgov.platform.errors import Forbidden
+from smartgov.platform.errors import Forbidden, NotFound
 
 app_name = "exchange"
 WINDOWS = {"1": 1, "7": 7, "30": 30}
@@ -31,10 +35,14 @@ def _bars(values: list[tuple[str, int]], *, height: int = 150) -> tuple[list[dic
     return bars, 20 + 44 * max(len(values), 1)
 
 
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def _require_admin(request: HttpRequest) -> None:
     if not has_role(request.user, RoleAssignment.Role.PLATFORM_ADMIN):  # type: ignore[arg-type]
         raise Forbidden(_("The data-exchange gateway's monitoring is for platform administrators."))
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
     days = WINDOWS.get(request.GET.get("ngay", "7"), 7)
     since = timezone.now() - timedelta(days=days)
     per_day = selectors.traffic_per_day(days=14)
@@ -54,4 +62,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/dashboard.html", context)
 
 
-urlpatterns: list[URLPattern] = [path("truc-lien-thong/", dashboard, name="dashboard")]
+@login_required
+@require_POST
+def dead_letters(request: HttpRequest, topic_id: int) -> HttpResponse:
+    """Send a topic's dead letters again (the sweep takes them within half a minute)."""
+    _require_admin(request)
+    topic = Topic.objects.filter(pk=topic_id).first()
+    if topic is None:
+        raise NotFound(_("No such topic."))
+    revived = dead_letters_retry(actor=request.user, topic=topic)
+    messages.success(request, _("%(n)d deliveries will be sent again.") % {"n": revived})
+    return redirect("exchange:dashboard")
+
+
+urlpatterns: list[URLPattern] = [
+    path("truc-lien-thong/", dashboard, name="dashboard"),
+    path("truc-lien-thong/chu-de/<int:topic_id>/gui-lai/", dead_letters, name="dead-letters-retry"),
+]

@@ -69,3 +69,25 @@ def test_a_publisher_publishes_through_the_gateway(exchange, receiver):
     assert EventDelivery.objects.count() == 1 and len(receiver.got) == 1
     log_ingest()
     assert MessageRecord.objects.filter(service__startswith="events/").count() == 5  # refusals logged too
+
+
+def test_the_administrator_sends_dead_letters_again(exchange, receiver, client, django_user_model):
+    from smartgov.identity.roles import role_grant
+    from smartgov.procedures.tests.conftest import staff_client
+
+    topic = events.topic_register(actor=None, code="dan-cu.thay-doi", title="Thay đổi dân cư", publisher=exchange.civil)
+    _sub, receiver.secret = events.subscription_add(
+        actor=None, topic=topic, subscriber=exchange.other, url=receiver.url
+    )
+    receiver.secret = "wrong"  # the subscriber refuses every delivery (401)
+    events.event_publish(publisher=exchange.civil, topic_code=topic.code, payload={"n": 1})
+    EventDelivery.objects.update(state="dead", attempts=events.MAX_ATTEMPTS)
+    admin = django_user_model.objects.create_user(username="quantri", kind="staff", full_name="Quản trị")
+    role_grant(actor=None, user=admin, role="platform_admin", agency=None)
+    page = staff_client(admin)
+    assert "Không chuyển được" in page.get("/truc-lien-thong/").content.decode()
+    receiver.secret = _sub.secret
+    answer = page.post(f"/truc-lien-thong/chu-de/{topic.pk}/gui-lai/", follow=True)
+    assert "1 lượt chuyển sẽ được gửi lại." in answer.content.decode()
+    events.deliveries_sweep()
+    assert EventDelivery.objects.get().state == "delivered" and len(receiver.got) == 1

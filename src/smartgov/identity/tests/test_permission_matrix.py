@@ -151,6 +151,7 @@ POLICIES: dict[str, Probe] = {
     "procedures:shared-documents": Probe(role(OSS, SPEC, LEAD)),
     "procedures:shared-document": Probe(role(OSS, SPEC, LEAD), {"share_id": 999}),
     "exchange:dashboard": Probe(role()),  # platform administrators only
+    "exchange:dead-letters-retry": Probe(role(), {"topic_id": 999}, method="post"),
     "notifications:inbox": Probe(SIGNED_IN),
     "notifications:read-all": Probe(SIGNED_IN, method="post"),
     "api:attach_reused": Probe(
