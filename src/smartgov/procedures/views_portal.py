@@ -1,6 +1,8 @@
 """The leaders' page of the synchronisation with the National Public Service Portal: what the portal has not
 accepted yet, why, and a button to try again now."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartgov.identity.models import User
+from smartgov.procedures.handlers import CONSUMER
 from smartgov.procedures.models import Dossier
 from smartgov.procedures.services.portal import portal_backlog, portal_sync_retry, portal_sync_state
 from smartgov.procedures.status import Status
@@ -19,13 +22,30 @@ def _me(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
+def _problem(last_error: str) -> str:
+    """The portal synchronisation's own failure, said for a person (the outbox keeps the technical line)."""
+    line = next((x for x in last_error.splitlines() if x.startswith(f"{CONSUMER}:")), "")
+    if not line:
+        return ""
+    if match := re.search(r"portal answered (\d+)", line):
+        return _("The portal answered %(status)s.") % {"status": match.group(1)}
+    if match := re.search(r"portal unreachable: (\w+)", line):
+        return _("The portal cannot be reached (%(reason)s).") % {"reason": match.group(1)}
+    if "earlier status change" in line:
+        return _("Waits until the portal has an earlier change of the same dossier.")
+    return line.removeprefix(f"{CONSUMER}: ")[:300]
+
+
 @login_required
 def backlog(request: HttpRequest) -> HttpResponse:
     state = portal_sync_state(user=_me(request))
     events = list(portal_backlog(user=_me(request))[:200])
     codes = {e.payload.get("code") for e in events}
     dossiers = {d.code: d for d in Dossier.objects.filter(code__in=codes).only("pk", "code")}
-    rows = [(e, dossiers.get(e.payload.get("code")), Status(e.payload["status"]).label) for e in events]
+    rows = [
+        (e, dossiers.get(e.payload.get("code")), Status(e.payload["status"]).label, _problem(e.last_error))
+        for e in events
+    ]
     return render(request, "procedures/portal_sync.html", {"state": state, "rows": rows})
 
 

@@ -111,7 +111,7 @@ def test_leaders_see_the_backlog_and_retry_it(hp, portal):
     page = leader.get(reverse("procedures:portal-sync"))
     text = page.content.decode()
     assert page.status_code == 200
-    assert text.count(dossier.code) == 2 and "503" in text  # both changes wait, with the portal's answer
+    assert text.count(dossier.code) == 2 and "Cổng trả lời mã 503." in text  # both wait, with the portal's answer
 
     assert staff_client(hp.officer).get(reverse("procedures:portal-sync")).status_code == 403
     assert staff_client(hp.officer).post(reverse("procedures:portal-sync-retry")).status_code == 403

@@ -291,3 +291,60 @@ def test_public_service_pages_on_a_phone(phone, city):
     assert phone.evaluate("document.documentElement.scrollWidth") <= phone.viewport_size["width"]
     assert axe_violations(phone) == []
     screenshot(phone, "procedures-apply-phone")
+
+
+def test_the_national_portal_backlog(page, city, settings):
+    """A leader sees the status changes the national portal has not accepted, and tries again."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from smartgov.platform.models import Agency
+    from smartgov.procedures.models import Procedure
+    from smartgov.procedures.services import dossiers as svc
+
+    state = {"up": False, "got": []}
+
+    class Portal(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if state["up"]:
+                state["got"].append(json.loads(body))
+            self.send_response(202 if state["up"] else 503)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Portal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.SMARTGOV_PORTAL_SYNC_URL = f"http://127.0.0.1:{server.server_port}/dossier-status"
+    settings.SMARTGOV_PORTAL_SYNC_SECRET = "portal-secret"
+    procedure = Procedure.objects.get(code="1.001193")
+    draft = svc.dossier_draft_save(
+        applicant=city["citizen"], procedure=procedure, receiving_agency=Agency.objects.get(code="000.21.07.H31"),
+        form_data={"ho_ten_tre": "Nguyễn An Nhiên", "ngay_sinh": "2026-11-20", "gioi_tinh": "Nữ",
+                   "noi_sinh": "Bệnh viện Phụ sản Hải Phòng", "ho_ten_me": "Nguyễn Thị Mai", "quan_he": "Mẹ"},
+    )  # fmt: skip
+    for component in procedure.components:
+        if component["required"]:
+            upload = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
+            svc.attachment_add(
+                applicant=city["citizen"], dossier_id=draft.pk, component=component["code"], upload=upload
+            )
+    code = svc.dossier_submit(applicant=city["citizen"], dossier_id=draft.pk).dossier.code
+
+    _sign_in(page, "lanhdao.snv", city["lanhdao.snv"])
+    page.goto("/mot-cua/")
+    page.get_by_role("link", name="Đồng bộ Cổng Dịch vụ công quốc gia").click()
+    waiting = page.get_by_role("table", name="Các thay đổi đang chờ Cổng nhận").inner_text()
+    assert code in waiting and "Cổng trả lời mã 503." in waiting
+    assert axe_violations(page) == []
+    screenshot(page, "portal-sync-backlog")
+    state["up"] = True
+    page.get_by_role("button", name="Gửi lại ngay").click()
+    assert "Cổng đã nhận mọi thay đổi." in page.get_by_role("status").first.inner_text()
+    assert [m["dossier_code"] for m in state["got"]] == [code]
+    server.shutdown()
