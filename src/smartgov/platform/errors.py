@@ -27,3 +27,10 @@ class Forbidden(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class Unavailable(DomainError):
+    """Another system the operation needs (through the data-exchange gateway) did not answer."""
+
+    status = 502
+    code = "unavailable"

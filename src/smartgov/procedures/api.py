@@ -36,7 +36,9 @@ from smartgov.procedures.selectors import (
     procedures_search,
 )
 from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.services.citizens import applicant_check
 from smartgov.procedures.services.payments import payment_start
+from smartgov.procedures.services.portal import portal_backlog, portal_sync_retry, portal_sync_state
 from smartgov.procedures.status import Status
 
 
@@ -594,3 +596,119 @@ def request_payment(request: HttpRequest, dossier_id: int, payload: PaymentReque
 @router.post("/queue/{dossier_id}/return-result", response=DossierOut, auth=AUTH, summary="Hand the result over")
 def return_result(request: HttpRequest, dossier_id: int, payload: VersionIn) -> DossierOut:
     return _staff_move(request, dossier_id, "return_result", payload)
+
+
+# --- the officers' views of payments, the national population database, the national portal's backlog ---------
+class NoticeOut(Schema):
+    received_at: datetime
+    outcome: str = Field(description="applied, duplicate, forged, unknown, mismatch, failed, second_charge, late")
+
+
+class StaffPaymentOut(PaymentOut):
+    paid_amount_vnd: int | None = Field(description="What the gateway said was paid")
+    transaction_no: str
+    notices: list[NoticeOut]
+
+
+@router.get(
+    "/queue/{dossier_id}/payments", response=list[StaffPaymentOut], auth=AUTH,
+    summary="A dossier's payments and every notice the gateways sent, for its officers",
+)  # fmt: skip
+def staff_payments(request: HttpRequest, dossier_id: int) -> list[StaffPaymentOut]:
+    dossier = dossier_for_staff(request=request, dossier_id=dossier_id)
+    return [
+        StaffPaymentOut(
+            reference=p.reference,
+            gateway=p.gateway,
+            amount_vnd=p.amount_vnd,
+            state=p.state,
+            created_at=p.created_at,
+            paid_at=p.paid_at,
+            receipt_number=p.receipt_number,
+            paid_amount_vnd=p.paid_amount_vnd,
+            transaction_no=p.transaction_no,
+            notices=[NoticeOut(received_at=c.received_at, outcome=c.outcome) for c in p.callbacks.all()],
+        )
+        for p in dossier.payments.prefetch_related("callbacks")
+    ]
+
+
+class CheckLineOut(Schema):
+    key: str
+    label: str
+    national: str = Field(description="What the national population database says")
+    declared: str = Field(description="What the applicant declared (empty: nothing to compare)")
+    matches: bool | None
+
+
+class CitizenCheckOut(Schema):
+    personal_id: str
+    request_id: str = Field(description="The gateway's X-Road-Request-Id: the call in its message log")
+    lines: list[CheckLineOut]
+
+
+@router.post(
+    "/queue/{dossier_id}/citizen-check", response=CitizenCheckOut, auth=AUTH,
+    summary="Check the applicant in the national population database (through the data-exchange gateway)",
+)  # fmt: skip
+def citizen_check(request: HttpRequest, dossier_id: int) -> CitizenCheckOut:
+    dossier = dossier_for_staff(request=request, dossier_id=dossier_id)
+    found = applicant_check(dossier=dossier, officer=_me(request))
+    return CitizenCheckOut(
+        personal_id=found.personal_id,
+        request_id=found.request_id,
+        lines=[CheckLineOut(**vars(line)) for line in found.lines],
+    )
+
+
+class PortalWaitingOut(Schema):
+    event_id: str
+    dossier_code: str
+    status: int
+    occurred_at: datetime
+    attempts: int
+    next_attempt_at: datetime
+
+
+class PortalSyncOut(Schema):
+    enabled: bool
+    pending: int
+    failing: int
+    oldest: datetime | None
+    synced_last_day: int
+    waiting: list[PortalWaitingOut]
+
+
+def _portal_state(request: HttpRequest) -> PortalSyncOut:
+    state = portal_sync_state(user=_me(request))
+    return PortalSyncOut(
+        enabled=state.enabled,
+        pending=state.pending,
+        failing=state.failing,
+        oldest=state.oldest,
+        synced_last_day=state.synced_last_day,
+        waiting=[
+            PortalWaitingOut(
+                event_id=str(e.id),
+                dossier_code=e.payload.get("code") or "",
+                status=e.payload["status"],
+                occurred_at=e.occurred_at,
+                attempts=e.attempts,
+                next_attempt_at=e.available_at,
+            )
+            for e in portal_backlog(user=_me(request))[:200]
+        ],
+    )
+
+
+@router.get(
+    "/portal-sync", response=PortalSyncOut, auth=AUTH, summary="Status changes the national portal has not accepted"
+)
+def portal_sync(request: HttpRequest) -> PortalSyncOut:
+    return _portal_state(request)
+
+
+@router.post("/portal-sync/retry", response=PortalSyncOut, auth=AUTH, summary="Push the portal's backlog again now")
+def portal_sync_retry_now(request: HttpRequest) -> PortalSyncOut:
+    portal_sync_retry(user=_me(request))
+    return _portal_state(request)

@@ -4,27 +4,25 @@ API's; a stale page is refused (the form carries the dossier's version)."""
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from smartgov.identity.models import RoleAssignment, User
 from smartgov.identity.roles import has_role, roles_held
 from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
-from smartgov.platform.text import fold
 from smartgov.procedures.documents import NOTICES, notice_response, payment_receipt_response
 from smartgov.procedures.models import Dossier, DossierResult, Payment
 from smartgov.procedures.selectors import STAFF_ROLES, dossier_for_staff, officer_queue
 from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.services.citizens import applicant_check
 from smartgov.procedures.status import TRANSITIONS
 
 Role = RoleAssignment.Role
@@ -255,58 +253,18 @@ def notice(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
     return notice_response(dossier_for_staff(request=request, dossier_id=pk), event_id)
 
 
-#: What the national population database says, beside what the applicant declared: (label, record key, form keys)
-CITIZEN_FIELDS = [
-    (gettext_lazy("Full name"), "full_name", ("applicant_name",)),
-    (gettext_lazy("Date of birth"), "date_of_birth", ()),
-    (gettext_lazy("Sex"), "sex", ()),
-    (gettext_lazy("Permanent address"), "permanent_address", ()),
-    (gettext_lazy("Marital status"), "marital_status", ()),
-]
-
-
 @login_required
 @require_POST
 def citizen_check(request: HttpRequest, pk: int) -> HttpResponse:
-    """Look the applicant up in the national population database, through the data-exchange gateway (the call
-    is authorised, rate-limited and logged there, with the officer as X-Road-UserId)."""
-    from smartgov.exchange.client import ExchangeUnavailable, exchange_call
-
+    """Look the applicant up in the national population database, through the data-exchange gateway."""
     dossier = dossier_for_staff(request=request, dossier_id=pk)
-    personal_id = dossier.applicant.personal_id or ""
-    context: dict[str, object] = {"dossier": dossier, "personal_id": personal_id}
-    status = 200
-    if not personal_id:
-        context["problem"] = _("The applicant has no personal identification number to look up.")
-        status = 409
-    else:
-        try:
-            answer = exchange_call(
-                service=settings.SMARTGOV_EXCHANGE_POPULATION_SERVICE,
-                path=f"/citizens/{personal_id}",
-                user_id=_me(request).username,
-            )
-        except ExchangeUnavailable:
-            answer = None
-        if answer is None or answer.status >= 500 or answer.error:
-            context["problem"] = _("The national population database cannot be reached through the gateway now.")
-            context["error_code"] = answer.error if answer else ""
-            status = 502
-        elif answer.status == 404:
-            context["problem"] = _("The national population database has no citizen with this number.")
-            status = 404
-        else:
-            record = answer.json()
-            declared = {"applicant_name": dossier.applicant_name, **dossier.form_data}
-            rows = []
-            for label, key, form_keys in CITIZEN_FIELDS:
-                mine = next((str(declared[k]) for k in form_keys if declared.get(k)), "")
-                theirs = str(record.get(key, ""))
-                if key == "date_of_birth" and (day := parse_date(theirs)) is not None:
-                    theirs = f"{day:%d/%m/%Y}"
-                rows.append((label, theirs, mine, None if not mine else fold(mine) == fold(theirs)))
-            context.update(rows=rows, request_id=answer.headers.get("X-Road-Request-Id", ""))
-    return render(request, "procedures/citizen_check.html", context, status=status)
+    context: dict[str, object] = {"dossier": dossier, "personal_id": dossier.applicant.personal_id or ""}
+    try:
+        context["comparison"] = applicant_check(dossier=dossier, officer=_me(request))
+    except DomainError as exc:
+        context["problem"] = exc.message
+        return render(request, "procedures/citizen_check.html", context, status=exc.status)
+    return render(request, "procedures/citizen_check.html", context)
 
 
 @login_required

@@ -182,6 +182,10 @@ POLICIES: dict[str, Probe] = {
     "api:rate": Probe(API_SIGNED_IN, {"dossier_id": "DOSSIER"}, method="post"),
     "api:queue": Probe(API_SIGNED_IN),
     "api:staff_dossier": Probe(api_staff(OSS, SPEC, LEAD), {"dossier_id": "DOSSIER"}),
+    "api:staff_payments": Probe(api_staff(OSS, SPEC, LEAD), {"dossier_id": "DOSSIER"}),
+    "api:citizen_check": Probe(api_staff(OSS, SPEC, LEAD), {"dossier_id": "DOSSIER"}, method="post", upstream=True),
+    "api:portal_sync": Probe(api_staff(LEAD)),
+    "api:portal_sync_retry_now": Probe(api_staff(LEAD), method="post"),
     "api:accept": Probe(api_staff(OSS), {"dossier_id": "DOSSIER"}, method="post"),
     "api:request_supplement": Probe(
         api_staff(OSS, SPEC, LEAD), {"dossier_id": "DOSSIER"}, "post", '{"reason": "Thiếu"}'

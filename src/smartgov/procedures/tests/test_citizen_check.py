@@ -76,3 +76,18 @@ def test_a_birth_registered_here_reaches_the_subscribed_agency(hp, exchange, one
         "full_name": "Nguyễn An Nhiên", "date_of_birth": "2026-11-20", "sex": "Nữ",
         "place_of_birth": "Bệnh viện Phụ sản Hải Phòng",
     }  # fmt: skip
+
+
+def test_the_same_check_through_the_json_api(hp, exchange, one_stop):  # noqa: F811
+    dossier = submitted(hp)
+    officer = staff_client(hp.officer)
+    url = f"/api/v1/procedures/queue/{dossier.pk}/citizen-check"
+    refused = officer.post(url)
+    assert refused.status_code == 502 and refused.json()["code"] == "unavailable"
+    ex.access_grant(actor=None, service=exchange.service, subsystem=one_stop)
+    registry_forget()
+    answer = officer.post(url)
+    assert answer.status_code == 200
+    lines = {line["key"]: line for line in answer.json()["lines"]}
+    assert lines["full_name"]["matches"] is True and lines["date_of_birth"]["national"] == "12/04/1995"
+    assert lines["sex"]["matches"] is None and len(answer.json()["request_id"]) == 36

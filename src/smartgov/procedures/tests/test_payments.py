@@ -285,3 +285,15 @@ def test_the_reconcile_command_reads_a_statement_and_fails_on_mismatches(hp, tmp
         call_command("payments", "reconcile", "--gateway", "sandbox", "--statement", str(broken))
     with pytest.raises(CommandError, match="--gateway"):
         call_command("payments", "reconcile", "--statement", str(good))
+
+
+def test_officers_read_the_payments_through_the_json_api(hp):
+    dossier = due(hp)
+    payment, _ = payment_start(payer=hp.mai, dossier_id=dossier.pk, gateway="sandbox", return_url=RETURN)
+    notice = sandbox_notice(payment)
+    for _ in range(2):
+        payment_notice_receive(gateway="sandbox", params=notice)
+    rows = staff_client(hp.officer).get(f"/api/v1/procedures/queue/{dossier.pk}/payments").json()
+    assert [(r["reference"], r["state"], r["paid_amount_vnd"]) for r in rows] == [(payment.reference, "paid", 16000)]
+    assert sorted(n["outcome"] for n in rows[0]["notices"]) == ["applied", "duplicate"]
+    assert staff_client(hp.other_officer).get(f"/api/v1/procedures/queue/{dossier.pk}/payments").status_code == 403

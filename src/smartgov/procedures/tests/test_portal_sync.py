@@ -121,3 +121,15 @@ def test_leaders_see_the_backlog_and_retry_it(hp, portal):
     assert [m["status"] for m in portal.received] == [1, 2]
     assert dossier.code not in answer.content.decode()  # nothing is waiting any more
     assert AuditEntry.objects.filter(action="procedures.portal_sync.retry").count() == 1
+
+
+def test_the_backlog_through_the_json_api(hp, portal):
+    portal.up = False
+    dossier = submitted(hp)
+    leader = staff_client(hp.leader)
+    waiting = leader.get("/api/v1/procedures/portal-sync").json()
+    assert waiting["enabled"] and waiting["pending"] == 1 and waiting["waiting"][0]["dossier_code"] == dossier.code
+    assert staff_client(hp.officer).get("/api/v1/procedures/portal-sync").status_code == 403
+    portal.up = True
+    after = leader.post("/api/v1/procedures/portal-sync/retry").json()
+    assert after["pending"] == 0 and [m["status"] for m in portal.received] == [1]
