@@ -18,6 +18,8 @@ if not SMARTGOV_PAYMENT_SANDBOX:
     SMARTGOV_PAYMENT_GATEWAYS = env.json("SMARTGOV_PAYMENT_GATEWAYS", default=[])
 
 SMARTGOV_PKI_LOCAL_CA = env.bool("SMARTGOV_PKI_LOCAL_CA", default=False)
+#: The demo's stand-in for the national population database is never served in production.
+SMARTGOV_EXCHANGE_DEMO_PROVIDER = env.bool("SMARTGOV_EXCHANGE_DEMO_PROVIDER", default=False)
 
 _problems = []
 if DEBUG:
@@ -32,6 +34,8 @@ if not (env.str("OIDC_RSA_PRIVATE_KEY", default="") or env.str("OIDC_RSA_PRIVATE
     )
 if SMARTGOV_SIGNING_PASSPHRASE == "smartgov-demo-only":  # noqa: F405, S105
     _problems.append("SMARTGOV_SIGNING_PASSPHRASE must be set (it protects the agencies' signing keys)")
+if SMARTGOV_EXCHANGE_DEMO_PROVIDER:
+    _problems.append("SMARTGOV_EXCHANGE_DEMO_PROVIDER must be off: it serves made-up citizens' records")
 if _problems:
     raise ImproperlyConfigured("Unsafe production configuration: " + "; ".join(_problems))
 

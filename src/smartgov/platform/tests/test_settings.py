@@ -36,6 +36,10 @@ def _import_production(**env: str) -> subprocess.CompletedProcess[str]:
         ({"SECRET_KEY": "short", "ALLOWED_HOSTS": "dichvucong.haiphong.gov.vn"}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": SAFE_KEY}, "ALLOWED_HOSTS must list"),
         ({"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS must list"),
+        (
+            {"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "lgsp.haiphong.gov.vn", "SMARTGOV_EXCHANGE_DEMO_PROVIDER": "1"},
+            "SMARTGOV_EXCHANGE_DEMO_PROVIDER must be off",
+        ),
     ],
 )
 def test_production_refuses_unsafe_configuration(env, message):
@@ -67,6 +71,12 @@ def test_production_accepts_a_safe_configuration():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+    demo = _run(
+        "import smartgov.settings.production as s; print(s.SMARTGOV_EXCHANGE_DEMO_PROVIDER)",
+        SECRET_KEY=SAFE_KEY, ALLOWED_HOSTS="x.gov.vn", SMARTGOV_SIGNING_PASSPHRASE="x" * 24,
+        OIDC_RSA_PRIVATE_KEY_FILE=os.path.join(tempfile.mkdtemp(), "oidc.pem"),
+    )  # fmt: skip
+    assert demo.stdout.strip() == "False"  # the stand-in population database is off in production
 
 
 def test_embedded_defaults_and_urls_switch_on_integrations():
