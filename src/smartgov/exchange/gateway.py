@@ -15,6 +15,7 @@ Metadata services (metadata.py) are answered here too: ``GET /listClients`` and,
 import base64
 import hashlib
 import json
+import logging
 import threading
 import time
 import uuid
@@ -31,6 +32,7 @@ from smartgov.exchange.identifiers import ClientId, client_id_parse
 from smartgov.exchange.messagelog import Journal, Shipper, body_seal, now_iso, record_new
 from smartgov.exchange.registry import SubsystemEntry, api_key_digest, certificate_usable, registry
 
+logger = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -135,6 +137,12 @@ def _demo_receiver(environ: dict[str, Any], start_response: StartResponse) -> li
     environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
     start_response("204 No Content", [])
     return [b""]
+
+
+def _internal(method: str, path: str) -> Refusal:
+    """The gateway's own failure (a bug, its database gone): said as an X-Road error, logged with its trace."""
+    logger.exception("gateway failure on %s %s", method, path)
+    return Refusal(500, "Server.ClientProxy.InternalError", "The gateway could not handle the request")
 
 
 class Gateway:
@@ -375,7 +383,8 @@ class Gateway:
             out = [*headers, *extra.items(), ("Content-Length", str(len(response_body)))]
             result = [response_body]
             start_response(_status_line(status), out)
-        except Refusal as refusal:
+        except Exception as exc:  # a refusal, or the gateway's own failure: either way answered and logged
+            refusal = exc if isinstance(exc, Refusal) else _internal(method, path)
             status, error = refusal.status, refusal.code
             response_body = json.dumps({"type": refusal.code, "message": refusal.message}, ensure_ascii=False).encode()
             result = self._error(start_response, refusal, extra)

@@ -257,3 +257,17 @@ def test_metrics_from_the_log_also_in_multi_process_mode(exchange, client, setti
     log_ingest()
     text = client.get("/metrics").content.decode()
     assert text.count("# TYPE smartgov_exchange_calls_5m gauge") == 1 and 'outcome="ok"' in text
+
+
+def test_the_gateways_own_failure_is_an_x_road_error_and_logged(exchange, monkeypatch):
+    import smartgov.exchange.gateway as gateway_module
+
+    def broken():
+        raise RuntimeError("the registry's database is gone")
+
+    monkeypatch.setattr(gateway_module, "registry", broken)
+    headers = {"X-Road-Client": exchange.civil_id, "X-SmartGov-Api-Key": exchange.key}
+    answer = exchange.http.get(f"{exchange.url}/citizens/031195001234", headers=headers)
+    assert (answer.status_code, _error(answer)) == (500, "Server.ClientProxy.InternalError")
+    log_ingest()
+    assert MessageRecord.objects.get(record_id=answer.headers["X-Road-Request-Id"]).status == 500
