@@ -70,3 +70,7 @@ def test_an_officer_checks_the_applicant_and_the_administrator_watches(page, cit
     assert page.get_by_role("img", name="Số lượt gọi theo ngày").count() == 1
     assert axe_violations(page) == []
     screenshot(page, "exchange-dashboard")
+    page.set_viewport_size({"width": 375, "height": 812})  # on a phone: tables scroll inside, the page does not
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "exchange-dashboard-phone")
