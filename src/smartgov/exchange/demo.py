@@ -11,7 +11,6 @@ through the message journal (chained and signed like real calls) so the monitori
 Runs once.
 """
 
-import os
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -23,17 +22,16 @@ from smartgov.exchange import events
 from smartgov.exchange import services as ex
 from smartgov.exchange.gateway import DEMO_PROVIDER, DEMO_RECEIVER
 from smartgov.exchange.messagelog import Journal, log_batches_sign, log_ingest
-from smartgov.exchange.models import MessageRecord, Service, Subscription, Subsystem
+from smartgov.exchange.models import Member, MessageRecord, Service, Subscription, Subsystem
 from smartgov.exchange.population import OPENAPI, RECORDS
 from smartgov.platform.models import Agency
+from smartgov.platform.pki import private_file_write
 
 
-def _write_key(key: str) -> None:
-    path = Path(settings.SMARTGOV_EXCHANGE_KEY_FILE)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        out.write(key + "\n")
+def _agency_member(code: str, name: str) -> Member:
+    """A city agency as a member of the exchange (member class GOV, its code the agency's)."""
+    agency = Agency.objects.filter(code=code).first()
+    return ex.member_register(actor=None, member_class="GOV", code=code, name=name, agency=agency)
 
 
 def _demo_url(path: str) -> str:
@@ -56,42 +54,19 @@ def demo_exchange(*, history: int = 2000) -> int:
         openapi=OPENAPI,
         timeout_ms=10_000,
     )
-    city = ex.member_register(
-        actor=None,
-        member_class="GOV",
-        code="000.00.00.H31",
-        name="Ủy ban nhân dân thành phố Hải Phòng",
-        agency=Agency.objects.filter(code="000.00.00.H31").first(),
-    )
+    city = _agency_member("000.00.00.H31", "Ủy ban nhân dân thành phố Hải Phòng")
     one_stop = ex.subsystem_register(
         actor=None, member=city, code="MOTCUA", name="Hệ thống thông tin giải quyết thủ tục hành chính"
     )
-    justice = ex.member_register(
-        actor=None,
-        member_class="GOV",
-        code="000.00.04.H31",
-        name="Sở Tư pháp",
-        agency=Agency.objects.filter(code="000.00.04.H31").first(),
-    )
+    justice = _agency_member("000.00.04.H31", "Sở Tư pháp")
     civil = ex.subsystem_register(actor=None, member=justice, code="HOTICH", name="Phần mềm hộ tịch")
     ex.access_grant(actor=None, service=citizens, subsystem=one_stop)
     ex.access_grant(actor=None, service=citizens, subsystem=civil)
     _row, key = ex.api_key_issue(actor=None, subsystem=one_stop, label="Cổng dịch vụ công (demo)")
-    _write_key(key)
+    private_file_write(Path(settings.SMARTGOV_EXCHANGE_KEY_FILE), (key + "\n").encode())
     _cert, key_pem, cert_pem = ex.certificate_issue(actor=None, subsystem=civil)
-    folder = Path(settings.VAR_DIR) / "exchange-demo" / "hotich"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "client.pem").write_bytes(cert_pem)
-    key_path = folder / "client.key.pem"
-    key_path.write_bytes(key_pem)
-    key_path.chmod(0o600)
-    health = ex.member_register(
-        actor=None,
-        member_class="GOV",
-        code="000.00.09.H31",
-        name="Sở Y tế",
-        agency=Agency.objects.filter(code="000.00.09.H31").first(),
-    )
+    ex.certificate_files_write(Path(settings.VAR_DIR) / "exchange-demo" / "hotich", key_pem=key_pem, cert_pem=cert_pem)
+    health = _agency_member("000.00.09.H31", "Sở Y tế")
     vaccination = ex.subsystem_register(actor=None, member=health, code="TIEMCHUNG", name="Quản lý tiêm chủng")
     births = events.topic_register(
         actor=None, code="ho-tich.khai-sinh", title="Đăng ký khai sinh đã hoàn thành", publisher=one_stop

@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -28,9 +29,10 @@ from django.conf import settings
 from prometheus_client import Counter, Histogram
 
 from smartgov.exchange import metadata
+from smartgov.exchange.errors import Refusal
 from smartgov.exchange.identifiers import ClientId, client_id_parse
 from smartgov.exchange.messagelog import Journal, Shipper, body_seal, now_iso, record_new
-from smartgov.exchange.registry import SubsystemEntry, api_key_digest, certificate_usable, registry
+from smartgov.exchange.registry import Snapshot, SubsystemEntry, api_key_digest, certificate_usable, registry
 
 logger = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
@@ -76,14 +78,9 @@ DURATION = Histogram(
 )
 
 
-class Refusal(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
 REASONS = {
     200: "OK",
+    202: "Accepted",
     400: "Bad Request",
     401: "Unauthorized",
     403: "Forbidden",
@@ -94,12 +91,13 @@ REASONS = {
     429: "Too Many Requests",
     502: "Bad Gateway",
     503: "Service Unavailable",
+    500: "Internal Server Error",
     504: "Gateway Timeout",
 }
 
 
-def _status_line(status: int, reason: str = "") -> str:
-    return f"{status} {reason or REASONS.get(status, 'Status')}"
+def _status_line(status: int) -> str:
+    return f"{status} {REASONS.get(status, 'Status')}"
 
 
 def _header_name(environ_key: str) -> str:
@@ -137,6 +135,43 @@ def _demo_receiver(environ: dict[str, Any], start_response: StartResponse) -> li
     environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
     start_response("204 No Content", [])
     return [b""]
+
+
+@dataclass
+class _Call:
+    """One request through the gateway, as the message log records it; filled in while it is handled."""
+
+    method: str
+    path: str
+    query: str
+    query_id: str
+    user_id: str
+    client: str
+    started: float = field(default_factory=time.perf_counter)
+    request_at: str = field(default_factory=now_iso)
+    record: dict[str, Any] = field(default_factory=record_new)
+    service: str = ""
+    request_body: bytes = b""
+    provider_ms: float | None = None
+
+    @classmethod
+    def of(cls, environ: dict[str, Any]) -> "_Call":
+        return cls(
+            method=environ.get("REQUEST_METHOD", "GET"),
+            path=_path_text(environ),
+            query=environ.get("QUERY_STRING", ""),
+            query_id=environ.get("HTTP_X_ROAD_ID") or str(uuid.uuid4()),
+            user_id=environ.get("HTTP_X_ROAD_USERID", ""),
+            client=environ.get("HTTP_X_ROAD_CLIENT", "")[:300],
+        )
+
+    def headers(self) -> dict[str, str]:
+        """The X-Road headers every answer carries."""
+        return {"X-Road-Id": self.query_id, "X-Road-Request-Id": self.record["record_id"]}
+
+
+#: What a handler answers: status, headers (the X-Road ones are added), body.
+Answered = tuple[int, list[tuple[str, str]], bytes]
 
 
 def _internal(method: str, path: str) -> Refusal:
@@ -201,9 +236,8 @@ class Gateway:
         return [body]
 
     # -- who is calling -----------------------------------------------------------------------------------------
-    def authenticate(self, environ: dict[str, Any]) -> SubsystemEntry:
+    def authenticate(self, environ: dict[str, Any], snap: Snapshot) -> SubsystemEntry:
         """The subsystem that proved itself with a certificate or a key, and names itself in X-Road-Client."""
-        snap = registry()
         named_text = environ.get("HTTP_X_ROAD_CLIENT", "")
         if not named_text:
             raise Refusal(400, "Client.InvalidClientIdentifier", "The X-Road-Client header is missing")
@@ -257,159 +291,126 @@ class Gateway:
         start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
         return [body]
 
+    # -- answering and logging, the same for every kind of request ----------------------------------------------
+    def _answer(
+        self, environ: dict[str, Any], start_response: StartResponse, handle: Callable[[_Call], Answered]
+    ) -> list[bytes]:
+        """Run ``handle``; a refusal or a failure of its own becomes an X-Road error. Either way the call is in the
+        journal before the answer leaves, and counted."""
+        call = _Call.of(environ)
+        error = ""
+        try:
+            status, headers, body = handle(call)
+            out = [*headers, *call.headers().items(), ("Content-Length", str(len(body)))]
+            start_response(_status_line(status), out)
+        except Exception as exc:
+            refusal = exc if isinstance(exc, Refusal) else _internal(call.method, call.path)
+            status, error = refusal.status, refusal.code
+            body = self._error(start_response, refusal, call.headers())[0]
+        duration = round((time.perf_counter() - call.started) * 1000, 3)
+        self._log(call, duration, status, error, body)
+        label = call.service if not error or error.startswith("Server.ServerProxy.ServiceFailed") else "refused"
+        REQUESTS.labels(label, str(status)).inc()
+        DURATION.labels(label).observe(duration / 1000)
+        return [body]
+
     # -- events -------------------------------------------------------------------------------------------------
     def publish(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         """``POST /events/{topic}`` with a JSON body: the topic's publisher hands over an event (events.py)."""
+        return self._answer(environ, start_response, lambda call: self._publish(environ, call))
+
+    def _publish(self, environ: dict[str, Any], call: _Call) -> Answered:
         from smartgov.exchange.events import event_publish
         from smartgov.exchange.models import Subsystem
         from smartgov.platform.errors import Forbidden, NotFound
 
-        started = time.perf_counter()
-        request_at = now_iso()
-        record = record_new()
-        query_id = environ.get("HTTP_X_ROAD_ID") or str(uuid.uuid4())
-        topic = _path_text(environ).removeprefix("/events/").strip("/")
-        extra = {"X-Road-Id": query_id, "X-Road-Request-Id": record["record_id"]}
-        client_text, body, answer = environ.get("HTTP_X_ROAD_CLIENT", "")[:300], b"", b""
-        status, error = 202, ""
+        topic = call.path.removeprefix("/events/").strip("/")
+        call.service = f"events/{topic}"
+        if call.method != "POST":
+            raise Refusal(405, "Client.InvalidRequest", "Publish an event with POST")
+        client = self.authenticate(environ, registry())
+        call.client = str(client.client)
+        self.rate_check(client)
+        call.request_body = self._read_body(environ)
         try:
-            if environ.get("REQUEST_METHOD") != "POST":
-                raise Refusal(405, "Client.InvalidRequest", "Publish an event with POST")
-            client = self.authenticate(environ)
-            client_text = str(client.client)
-            self.rate_check(client)
-            body = self._read_body(environ)
-            try:
-                payload = json.loads(body or b"null")
-            except ValueError as exc:
-                raise Refusal(400, "Client.InvalidRequest", "The event is not JSON") from exc
-            if not isinstance(payload, dict):
-                raise Refusal(400, "Client.InvalidRequest", "The event must be a JSON object")
-            try:
-                event = event_publish(publisher=Subsystem.objects.get(pk=client.id), topic_code=topic, payload=payload)
-            except NotFound as exc:
-                raise Refusal(404, "Server.ServerProxy.UnknownTopic", f"No topic {topic!r}") from exc
-            except Forbidden as exc:
-                raise Refusal(
-                    403, "Server.ServerProxy.AccessDenied", f"{client_text} does not publish {topic!r}"
-                ) from exc
-            answer = json.dumps({"id": str(event.id)}).encode()
-            start_response(
-                "202 Accepted",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(answer))), *extra.items()],
-            )
-            result = [answer]
-        except Refusal as refusal:
-            status, error = refusal.status, refusal.code
-            answer = json.dumps({"type": refusal.code, "message": refusal.message}, ensure_ascii=False).encode()
-            result = self._error(start_response, refusal, extra)
-        duration = round((time.perf_counter() - started) * 1000, 3)
-        self._log(record, query_id, client_text, f"events/{topic}", "POST", _path_text(environ), "", "",
-                  request_at, duration, None, status, error, body, answer)  # fmt: skip
-        return result
+            payload = json.loads(call.request_body or b"null")
+        except ValueError as exc:
+            raise Refusal(400, "Client.InvalidRequest", "The event is not JSON") from exc
+        if not isinstance(payload, dict):
+            raise Refusal(400, "Client.InvalidRequest", "The event must be a JSON object")
+        try:
+            event = event_publish(publisher=Subsystem.objects.get(pk=client.id), topic_code=topic, payload=payload)
+        except NotFound as exc:
+            raise Refusal(404, "Server.ServerProxy.UnknownTopic", f"No topic {topic!r}") from exc
+        except Forbidden as exc:
+            raise Refusal(403, "Server.ServerProxy.AccessDenied", f"{call.client} does not publish {topic!r}") from exc
+        return 202, [("Content-Type", "application/json")], json.dumps({"id": str(event.id)}).encode()
 
     # -- a call -------------------------------------------------------------------------------------------------
     def exchange(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        started = time.perf_counter()
-        request_at = now_iso()
-        method = environ.get("REQUEST_METHOD", "GET")
-        query_id = environ.get("HTTP_X_ROAD_ID") or str(uuid.uuid4())
-        user_id = environ.get("HTTP_X_ROAD_USERID", "")
-        path = _path_text(environ)
-        query = environ.get("QUERY_STRING", "")
-        client_text, service_text, rest = environ.get("HTTP_X_ROAD_CLIENT", "")[:300], "", ""
-        request_body = b""
-        response_body = b""
-        provider_ms: float | None = None
-        record = record_new()
-        extra = {"X-Road-Id": query_id, "X-Road-Request-Id": record["record_id"]}
-        status, error = 500, ""
-        try:
-            parts = path.split("/", 7)  # '', 'r1', instance, class, member, subsystem, service, rest
-            if len(parts) < 6:
-                raise Refusal(
-                    400, "Client.InvalidRequest", "The address is not /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE"
-                )
-            provider = ClientId(*parts[2:6])
-            client = self.authenticate(environ)
-            client_text = str(client.client)
-            snap = registry()
-            if len(parts) == 7 and parts[6] in METADATA and provider.instance == settings.SMARTGOV_EXCHANGE_INSTANCE:
-                service_text = f"{provider}/{parts[6]}"
-                status, content_type, response_body = metadata.answer(
-                    snap, client, provider, parts[6], query=query, accept=environ.get("HTTP_ACCEPT", "")
-                )
-                headers = [("Content-Type", content_type)]
-            else:
-                if len(parts) < 7 or not parts[6]:
-                    raise Refusal(400, "Client.InvalidRequest", "The service code is missing from the address")
-                service_text = f"{provider}/{parts[6]}"
-                rest = "/" + parts[7] if len(parts) == 8 else ""
-                service = snap.services.get(service_text)
-                if service is None:
-                    raise Refusal(404, "Server.ServerProxy.UnknownService", f"No service {service_text}")
-                if not service.enabled:
-                    raise Refusal(503, "Server.ServerProxy.ServiceDisabled", f"The service {service_text} is disabled")
-                if not snap.may_call(client, service, method, rest or "/"):
-                    raise Refusal(
-                        403,
-                        "Server.ServerProxy.AccessDenied",
-                        f"{client_text} may not call {method} {rest or '/'} of {service_text}",
-                    )
-                self.rate_check(client)
-                request_body = self._read_body(environ)
-                headers_out = {
-                    _header_name(k): v
-                    for k, v in environ.items()
-                    if k.startswith("HTTP_") and _header_name(k).lower() not in HOP_BY_HOP
-                }
-                if environ.get("CONTENT_TYPE"):
-                    headers_out["Content-Type"] = environ["CONTENT_TYPE"]
-                headers_out.update(
-                    {"X-Road-Client": client_text, "X-Road-Service": service_text, "X-Road-Id": query_id}
-                )
-                if user_id:
-                    headers_out["X-Road-UserId"] = user_id
-                url = service.url + quote(rest, safe=PATH_SAFE) + (f"?{query}" if query else "")
-                called = time.perf_counter()
-                status, headers, response_body = self._forward(method, url, headers_out, request_body, service.timeout)
-                provider_ms = round((time.perf_counter() - called) * 1000, 3)
-            request_hash = base64.b64encode(
-                hashlib.sha512(f"{method} {path}?{query}\n{query_id}\n".encode() + request_body).digest()
-            ).decode()
-            extra.update(
-                {"X-Road-Client": client_text, "X-Road-Service": service_text, "X-Road-Request-Hash": request_hash}
+        return self._answer(environ, start_response, lambda call: self._exchange(environ, call))
+
+    def _exchange(self, environ: dict[str, Any], call: _Call) -> Answered:
+        parts = call.path.split("/", 7)  # '', 'r1', instance, class, member, subsystem, service, rest
+        if len(parts) < 6:
+            raise Refusal(
+                400, "Client.InvalidRequest", "The address is not /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE"
             )
-            out = [*headers, *extra.items(), ("Content-Length", str(len(response_body)))]
-            result = [response_body]
-            start_response(_status_line(status), out)
-        except Exception as exc:  # a refusal, or the gateway's own failure: either way answered and logged
-            refusal = exc if isinstance(exc, Refusal) else _internal(method, path)
-            status, error = refusal.status, refusal.code
-            response_body = json.dumps({"type": refusal.code, "message": refusal.message}, ensure_ascii=False).encode()
-            result = self._error(start_response, refusal, extra)
-        duration = round((time.perf_counter() - started) * 1000, 3)
-        self._log(
-            record,
-            query_id,
-            client_text,
-            service_text,
-            method,
-            path,
-            query,
-            user_id,
-            request_at,
-            duration,
-            provider_ms,
-            status,
-            error,
-            request_body,
-            response_body,
-        )
-        label = service_text if not error or error.startswith("Server.ServerProxy.ServiceFailed") else "refused"
-        REQUESTS.labels(label, str(status)).inc()
-        DURATION.labels(label).observe(duration / 1000)
-        return result
+        provider = ClientId(*parts[2:6])
+        snap = registry()
+        client = self.authenticate(environ, snap)
+        call.client = str(client.client)
+        if len(parts) == 7 and parts[6] in METADATA and provider.instance == settings.SMARTGOV_EXCHANGE_INSTANCE:
+            call.service = f"{provider}/{parts[6]}"
+            status, content_type, body = metadata.answer(
+                snap, client, provider, parts[6], query=call.query, accept=environ.get("HTTP_ACCEPT", "")
+            )
+            headers = [("Content-Type", content_type)]
+        else:
+            if len(parts) < 7 or not parts[6]:
+                raise Refusal(400, "Client.InvalidRequest", "The service code is missing from the address")
+            call.service = f"{provider}/{parts[6]}"
+            rest = "/" + parts[7] if len(parts) == 8 else ""
+            service = snap.services.get(call.service)
+            if service is None:
+                raise Refusal(404, "Server.ServerProxy.UnknownService", f"No service {call.service}")
+            if not service.enabled:
+                raise Refusal(503, "Server.ServerProxy.ServiceDisabled", f"The service {call.service} is disabled")
+            if not snap.may_call(client, service, call.method, rest or "/"):
+                raise Refusal(
+                    403,
+                    "Server.ServerProxy.AccessDenied",
+                    f"{call.client} may not call {call.method} {rest or '/'} of {call.service}",
+                )
+            self.rate_check(client)
+            call.request_body = self._read_body(environ)
+            headers_out = {
+                name: value
+                for key, value in environ.items()
+                if key.startswith("HTTP_") and (name := _header_name(key)).lower() not in HOP_BY_HOP
+            }
+            if environ.get("CONTENT_TYPE"):
+                headers_out["Content-Type"] = environ["CONTENT_TYPE"]
+            headers_out.update(
+                {"X-Road-Client": call.client, "X-Road-Service": call.service, "X-Road-Id": call.query_id}
+            )
+            if call.user_id:
+                headers_out["X-Road-UserId"] = call.user_id
+            url = service.url + quote(rest, safe=PATH_SAFE) + (f"?{call.query}" if call.query else "")
+            called = time.perf_counter()
+            status, headers, body = self._forward(call.method, url, headers_out, call.request_body, service.timeout)
+            call.provider_ms = round((time.perf_counter() - called) * 1000, 3)
+        request_hash = base64.b64encode(
+            hashlib.sha512(
+                f"{call.method} {call.path}?{call.query}\n{call.query_id}\n".encode() + call.request_body
+            ).digest()
+        ).decode()
+        x_road = [
+            ("X-Road-Client", call.client),
+            ("X-Road-Service", call.service),
+            ("X-Road-Request-Hash", request_hash),
+        ]
+        return status, [*headers, *x_road], body
 
     @staticmethod
     def _read_body(environ: dict[str, Any]) -> bytes:
@@ -496,43 +497,27 @@ class Gateway:
         status = curl.getinfo(pycurl.RESPONSE_CODE)
         return status, _headers_back(raw_headers), b"".join(chunks)
 
-    def _log(
-        self,
-        record: dict[str, Any],
-        query_id: str,
-        client: str,
-        service: str,
-        method: str,
-        path: str,
-        query: str,
-        user_id: str,
-        request_at: str,
-        duration: float,
-        provider_ms: float | None,
-        status: int,
-        error: str,
-        request_body: bytes,
-        response_body: bytes,
-    ) -> None:
+    def _log(self, call: _Call, duration: float, status: int, error: str, response_body: bytes) -> None:
+        record = call.record
         record.update(
-            query_id=query_id[:100],
-            client=client,
-            service=service[:300],
-            method=method[:8],
-            path=(path + (f"?{query}" if query else ""))[:1000],
-            user_id=user_id[:200],
-            request_at=request_at,
+            query_id=call.query_id[:100],
+            client=call.client,
+            service=call.service[:300],
+            method=call.method[:8],
+            path=(call.path + (f"?{call.query}" if call.query else ""))[:1000],
+            user_id=call.user_id[:200],
+            request_at=call.request_at,
             duration_ms=duration,
-            provider_ms=provider_ms,
+            provider_ms=call.provider_ms,
             status=status,
             error=error,
-            request_size=len(request_body),
+            request_size=len(call.request_body),
             response_size=len(response_body),
-            request_hash=hashlib.sha256(request_body).hexdigest(),
+            request_hash=hashlib.sha256(call.request_body).hexdigest(),
             response_hash=hashlib.sha256(response_body).hexdigest(),
         )
         if settings.SMARTGOV_EXCHANGE_LOG_BODIES:
-            record["request_body"] = body_seal(request_body)
+            record["request_body"] = body_seal(call.request_body)
             record["response_body"] = body_seal(response_body)
             record["encrypted"] = bool(settings.SMARTGOV_EXCHANGE_LOG_KEY)
         self.journal.write(record)

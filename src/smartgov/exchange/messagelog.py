@@ -40,7 +40,7 @@ from django.utils.dateparse import parse_datetime
 
 from smartgov.exchange.models import JournalOffset, LogBatch, LogChainHead, MessageRecord
 from smartgov.platform.aio import outside_event_loop
-from smartgov.platform.pki import signing_passphrase
+from smartgov.platform.pki import pki_path, private_file_write, signing_passphrase
 
 GENESIS = "0" * 64
 #: The fields a record's hash covers, in this order.
@@ -243,9 +243,8 @@ def _ingest_file(path: Path, limit: int) -> int:
             row.prev_hash = prev
             row.hash = prev = chain_hash(prev, chained)
             rows.append(row)
-        MessageRecord.objects.bulk_create(rows, batch_size=500)
-        last = MessageRecord.objects.filter(record_id=rows[-1].record_id).values_list("id", flat=True).first()
-        head.last_id, head.last_hash = last or head.last_id, prev
+        MessageRecord.objects.bulk_create(rows, batch_size=500)  # ids come back (RETURNING) on every database used
+        head.last_id, head.last_hash = rows[-1].pk, prev
         head.save(update_fields=["last_id", "last_hash"])
         offset_row.offset += consumed
         offset_row.save(update_fields=["offset"])
@@ -265,15 +264,9 @@ def _forget_if_done(path: Path) -> None:
 
 
 # --- signed batches --------------------------------------------------------------------------------------------
-def _key_path() -> Path:
-    folder = Path(settings.SMARTGOV_PKI_DIR)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder / "exchange-log-ed25519.pem"
-
-
 def log_signing_key() -> Ed25519PrivateKey:
     """The gateway's Ed25519 key for the message log (created on first use, encrypted at rest)."""
-    path = _key_path()
+    path = pki_path("exchange-log-ed25519.pem")
     if not path.exists():
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(
@@ -281,11 +274,7 @@ def log_signing_key() -> Ed25519PrivateKey:
             serialization.PrivateFormat.PKCS8,
             serialization.BestAvailableEncryption(signing_passphrase()),
         )
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(pem)
-        tmp.replace(path)
+        private_file_write(path, pem)
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=signing_passphrase())
     assert isinstance(loaded, Ed25519PrivateKey)  # noqa: S101 - written above
     return loaded

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from xml.etree import ElementTree as ET
 
+from smartgov.exchange.errors import Refusal
 from smartgov.exchange.identifiers import ClientId
 from smartgov.exchange.registry import ServiceEntry, Snapshot, SubsystemEntry
 
@@ -132,8 +133,6 @@ def _methods(rows: list[dict[str, Any]], accept: str) -> tuple[int, str, bytes]:
 def answer(
     snap: Snapshot, client: SubsystemEntry, provider: ClientId, name: str, *, query: str, accept: str
 ) -> tuple[int, str, bytes]:
-    from smartgov.exchange.gateway import Refusal
-
     if str(provider) not in snap.subsystems:
         raise Refusal(404, "Server.ServerProxy.UnknownMember", f"No subsystem {provider}")
     services = [s for s in _services_of(snap, provider) if s.enabled]

@@ -124,8 +124,8 @@ def _client_id(subsystem: Subsystem) -> ClientId:
     return ClientId(_instance(), member.member_class.code, member.code, subsystem.code)
 
 
-def snapshot_build() -> Snapshot:
-    version = RegistryVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+def snapshot_build(version: int) -> Snapshot:
+    """The registry as it is at ``version`` (read just before, so a change during the build rebuilds it again)."""
     snap = Snapshot(version=version)
     subsystems = Subsystem.objects.select_related("member__member_class").prefetch_related("groups")
     by_pk: dict[int, SubsystemEntry] = {}
@@ -135,7 +135,7 @@ def snapshot_build() -> Snapshot:
             client=_client_id(s),
             name=s.name or s.member.name,
             member_name=s.member.name,
-            enabled=s.enabled and True,
+            enabled=s.enabled,
             groups=frozenset(g.pk for g in s.groups.all()),
         )
         by_pk[s.pk] = entry
@@ -197,7 +197,7 @@ class _Cache:
                 return self.snapshot
             version = _version()
             if self.snapshot is None or self.snapshot.version != version:
-                self.snapshot = snapshot_build()
+                self.snapshot = snapshot_build(version)
             self.checked = time.monotonic()
             return self.snapshot
 

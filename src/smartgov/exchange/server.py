@@ -7,15 +7,24 @@ key (``--tls`` with ``--client-cert optional``, or plain HTTP on a private inter
 threaded, pure-Python HTTP/1.1 server that hands the verified client certificate to the application.
 """
 
+import logging
+import os
+import signal
 import ssl
+import threading
+import time
 from typing import Any
 
 from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
+from django import db
 from django.conf import settings
 
 from smartgov.exchange.gateway import Gateway
+from smartgov.exchange.messagelog import Shipper, log_batches_sign, log_ingest
 from smartgov.platform.pki import ca_file, server_tls_files
+
+logger = logging.getLogger(__name__)
 
 
 def gateway_server(
@@ -32,16 +41,13 @@ def gateway_server(
         (host, port), app or Gateway(), numthreads=threads, request_queue_size=512, reuse_port=reuse_port
     )
     if tls:
-        cert_file = getattr(settings, "SMARTGOV_EXCHANGE_TLS_CERT", "") or ""
-        key_file = getattr(settings, "SMARTGOV_EXCHANGE_TLS_KEY", "") or ""
+        cert_file, key_file = settings.SMARTGOV_EXCHANGE_TLS_CERT, settings.SMARTGOV_EXCHANGE_TLS_KEY
         if not cert_file:
             cert_path, key_path = server_tls_files(["localhost", "127.0.0.1", host])
             cert_file, key_file = str(cert_path), str(key_path)
         adapter = BuiltinSSLAdapter(cert_file, key_file)
         adapter.context.minimum_version = ssl.TLSVersion.TLSv1_2
-        adapter.context.load_verify_locations(
-            cafile=getattr(settings, "SMARTGOV_EXCHANGE_TLS_CA", "") or str(ca_file())
-        )
+        adapter.context.load_verify_locations(cafile=settings.SMARTGOV_EXCHANGE_TLS_CA or str(ca_file()))
         adapter.context.verify_mode = ssl.CERT_REQUIRED if client_cert == "required" else ssl.CERT_OPTIONAL
         server.ssl_adapter = adapter
     return server
@@ -49,11 +55,6 @@ def gateway_server(
 
 def _worker(*, host: str, port: int, threads: int, tls: bool, client_cert: str, workers: int) -> None:
     """One server process of ``gateway_run``: answers and journals until told to stop or orphaned."""
-    import os
-    import signal
-    import threading
-    import time
-
     parent = os.getppid()
     server = gateway_server(
         host=host, port=port, threads=threads, tls=tls, client_cert=client_cert, reuse_port=True,
@@ -83,15 +84,6 @@ def gateway_run(
     """Run ``workers`` server processes on one port (SO_REUSEPORT; the kernel spreads connections) while this
     process ships their journals into the message log. Each worker only answers and journals, so shipping never
     holds a worker's interpreter lock; a worker whose parent is gone stops."""
-    import os
-    import signal
-    import sys
-    import threading
-
-    from django import db
-
-    from smartgov.exchange.messagelog import Shipper
-
     db.connections.close_all()  # never share a database connection across fork
     children: list[int] = []
     for _ in range(workers):
@@ -114,7 +106,7 @@ def gateway_run(
         for pid in list(children):
             done, _status = os.waitpid(pid, os.WNOHANG)
             if done:
-                print(f"gateway worker {pid} ended", file=sys.stderr)
+                logger.warning("gateway worker %s ended", pid)
                 children.remove(pid)
         if not children:
             break
@@ -124,7 +116,5 @@ def gateway_run(
         os.waitpid(pid, 0)
     shipper.stop()
     shipper.join(timeout=5)
-    from smartgov.exchange.messagelog import log_batches_sign, log_ingest
-
     log_ingest()
     log_batches_sign()

@@ -4,6 +4,7 @@ registry's version so running gateways pick it up within a second (registry.py).
 
 import hashlib
 import secrets
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -25,7 +26,7 @@ from smartgov.exchange.models import (
 from smartgov.exchange.registry import api_key_digest
 from smartgov.platform.errors import Conflict, DomainError
 from smartgov.platform.models import Agency
-from smartgov.platform.pki import client_certificate_issue
+from smartgov.platform.pki import ca_file, client_certificate_issue, private_file_write
 from smartgov.platform.services.audit import audit_record
 
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"}
@@ -201,6 +202,14 @@ def certificate_issue(*, actor: Any, subsystem: Subsystem, days: int = 365) -> t
             changes={"subsystem": str(subsystem), "serial": row.serial},
         )
     return row, key_pem, cert_pem
+
+
+def certificate_files_write(folder: Path, *, key_pem: bytes, cert_pem: bytes) -> None:
+    """What a client installs: ``client.pem``, ``client.key.pem`` (private) and the CA's ``ca.pem``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    private_file_write(folder / "client.key.pem", key_pem)
+    (folder / "client.pem").write_bytes(cert_pem)
+    (folder / "ca.pem").write_bytes(ca_file().read_bytes())
 
 
 def certificate_renew(

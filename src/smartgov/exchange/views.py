@@ -18,21 +18,11 @@ from smartgov.exchange.events import dead_letters_retry
 from smartgov.exchange.models import Topic
 from smartgov.identity.models import RoleAssignment
 from smartgov.identity.roles import has_role
+from smartgov.platform.charts import bar_chart
 from smartgov.platform.errors import Forbidden, NotFound
 
 app_name = "exchange"
 WINDOWS = {"1": 1, "7": 7, "30": 30}
-
-
-def _bars(values: list[tuple[str, int]], *, height: int = 150) -> tuple[list[dict[str, object]], int]:
-    top = max((v for _, v in values), default=0) or 1
-    bars = []
-    for index, (label, value) in enumerate(values):
-        h = round(value / top * height, 1)
-        x = 10 + index * 44
-        bars.append({"x": x, "middle": x + 15, "y": 170 - h, "height": h, "value_y": 165 - h, "value": value,
-                     "label": label})  # fmt: skip
-    return bars, 20 + 44 * max(len(values), 1)
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -46,12 +36,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     days = WINDOWS.get(request.GET.get("ngay", "7"), 7)
     since = timezone.now() - timedelta(days=days)
     per_day = selectors.traffic_per_day(days=14)
-    calls, width = _bars([(f"{d:%d/%m}", c) for d, c, _e in per_day])
-    errors, _w = _bars([(f"{d:%d/%m}", e) for d, _c, e in per_day])
+    fortnight = _("last 14 days")
+    calls, errors = _("Calls per day"), _("Errors per day")
     context = {
         "days": days,
-        "charts": [(_("Calls per day"), calls), (_("Errors per day"), errors)],
-        "width": width,
+        "charts": [
+            bar_chart(calls, [(f"{d:%d/%m}", c) for d, c, _e in per_day], caption=f"{calls} ({fortnight})", decimals=0),
+            bar_chart(
+                errors,
+                [(f"{d:%d/%m}", e) for d, _c, e in per_day],
+                caption=f"{errors} ({fortnight})",
+                colour="#a4001d",
+                decimals=0,
+            ),
+        ],
         "per_service": selectors.traffic_by("service", since=since),
         "per_client": selectors.traffic_by("client", since=since),
         "services": selectors.services_registered(),

@@ -37,7 +37,14 @@ def _passphrase() -> bytes:
     return settings.SMARTGOV_SIGNING_PASSPHRASE.encode()
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def pki_path(name: str) -> Path:
+    """A file of ``SMARTGOV_PKI_DIR`` (the folder is made, private, on first use)."""
+    return _dir() / name
+
+
+def private_file_write(path: Path, data: bytes) -> None:
+    """Write a key (or anything secret): readable by this account only, and never seen half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as out:
@@ -86,7 +93,7 @@ def _ca_create() -> None:
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
             .sign(key, hashes.SHA256())
         )
-        _write_private(
+        private_file_write(
             key_path,
             key.private_bytes(
                 serialization.Encoding.PEM,
@@ -94,7 +101,7 @@ def _ca_create() -> None:
                 serialization.BestAvailableEncryption(_passphrase()),
             ),
         )
-        _write_private(cert_path, cert.public_bytes(serialization.Encoding.PEM))
+        private_file_write(cert_path, cert.public_bytes(serialization.Encoding.PEM))
 
 
 def ca_certificate() -> x509.Certificate:
@@ -153,7 +160,7 @@ def agency_certificate_issue(agency: Agency, *, days: int = 1095) -> Path:
         encryption_algorithm=serialization.BestAvailableEncryption(_passphrase()),
     )
     path = agency_pkcs12_path(agency)
-    _write_private(path, data)
+    private_file_write(path, data)
     return path
 
 
@@ -249,11 +256,11 @@ def server_tls_files(hostnames: list[str]) -> tuple[Path, Path]:
             names.append(x509.DNSName(host))
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostnames[0])])
     cert = _tls_certificate(subject, key, days=825, usage=ExtendedKeyUsageOID.SERVER_AUTH, names=names)
-    _write_private(
+    private_file_write(
         key_path,
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
     )
-    _write_private(
+    private_file_write(
         cert_path,
         cert.public_bytes(serialization.Encoding.PEM) + ca_certificate().public_bytes(serialization.Encoding.PEM),
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from smartgov.platform.models import Agency
 from smartgov.procedures.documents import receipt_response
 from smartgov.procedures.gateways import gateways_available, return_url
 from smartgov.procedures.models import Dossier, DossierEvent, DossierResult, Procedure
-from smartgov.procedures.results import upload_verify
+from smartgov.procedures.results import result_response, upload_verify
 from smartgov.procedures.selectors import (
     documents_of,
     dossier_for_applicant,
@@ -38,7 +38,7 @@ from smartgov.procedures.selectors import (
 from smartgov.procedures.services import dossiers as svc
 from smartgov.procedures.services.citizens import applicant_check
 from smartgov.procedures.services.payments import payment_start
-from smartgov.procedures.services.portal import portal_backlog, portal_sync_retry, portal_sync_state
+from smartgov.procedures.services.portal import portal_sync_retry, portal_sync_state
 from smartgov.procedures.status import Status
 
 
@@ -440,11 +440,7 @@ def start_payment(request: HttpRequest, dossier_id: int, payload: PaymentIn) -> 
 
 @router.get("/dossiers/{dossier_id}/result.pdf", auth=AUTH, summary="The signed result (PDF)")
 def result_file(request: HttpRequest, dossier_id: int) -> HttpResponseBase:
-    dossier = dossier_for_applicant(user=_me(request), dossier_id=dossier_id)
-    result = DossierResult.objects.filter(dossier=dossier).first()
-    if result is None:
-        raise NotFound(_("This dossier has no result yet."))
-    return FileResponse(result.file.open("rb"), content_type="application/pdf")
+    return result_response(dossier_for_applicant(user=_me(request), dossier_id=dossier_id))
 
 
 @router.get("/documents", response=list[StoredDocumentOut], auth=AUTH, summary="My document store")
@@ -696,7 +692,7 @@ def _portal_state(request: HttpRequest) -> PortalSyncOut:
                 attempts=e.attempts,
                 next_attempt_at=e.available_at,
             )
-            for e in portal_backlog(user=_me(request))[:200]
+            for e in state.waiting
         ],
     )
 

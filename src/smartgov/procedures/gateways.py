@@ -18,6 +18,7 @@ the payment service's business (``services/payments.py``), the same for every ga
 import hashlib
 import hmac
 import re
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -153,6 +154,21 @@ class SandboxGateway(RedirectGateway):
             url=reverse("procedures:payment-sandbox"),
             merchant="SMARTGOV-SANDBOX",
             secret=secret,
+        )
+
+    def answer(self, *, reference: str, amount: str, paid: bool) -> dict[str, str]:
+        """What the sandbox "bank" sends back once the payer decided — the notice (IPN) and the return — signed
+        exactly as a real gateway signs it."""
+        return signed(
+            self.secret,
+            {
+                "merchant": self.merchant,
+                "reference": reference,
+                "amount": amount,
+                "transaction_no": f"SBX{secrets.randbelow(10**10):010d}",
+                "response_code": SUCCESS if paid else "24",
+                "pay_date": timezone.localtime().strftime("%Y%m%d%H%M%S"),
+            },
         )
 
 

@@ -21,6 +21,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -32,7 +33,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from smartgov.platform.aio import outside_event_loop
-from smartgov.platform.errors import DomainError
+from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.pki import agency_pkcs12_file, signing_passphrase, trust_roots
 from smartgov.procedures.documents import _document, _facts, _header, _local, qr_block
@@ -189,3 +190,13 @@ def upload_verify(upload: UploadedFile) -> tuple[Verification, DossierResult | N
         raise DomainError(_("The file is too large to check."))
     data = upload.read()
     return pdf_verify(data), result_by_digest(hashlib.sha256(data).hexdigest())
+
+
+def result_response(dossier: Dossier) -> FileResponse:
+    """The dossier's signed result, shown in the browser (the caller has passed the dossier's checkpoint)."""
+    result = DossierResult.objects.filter(dossier=dossier).first()
+    if result is None:
+        raise NotFound(_("This dossier has no result yet."))
+    response = FileResponse(result.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ket-qua-{dossier.code}.pdf"'
+    return response

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from smartgov.identity.models import RoleAssignment, User
 from smartgov.identity.roles import has_role
+from smartgov.platform.charts import BarChart, bar_chart
 from smartgov.platform.errors import Forbidden
 from smartgov.procedures.kpi import KpiRow, kpi_by_month, kpi_totals, kpis
 
@@ -31,24 +32,8 @@ def _visible(user: User, rows: list[KpiRow]) -> list[KpiRow]:
     return [r for r in rows if r.agency_code in led]
 
 
-def _chart(months: list[KpiRow], measure: str) -> list[dict[str, object]]:
-    bars = []
-    for index, row in enumerate(months):
-        value = getattr(row, measure)
-        height = round((value or 0) * 1.5, 1)  # 100 % is 150 px of the 200 px drawing
-        x = 10 + index * 44
-        bars.append(
-            {
-                "x": x,
-                "middle": x + 15,
-                "y": 170 - height,
-                "height": height,
-                "value_y": 165 - height,
-                "value": value,
-                "label": f"{row.month:%m/%y}",
-            }
-        )
-    return bars
+def _chart(title: str, months: list[KpiRow], measure: str) -> BarChart:
+    return bar_chart(title, [(f"{row.month:%m/%y}", getattr(row, measure)) for row in months], top=100)
 
 
 @login_required
@@ -65,14 +50,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "total": kpi_totals(rows),
         "months": months,
         "charts": [
-            (_("On-time rate (%)"), _chart(months, "on_time_rate")),
-            (_("Online rate (%)"), _chart(months, "online_rate")),
-            (_("Digitisation rate (%)"), _chart(months, "digitisation_rate")),
-            (_("Online payment rate (%)"), _chart(months, "online_payment_rate")),
+            _chart(_("On-time rate (%)"), months, "on_time_rate"),
+            _chart(_("Online rate (%)"), months, "online_rate"),
+            _chart(_("Digitisation rate (%)"), months, "digitisation_rate"),
+            _chart(_("Online payment rate (%)"), months, "online_payment_rate"),
         ],
         "start": start,
         "end": end,
-        "width": 20 + 44 * max(len(months), 1),
     }
     return render(request, "procedures/dashboard.html", context)
 

@@ -20,6 +20,7 @@ from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
 from smartgov.procedures.documents import NOTICES, notice_response, payment_receipt_response
 from smartgov.procedures.models import Dossier, DossierResult, Payment
+from smartgov.procedures.results import result_response
 from smartgov.procedures.selectors import STAFF_ROLES, dossier_for_staff, officer_queue
 from smartgov.procedures.services import dossiers as svc
 from smartgov.procedures.services.citizens import applicant_check
@@ -271,23 +272,19 @@ def citizen_check(request: HttpRequest, pk: int) -> HttpResponse:
 def payment_receipt(request: HttpRequest, pk: int, payment_id: int) -> HttpResponse:
     """The e-receipt of a paid payment, as the applicant got it: the officer checks it against the dossier."""
     dossier = dossier_for_staff(request=request, dossier_id=pk)
-    payment = dossier.payments.select_related("dossier__receiving_agency", "dossier__procedure", "payer").filter(
-        pk=payment_id, state=Payment.State.PAID
+    payment = (
+        dossier.payments.select_related("dossier__receiving_agency", "dossier__procedure", "payer")
+        .filter(pk=payment_id, state=Payment.State.PAID)
+        .first()
     )
-    if not payment:
+    if payment is None:
         raise NotFound(_("No such receipt."))
-    return payment_receipt_response(payment[0])
+    return payment_receipt_response(payment)
 
 
 @login_required
 def result_file(request: HttpRequest, pk: int) -> FileResponse:
-    dossier = dossier_for_staff(request=request, dossier_id=pk)
-    result = DossierResult.objects.filter(dossier=dossier).first()
-    if result is None:
-        raise NotFound(_("This dossier has no result yet."))
-    response = FileResponse(result.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="ket-qua-{dossier.code}.pdf"'
-    return response
+    return result_response(dossier_for_staff(request=request, dossier_id=pk))
 
 
 urlpatterns: list[URLPattern] = [

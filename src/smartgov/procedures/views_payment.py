@@ -22,8 +22,7 @@ from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.qr import qr_svg
 from smartgov.procedures.documents import payment_receipt_response
 from smartgov.procedures.gateways import (
-    SUCCESS,
-    RedirectGateway,
+    SandboxGateway,
     VietQRGateway,
     gateway_get,
     gateways_available,
@@ -120,11 +119,11 @@ def payment_notice(request: HttpRequest, gateway: str) -> HttpResponse:
 
 
 # --- The sandbox "bank" (demo and tests only) ---------------------------------------------------------------
-def _sandbox() -> RedirectGateway:
+def _sandbox() -> SandboxGateway:
     if not settings.SMARTGOV_PAYMENT_SANDBOX:
         raise NotFound(_("The payment sandbox is not enabled here."))
     gateway = gateway_get("sandbox")
-    assert isinstance(gateway, RedirectGateway)  # noqa: S101 - the sandbox is one
+    assert isinstance(gateway, SandboxGateway)  # noqa: S101 - the sandbox is one
     return gateway
 
 
@@ -138,16 +137,8 @@ def payment_sandbox(request: HttpRequest) -> HttpResponse:
         raise Forbidden(_("This payment request is not signed by the platform."))
     if request.method == "POST":
         decision = request.POST.get("decision", "")
-        answer = signed(
-            gateway.secret,
-            {
-                "merchant": gateway.merchant,
-                "reference": asked.get("reference", ""),
-                "amount": asked.get("amount", ""),
-                "transaction_no": f"SBX{secrets.randbelow(10**10):010d}",
-                "response_code": SUCCESS if decision == "pay" else "24",
-                "pay_date": timezone.localtime().strftime("%Y%m%d%H%M%S"),
-            },
+        answer = gateway.answer(
+            reference=asked.get("reference", ""), amount=asked.get("amount", ""), paid=decision == "pay"
         )
         payment_notice_receive(gateway=gateway.code, params=answer)  # the IPN, in-process for the sandbox
         separator = "&" if "?" in asked["return_url"] else "?"

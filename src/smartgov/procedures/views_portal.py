@@ -13,8 +13,7 @@ from django.views.decorators.http import require_POST
 
 from smartgov.identity.models import User
 from smartgov.procedures.handlers import CONSUMER
-from smartgov.procedures.models import Dossier
-from smartgov.procedures.services.portal import portal_backlog, portal_sync_retry, portal_sync_state
+from smartgov.procedures.services.portal import portal_sync_retry, portal_sync_state
 from smartgov.procedures.status import Status
 
 
@@ -39,13 +38,7 @@ def _problem(last_error: str) -> str:
 @login_required
 def backlog(request: HttpRequest) -> HttpResponse:
     state = portal_sync_state(user=_me(request))
-    events = list(portal_backlog(user=_me(request))[:200])
-    codes = {e.payload.get("code") for e in events}
-    dossiers = {d.code: d for d in Dossier.objects.filter(code__in=codes).only("pk", "code")}
-    rows = [
-        (e, dossiers.get(e.payload.get("code")), Status(e.payload["status"]).label, _problem(e.last_error))
-        for e in events
-    ]
+    rows = [(e, Status(e.payload["status"]).label, _problem(e.last_error)) for e in state.waiting]
     return render(request, "procedures/portal_sync.html", {"state": state, "rows": rows})
 
 

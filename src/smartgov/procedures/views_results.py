@@ -14,8 +14,8 @@ from smartgov.identity.models import User
 from smartgov.identity.privacy import personal_data_view_record
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
-from smartgov.procedures.models import DossierResult, StoredDocument
-from smartgov.procedures.results import upload_verify
+from smartgov.procedures.models import StoredDocument
+from smartgov.procedures.results import result_response, upload_verify
 from smartgov.procedures.selectors import (
     document_of,
     documents_of,
@@ -39,11 +39,7 @@ def _inline(file: FieldFile, content_type: str, name: str = "") -> FileResponse:
 
 @login_required
 def my_result(request: HttpRequest, pk: int) -> HttpResponseBase:
-    dossier = dossier_for_applicant(user=_me(request), dossier_id=pk)
-    result = DossierResult.objects.filter(dossier=dossier).first()
-    if result is None:
-        raise NotFound(_("This dossier has no result yet."))
-    return _inline(result.file, "application/pdf", f"ket-qua-{dossier.code}.pdf")
+    return result_response(dossier_for_applicant(user=_me(request), dossier_id=pk))
 
 
 def verify(request: HttpRequest) -> HttpResponse:

@@ -60,7 +60,7 @@ def applicant_check(*, dossier: Dossier, officer: User) -> Comparison:
         raise Unavailable(_("The national population database cannot be reached through the gateway now.")) from exc
     if answer.error or answer.status >= 500:
         message = _("The national population database cannot be reached through the gateway now.")
-        raise Unavailable(f"{message} ({answer.error})" if answer.error else message, code="unavailable")
+        raise Unavailable(f"{message} ({answer.error})" if answer.error else message)
     if answer.status == 404:
         raise NotFound(_("The national population database has no citizen with this number."))
     record = answer.json()

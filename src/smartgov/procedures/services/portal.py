@@ -30,8 +30,16 @@ class PortalSyncState:
     endpoint: str
     pending: int
     failing: int
-    oldest: datetime | None
     synced_last_day: int
+    #: The oldest waiting changes (at most ``SHOWN``), oldest first.
+    waiting: list[OutboxEvent]
+
+    @property
+    def oldest(self) -> datetime | None:
+        return self.waiting[0].occurred_at if self.waiting else None
+
+
+SHOWN = 200
 
 
 def _require_leader(user: User) -> None:
@@ -52,13 +60,12 @@ def portal_backlog(*, user: User) -> QuerySet[OutboxEvent]:
 
 def portal_sync_state(*, user: User) -> PortalSyncState:
     backlog = portal_backlog(user=user)
-    oldest = backlog.first()
     return PortalSyncState(
         enabled=bool(settings.SMARTGOV_PORTAL_SYNC_URL),
         endpoint=settings.SMARTGOV_PORTAL_SYNC_URL,
         pending=backlog.count(),
         failing=backlog.filter(attempts__gt=0).count(),
-        oldest=oldest.occurred_at if oldest else None,
+        waiting=list(backlog[:SHOWN]),
         synced_last_day=ConsumerReceipt.objects.filter(
             consumer=CONSUMER, processed_at__gte=timezone.now() - timedelta(days=1)
         ).count(),

@@ -29,7 +29,6 @@ from smartgov.exchange import services as ex
 from smartgov.exchange.identifiers import client_id_parse
 from smartgov.exchange.messagelog import log_archive, log_batches_sign, log_ingest, log_verify
 from smartgov.exchange.models import ApiKey, ClientCertificate, MessageRecord, Subsystem
-from smartgov.platform.pki import ca_file
 
 
 def _subsystem(text: str) -> Subsystem:
@@ -42,15 +41,6 @@ def _subsystem(text: str) -> Subsystem:
     if found is None:
         raise CommandError(f"no subsystem {text}")
     return found
-
-
-def _write(out: Path, name: str, data: bytes, private: bool = False) -> Path:
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / name
-    path.write_bytes(data)
-    if private:
-        path.chmod(0o600)
-    return path
 
 
 class Command(BaseCommand):
@@ -155,9 +145,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no certificate {options['serial']}")
             row, key_pem, cert_pem = ex.certificate_renew(actor=None, certificate=old, days=options["days"])
         out = options["out"]
-        _write(out, "client.key.pem", key_pem, private=True)
-        _write(out, "client.pem", cert_pem)
-        _write(out, "ca.pem", ca_file().read_bytes())
+        ex.certificate_files_write(out, key_pem=key_pem, cert_pem=cert_pem)
         console.print(
             f"certificate {row.serial} for {ex.client_text(row.subsystem)}, valid until {row.not_after:%Y-%m-%d}: "
             f"{out}/client.pem, client.key.pem, ca.pem"

@@ -5,46 +5,24 @@ import pytest
 
 from smartgov.exchange.tests.conftest import exchange, journal_dir  # noqa: F401 - fixtures used below
 from smartgov.platform.tests.browser.conftest import axe_violations, screenshot
-from smartgov.platform.tests.browser.test_procedures_browser import PASSWORD, PDF, _sign_in, city  # noqa: F401
+from smartgov.platform.tests.browser.test_procedures_browser import PASSWORD, _sign_in, city, submitted_birth  # noqa: F401
+from smartgov.procedures.tests.test_citizen_check import one_stop  # noqa: F401 - the one-stop shop's client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_officer_checks_the_applicant_and_the_administrator_watches(page, city, exchange, settings):  # noqa: F811
-    from django.core.files.uploadedfile import SimpleUploadedFile
+def test_an_officer_checks_the_applicant_and_the_administrator_watches(page, city, exchange, one_stop):  # noqa: F811
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from smartgov.exchange import services as ex
     from smartgov.exchange.messagelog import log_batches_sign, log_ingest
     from smartgov.exchange.registry import registry_forget
     from smartgov.identity.roles import role_grant
-    from smartgov.platform.models import Agency
-    from smartgov.procedures.models import Procedure
-    from smartgov.procedures.services import dossiers as svc
 
-    city_member = ex.member_register(actor=None, member_class="GOV", code="000.00.00.H31", name="UBND thành phố")
-    one_stop = ex.subsystem_register(actor=None, member=city_member, code="MOTCUA")
     ex.access_grant(actor=None, service=exchange.service, subsystem=one_stop)
-    _row, key = ex.api_key_issue(actor=None, subsystem=one_stop)
-    settings.SMARTGOV_EXCHANGE_API_KEY = key
-    settings.SMARTGOV_EXCHANGE_CLIENT = "VN-HP/GOV/000.00.00.H31/MOTCUA"
-    settings.SMARTGOV_EXCHANGE_POPULATION_SERVICE = "VN-HP/GOV/000.00.00.G01/CSDLQGDC/citizens"
     registry_forget()
 
-    procedure = Procedure.objects.get(code="1.001193")
-    ward = Agency.objects.get(code="000.21.07.H31")
-    draft = svc.dossier_draft_save(
-        applicant=city["citizen"], procedure=procedure, receiving_agency=ward,
-        form_data={"ho_ten_tre": "Nguyễn An Nhiên", "ngay_sinh": "2026-11-20", "gioi_tinh": "Nữ",
-                   "noi_sinh": "Bệnh viện Phụ sản Hải Phòng", "ho_ten_me": "Nguyễn Thị Mai", "quan_he": "Mẹ"},
-    )  # fmt: skip
-    for component in procedure.components:
-        if component["required"]:
-            upload = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
-            svc.attachment_add(
-                applicant=city["citizen"], dossier_id=draft.pk, component=component["code"], upload=upload
-            )
-    code = svc.dossier_submit(applicant=city["citizen"], dossier_id=draft.pk).dossier.code
+    code = submitted_birth(city)
 
     _sign_in(page, "motcua.thanhdong", city["motcua.thanhdong"])
     page.goto("/mot-cua/")

@@ -68,6 +68,17 @@ def city(hai_phong, django_user_model):
     return {"citizen": citizen, **staff}
 
 
+def submitted_birth(city):
+    """A birth registration the demo citizen submitted to the ward (as the service tests make one); its code."""
+    from types import SimpleNamespace
+
+    from smartgov.platform.models import Agency
+    from smartgov.procedures.tests.test_dossiers import submitted
+
+    ward = Agency.objects.get(code="000.21.07.H31")
+    return submitted(SimpleNamespace(mai=city["citizen"], ward=ward)).code
+
+
 def _code(user) -> str:
     """The authenticator's code now, or the next step's when this one was already used (codes work once)."""
     from django_otp.oath import TOTP
@@ -299,12 +310,6 @@ def test_the_national_portal_backlog(page, city, settings):
     import threading
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from smartgov.platform.models import Agency
-    from smartgov.procedures.models import Procedure
-    from smartgov.procedures.services import dossiers as svc
-
     state = {"up": False, "got": []}
 
     class Portal(BaseHTTPRequestHandler):
@@ -322,19 +327,7 @@ def test_the_national_portal_backlog(page, city, settings):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.SMARTGOV_PORTAL_SYNC_URL = f"http://127.0.0.1:{server.server_port}/dossier-status"
     settings.SMARTGOV_PORTAL_SYNC_SECRET = "portal-secret"
-    procedure = Procedure.objects.get(code="1.001193")
-    draft = svc.dossier_draft_save(
-        applicant=city["citizen"], procedure=procedure, receiving_agency=Agency.objects.get(code="000.21.07.H31"),
-        form_data={"ho_ten_tre": "Nguyễn An Nhiên", "ngay_sinh": "2026-11-20", "gioi_tinh": "Nữ",
-                   "noi_sinh": "Bệnh viện Phụ sản Hải Phòng", "ho_ten_me": "Nguyễn Thị Mai", "quan_he": "Mẹ"},
-    )  # fmt: skip
-    for component in procedure.components:
-        if component["required"]:
-            upload = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
-            svc.attachment_add(
-                applicant=city["citizen"], dossier_id=draft.pk, component=component["code"], upload=upload
-            )
-    code = svc.dossier_submit(applicant=city["citizen"], dossier_id=draft.pk).dossier.code
+    code = submitted_birth(city)
 
     _sign_in(page, "lanhdao.snv", city["lanhdao.snv"])
     page.goto("/mot-cua/")

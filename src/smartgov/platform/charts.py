@@ -1,0 +1,39 @@
+"""Bar charts drawn as inline SVG by the template ``_bar_chart.html`` (no script): one bar per label, scaled to
+``top`` (a rate's 100 %, or the largest value), the value written above each bar."""
+
+from dataclasses import dataclass, field
+
+HEIGHT = 150  # pixels of the 200-pixel drawing a bar at ``top`` takes
+STEP = 44  # pixels from one bar to the next (30 wide)
+
+
+@dataclass
+class BarChart:
+    title: str
+    caption: str
+    colour: str
+    decimals: int
+    width: int
+    bars: list[dict[str, object]] = field(default_factory=list)
+
+
+def bar_chart(
+    title: str,
+    values: list[tuple[str, float | None]],
+    *,
+    top: float | None = None,
+    caption: str = "",
+    colour: str = "#0b4fa8",
+    decimals: int = 1,
+) -> BarChart:
+    """``values`` as (label, value or None); ``top`` defaults to the largest value."""
+    scale = top or max((v or 0 for _, v in values), default=0) or 1
+    chart = BarChart(title, caption or title, colour, decimals, width=20 + STEP * max(len(values), 1))
+    for index, (label, value) in enumerate(values):
+        height = round((value or 0) / scale * HEIGHT, 1)
+        x = 10 + index * STEP
+        chart.bars.append(
+            {"x": x, "middle": x + 15, "y": 170 - height, "height": height, "value_y": 165 - height, "value": value,
+             "label": label}
+        )  # fmt: skip
+    return chart
