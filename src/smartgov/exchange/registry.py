@@ -119,7 +119,8 @@ def _instance() -> str:
     return settings.SMARTGOV_EXCHANGE_INSTANCE
 
 
-def _client_id(subsystem: Subsystem) -> ClientId:
+def client_id_of(subsystem: Subsystem) -> ClientId:
+    """A subsystem's X-Road client identifier in this instance."""
     member = subsystem.member
     return ClientId(_instance(), member.member_class.code, member.code, subsystem.code)
 
@@ -132,7 +133,7 @@ def snapshot_build(version: int) -> Snapshot:
     for s in subsystems:
         entry = SubsystemEntry(
             id=s.pk,
-            client=_client_id(s),
+            client=client_id_of(s),
             name=s.name or s.member.name,
             member_name=s.member.name,
             enabled=s.enabled,

@@ -23,7 +23,7 @@ from smartgov.exchange.models import (
     Service,
     Subsystem,
 )
-from smartgov.exchange.registry import api_key_digest
+from smartgov.exchange.registry import api_key_digest, client_id_of
 from smartgov.platform.errors import Conflict, DomainError
 from smartgov.platform.models import Agency
 from smartgov.platform.pki import ca_file, client_certificate_issue, private_file_write
@@ -34,10 +34,7 @@ RESERVED = {"listClients", "listMethods", "allowedMethods", "getOpenAPI"}
 
 
 def client_text(subsystem: Subsystem) -> str:
-    from django.conf import settings
-
-    m = subsystem.member
-    return f"{settings.SMARTGOV_EXCHANGE_INSTANCE}/{m.member_class.code}/{m.code}/{subsystem.code}"
+    return str(client_id_of(subsystem))
 
 
 def member_register(*, actor: Any, member_class: str, code: str, name: str, agency: Agency | None = None) -> Member:
