@@ -15,9 +15,9 @@ PORT ?= 8000
 
 help:
 	@echo "make demo   install everything, migrate, load the Hai Phong demo data and serve http://$(HOST):$(PORT)"
-	@echo "make test   install everything and run every check (ruff, mypy, migrations, pytest)"
+	@echo "make test   install everything and run every check (ruff, mypy, import contracts, migrations, pytest)"
 	@echo "make bench  run the benchmarks in benchmarks/ and print their ratios"
-	@echo "make lint   ruff and mypy only"
+	@echo "make lint   ruff, mypy and the import contracts only"
 
 $(BIN)/activate:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -56,6 +56,7 @@ lint: install
 	$(BIN)/ruff check src benchmarks
 	$(BIN)/ruff format --check src benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 checkmigrations: install
 	$(SMARTGOV) makemigrations --check --dry-run

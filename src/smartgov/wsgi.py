@@ -1,8 +1,8 @@
 """WSGI entry point for gunicorn or granian (and the development server).
 
-The data-exchange gateway's addresses (``/r1/…``, ``/listClients``) are answered by its own lean WSGI
-application before Django's middleware; everything else goes to Django. ``smartgov exchange serve`` runs the
-gateway alone, with mutual TLS.
+The front door (``smartgov.platform.frontdoor``) gives the addresses an app mounts — the data-exchange gateway's
+``/r1/…`` and ``/listClients`` — to that app's lean WSGI application before Django's middleware, and everything else
+to Django. ``smartgov exchange serve`` runs the gateway alone, with mutual TLS.
 """
 
 import os
@@ -13,6 +13,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartgov.settings.production")
 
 django_application = get_wsgi_application()
 
-from smartgov.exchange.gateway import Gateway  # noqa: E402 - Django must be set up first
+from smartgov.platform.frontdoor import FrontDoor  # noqa: E402 - Django must be set up first
 
-application = Gateway(django_application)
+application = FrontDoor(django_application)

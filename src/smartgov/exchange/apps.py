@@ -1,16 +1,18 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from smartgov.platform import contract
 
-class ExchangeConfig(AppConfig):
+
+class ExchangeConfig(contract.AppContract):
     name = "smartgov.exchange"
     label = "exchange"
     verbose_name = _("Data exchange (LGSP)")
 
     def ready(self) -> None:
+        super().ready()
         from prometheus_client import REGISTRY
 
-        from smartgov.exchange import handlers, signals, views  # noqa: F401  (subscribers, registry cache invalidation)
+        from smartgov.exchange import signals  # noqa: F401  (registry cache invalidation)
         from smartgov.exchange.metrics import ExchangeCollector
         from smartgov.platform.views.shell import DATABASE_COLLECTORS
 

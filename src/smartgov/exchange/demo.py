@@ -24,6 +24,7 @@ from smartgov.exchange.gateway import DEMO_PROVIDER, DEMO_RECEIVER
 from smartgov.exchange.messagelog import Journal, log_batches_sign, log_ingest
 from smartgov.exchange.models import Member, MessageRecord, Service, Subscription, Subsystem
 from smartgov.exchange.population import OPENAPI, RECORDS
+from smartgov.platform.demo import DemoStep
 from smartgov.platform.models import Agency
 from smartgov.platform.pki import private_file_write
 
@@ -140,3 +141,7 @@ def _history(count: int) -> None:
     log_ingest()
     log_batches_sign(max_age=timedelta(0))
     assert MessageRecord.objects.exists()  # noqa: S101 - the demo wrote them just now
+
+
+#: The data-exchange gateway's part of the demo: the registry, the one-stop shop's key and a week of traffic.
+STEPS = [DemoStep("registry", lambda ctx: demo_exchange(), after=("platform.locality", "procedures.dossiers"))]

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +20,6 @@ from smartgov.identity.roles import has_role
 from smartgov.platform.charts import bar_chart
 from smartgov.platform.errors import Forbidden, NotFound
 
-app_name = "exchange"
 WINDOWS = {"1": 1, "7": 7, "30": 30}
 
 
@@ -71,9 +69,3 @@ def dead_letters(request: HttpRequest, topic_id: int) -> HttpResponse:
     revived = dead_letters_retry(actor=request.user, topic=topic)
     messages.success(request, _("%(n)d deliveries will be sent again.") % {"n": revived})
     return redirect("exchange:dashboard")
-
-
-urlpatterns: list[URLPattern] = [
-    path("truc-lien-thong/", dashboard, name="dashboard"),
-    path("truc-lien-thong/chu-de/<int:topic_id>/gui-lai/", dead_letters, name="dead-letters-retry"),
-]

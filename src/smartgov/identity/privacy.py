@@ -1,12 +1,11 @@
 """Personal data (Law 91/2025/QH15, Decree 356/2025): consents per purpose, the person's copy of their data,
 correction and deletion requests, and the log of staff looking at someone's data.
 
-Other modules add what they hold about a person with ``@personal_data_exporter("name")`` (a function of the
-account returning JSON-able data) and what must go when an account is erased with ``@personal_data_eraser``.
+Every app adds what it holds about a person in its ``personal_data.py`` (``smartgov.platform.personal_data``);
+identity's own sections are in ``identity/personal_data.py``.
 """
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,15 +22,13 @@ from smartgov.identity.models import (
     FederatedIdentity,
     PersonalDataAccess,
     RoleAssignment,
-    SecurityEvent,
     User,
-    UserSession,
 )
 from smartgov.identity.roles import require_role
 from smartgov.identity.services import _client_ip
 from smartgov.identity.validators import mask_personal_id
 from smartgov.platform.errors import Conflict, DomainError, NotFound
-from smartgov.platform.models import AuditEntry
+from smartgov.platform.personal_data import personal_data_erase, personal_data_sections
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
 
@@ -134,113 +131,12 @@ def consent_decide(*, request: HttpRequest | None, user: User, purpose: str, giv
 
 
 # --- The person's copy of their data ---------------------------------------------------------------------
-Exporter = Callable[[User], Any]
-Eraser = Callable[[User], None]
-_exporters: dict[str, Exporter] = {}
-_erasers: dict[str, Eraser] = {}
-
-
-def personal_data_exporter(section: str) -> Callable[[Exporter], Exporter]:
-    def register(function: Exporter) -> Exporter:
-        _exporters[section] = function
-        return function
-
-    return register
-
-
-def personal_data_eraser(name: str) -> Callable[[Eraser], Eraser]:
-    def register(function: Eraser) -> Eraser:
-        _erasers[name] = function
-        return function
-
-    return register
-
-
-def _when(value: Any) -> str | None:
-    return value.isoformat() if value else None
-
-
-@personal_data_exporter("account")
-def _export_account(user: User) -> dict[str, Any]:
-    return {
-        "username": user.username,
-        "kind": user.kind,
-        "full_name": user.full_name,
-        "personal_id": user.personal_id,
-        "tax_code": user.tax_code,
-        "email": user.email,
-        "email_verified_at": _when(user.email_verified_at),
-        "phone": user.phone,
-        "phone_verified_at": _when(user.phone_verified_at),
-        "date_joined": _when(user.date_joined),
-        "last_login": _when(user.last_login),
-        "roles": [
-            {"role": r.role, "agency": r.agency.code if r.agency else None, "granted_at": _when(r.granted_at)}
-            for r in RoleAssignment.objects.filter(user=user).select_related("agency")
-        ],
-        "linked_identities": [
-            {"provider": f.provider, "linked_at": _when(f.linked_at)}
-            for f in FederatedIdentity.objects.filter(user=user)
-        ],
-    }
-
-
-@personal_data_exporter("consents")
-def _export_consents(user: User) -> list[dict[str, Any]]:
-    return [
-        {
-            "purpose": c.purpose,
-            "decision": c.action,
-            "at": _when(c.decided_at),
-            "notice_version": c.notice_version,
-            "notice_sha256": c.notice_digest,
-        }
-        for c in ConsentRecord.objects.filter(user=user).order_by("decided_at", "pk")
-    ]
-
-
-@personal_data_exporter("sign_in")
-def _export_sign_in(user: User) -> dict[str, Any]:
-    from oauth2_provider.models import get_access_token_model
-
-    tokens = get_access_token_model().objects.filter(user=user).select_related("application")
-    return {
-        "sessions": [
-            {"signed_in_at": _when(s.signed_in_at), "ip_address": s.ip_address, "browser": s.user_agent}
-            for s in UserSession.objects.filter(user=user)
-        ],
-        "security_events": [
-            {"at": _when(e.occurred_at), "kind": e.kind, "ip_address": e.ip_address}
-            for e in SecurityEvent.objects.filter(user=user)[:500]
-        ],
-        "systems_signed_in_to": sorted({t.application.name for t in tokens if t.application}),
-    }
-
-
-@personal_data_exporter("requests_and_accesses")
-def _export_requests(user: User) -> dict[str, Any]:
-    return {
-        "data_requests": [
-            {"kind": r.kind, "status": r.status, "submitted_at": _when(r.submitted_at), "answer": r.answer}
-            for r in DataRequest.objects.filter(user=user)
-        ],
-        "staff_views_of_my_data": [
-            {"at": _when(a.accessed_at), "by": str(a.viewer) if a.viewer else None, "where": a.place}
-            for a in PersonalDataAccess.objects.filter(subject=user).select_related("viewer")[:1000]
-        ],
-        "my_actions": [
-            {"at": _when(e.occurred_at), "action": e.action}
-            for e in AuditEntry.objects.filter(actor_id=user.pk).order_by("-occurred_at")[:1000]
-        ],
-    }
-
-
 def my_data_export(*, user: User) -> dict[str, Any]:
     """Everything the platform holds about ``user``, one section per module."""
     return {
         "generated_at": timezone.now().isoformat(),
         "format": "smartgov.my-data/1",
-        **{section: exporter(user) for section, exporter in sorted(_exporters.items())},
+        **personal_data_sections(user),
     }
 
 
@@ -373,8 +269,7 @@ def account_erase(*, actor: User | None, user: User) -> None:
     from smartgov.identity.sessions import sessions_end_all
 
     masked = mask_personal_id(user.personal_id or user.tax_code or "")
-    for eraser in _erasers.values():
-        eraser(user)
+    personal_data_erase(user)
     sessions_end_all(user=user)
     get_refresh_token_model().objects.filter(user=user).delete()
     get_access_token_model().objects.filter(user=user).delete()

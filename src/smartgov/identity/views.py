@@ -11,13 +11,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from joserfc.errors import JoseError
 
-from smartgov.identity import account_views as account
 from smartgov.identity.federation import federated_sign_in, upstream_client, upstream_provider, upstream_providers
 from smartgov.identity.forms import RegistrationForm, SignInForm
 from smartgov.identity.mfa import (
@@ -32,7 +31,6 @@ from smartgov.identity.services import account_register, security_event_record
 from smartgov.identity.sessions import session_list, sessions_end_others
 from smartgov.platform.errors import Conflict, DomainError
 
-app_name = "identity"
 logger = logging.getLogger(__name__)
 
 
@@ -165,32 +163,3 @@ def sessions(request: HttpRequest) -> HttpResponse:
         return redirect("identity:sessions")
     context = {"sessions": session_list(user=request.user), "current": request.session.session_key}  # type: ignore[arg-type]
     return render(request, "identity/sessions.html", context)
-
-
-urlpatterns: list[URLPattern] = [
-    path("tai-khoan/", account.profile, name="profile"),
-    path("tai-khoan/xac-minh-email/", account.email_verification_start, name="email-verify-start"),
-    path("tai-khoan/xac-minh-email/<str:token>/", account.email_verification_finish, name="email-verify"),
-    path("tai-khoan/xac-minh-dien-thoai/", account.phone_verification, name="phone-verify"),
-    path("tai-khoan/bao-mat/", account.security, name="security"),
-    path("tai-khoan/bao-mat/mat-khau/", account.PasswordChange.as_view(), name="password-change"),
-    path("tai-khoan/bao-mat/ma-du-phong/", account.recovery_codes, name="recovery-codes"),
-    path("tai-khoan/bao-mat/tat-xac-thuc-hai-buoc/", account.second_factor_off, name="mfa-disable"),
-    path("tai-khoan/dong-y/", account.consents, name="consents"),
-    path("tai-khoan/du-lieu-cua-toi/", account.my_data, name="my-data"),
-    path("tai-khoan/du-lieu-cua-toi/tai-ve/", account.my_data_download, name="my-data-download"),
-    path("tai-khoan/du-lieu-cua-toi/yeu-cau/<int:pk>/huy/", account.data_request_withdraw, name="data-request-cancel"),
-    path("quan-ly/yeu-cau-du-lieu/", account.data_requests_queue, name="data-requests"),
-    path("quan-ly/yeu-cau-du-lieu/<int:pk>/", account.data_request_detail, name="data-request"),
-    path("quen-mat-khau/", account.password_forgotten, name="password-forgotten"),
-    path("quen-mat-khau/da-gui/", account.password_reset_sent, name="password-reset-sent"),
-    path("quen-mat-khau/<uidb64>/<token>/", account.PasswordResetConfirm.as_view(), name="password-reset-confirm"),
-    path("dang-nhap/lien-ket/<slug:provider>/", upstream_start, name="upstream-start"),
-    path("dang-nhap/lien-ket/<slug:provider>/ve/", upstream_callback, name="upstream-callback"),
-    path("tai-khoan/phien-dang-nhap/", sessions, name="sessions"),
-    path("xac-thuc/", mfa_verify, name="mfa-verify"),
-    path("xac-thuc/thiet-lap/", mfa_setup, name="mfa-setup"),
-    path("dang-ky/", register, name="register"),
-    path("dang-nhap/", SignInView.as_view(), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-]

@@ -5,15 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartgov.identity.models import User
 from smartgov.notifications.models import Notification
 from smartgov.notifications.services import channels_for, notifications_read, preference_of, preference_save
-
-app_name = "notifications"
 
 
 def _me(request: HttpRequest) -> User:
@@ -47,9 +44,3 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def read_all(request: HttpRequest) -> HttpResponse:
     notifications_read(user=_me(request))
     return redirect("notifications:inbox")
-
-
-urlpatterns: list[URLPattern] = [
-    path("tai-khoan/thong-bao/", inbox, name="inbox"),
-    path("tai-khoan/thong-bao/da-doc/", read_all, name="read-all"),
-]

@@ -1,13 +1,9 @@
-from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
+from smartgov.platform import contract
 
-class PlatformConfig(AppConfig):
+
+class PlatformConfig(contract.AppContract):
     name = "smartgov.platform"
     label = "platform"
     verbose_name = _("Platform")
-
-    def ready(self) -> None:
-        # Each app declares its event subscribers in <app>/handlers.py.
-        autodiscover_modules("handlers")

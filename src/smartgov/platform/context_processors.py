@@ -18,4 +18,4 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     except DatabaseError:  # the error pages must still render when the database is down
         logger.exception("locality unavailable")
         locality = None
-    return {"locality": locality, "nav_items": navigation.items()}
+    return {"locality": locality, "nav_items": navigation.entries_for(request)}

@@ -6,20 +6,20 @@ step is idempotent: loading twice changes nothing the second time.
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from smartgov.platform.contract import contract_exports
 from smartgov.platform.models import AdminUnit, Agency
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.calendar import calendar_fill
-from smartgov.platform.services.org import AgencyData, agency_upsert, locality_set, position_assign
+from smartgov.platform.services.org import AgencyData, agency_upsert, locality_set
 from smartgov.platform.services.units import units_load
 
 DATA_FILE = Path(__file__).parent / "data" / "haiphong.json"
@@ -39,6 +39,107 @@ class DemoReport:
         return sum(self.steps.values())
 
 
+@dataclass
+class DemoContext:
+    """What every demo step gets: the demo's data file, the demo accounts' password, whether to show progress, and
+    the report it adds its logins to."""
+
+    data: dict[str, Any]
+    password: str
+    progress: bool
+    report: DemoReport
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """One step of an app's part of the demo: ``run(ctx)`` loads what is missing and returns how many things it
+    changed (0 when everything was there already). ``after`` names steps (``"<app>.<name>"``) that must run first;
+    a name whose app is not installed is ignored."""
+
+    name: str
+    run: Callable[[DemoContext], int]
+    after: tuple[str, ...] = ()
+
+
+def demo_data() -> dict[str, Any]:
+    """The Hai Phong demo's data file: the locality, its agencies, the demo accounts."""
+    loaded: dict[str, Any] = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def demo_steps() -> list[tuple[str, DemoStep]]:
+    """Every installed app's demo steps, each after the steps it names, otherwise in ``INSTALLED_APPS`` order."""
+    declared = [
+        (f"{config.label}.{step.name}", step) for config, steps in contract_exports("demo", "STEPS") for step in steps
+    ]
+    known = {name for name, _step in declared}
+    done: list[tuple[str, DemoStep]] = []
+    waiting = list(declared)
+    while waiting:
+        finished = {name for name, _step in done}
+        ready = next(
+            ((name, step) for name, step in waiting if all(a in finished or a not in known for a in step.after)), None
+        )
+        if ready is None:
+            raise ValueError(f"demo steps wait for each other: {[name for name, _step in waiting]}")
+        done.append(ready)
+        waiting.remove(ready)
+    return done
+
+
+def demo_load(*, progress: bool = False, password: str | None = None) -> DemoReport:
+    """Run every installed app's demo steps, each in its own transaction. Loading twice changes nothing."""
+    report = DemoReport()
+    ctx = DemoContext(
+        data=demo_data(),
+        password=password or os.environ.get("SMARTGOV_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD,
+        progress=progress,
+        report=report,
+    )
+    for name, step in demo_steps():
+        with transaction.atomic():
+            report.steps[name] = step.run(ctx)
+    if report.changed:
+        with transaction.atomic():
+            audit_record(actor=None, actor_label="system:demo", action="platform.demo.load", changes=report.steps)
+    return report
+
+
+def _load_units(ctx: DemoContext) -> int:
+    return units_load(progress=ctx.progress).changed
+
+
+def _load_calendar(ctx: DemoContext) -> int:
+    this_year = timezone.localdate().year
+    return calendar_fill(years=range(this_year - 1, this_year + 3)).changed
+
+
+def _load_locality(ctx: DemoContext) -> int:
+    """The locality (Hai Phong) and its agencies: the people's committee, the departments, the commune committees."""
+    loc = ctx.data["locality"]
+    province = AdminUnit.objects.get(
+        generation=AdminUnit.Generation.CURRENT, level=AdminUnit.Level.PROVINCE, code=loc["province_code"]
+    )
+    _locality, changed = locality_set(
+        actor=None,
+        province=province,
+        name=loc["name"],
+        name_en=loc["name_en"],
+        agency_id_suffix=loc["agency_id_suffix"],
+        portal_name=loc["portal_name"],
+        website=loc["website"],
+    )
+    return int(changed) + _load_agencies(ctx.data, province)
+
+
+#: The shared kernel's part of the demo.
+STEPS = [
+    DemoStep("units", _load_units),
+    DemoStep("calendar", _load_calendar),
+    DemoStep("locality", _load_locality, after=("platform.units",)),
+]
+
+
 def commune_committee_name(unit_name: str) -> str:
     """``"Phường Thành Đông"`` → ``"Ủy ban nhân dân phường Thành Đông"`` (the kind word is not capitalised)."""
     for prefix, lowered in _COMMUNE_PREFIXES.items():
@@ -50,77 +151,6 @@ def commune_committee_name(unit_name: str) -> str:
 def commune_committee_code(ordinal: int, suffix: str) -> str:
     """A placeholder electronic ID for the ``ordinal``-th commune committee (1-based), unique and well-formed."""
     return f"000.{20 + ordinal // 100:02d}.{ordinal % 100:02d}.{suffix}"
-
-
-def demo_load(*, progress: bool = False, password: str | None = None) -> DemoReport:
-    data: dict[str, Any] = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    password = password or os.environ.get("SMARTGOV_DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
-    report = DemoReport()
-
-    units = units_load(progress=progress)
-    report.steps["units"] = units.changed
-    this_year = timezone.localdate().year
-    report.steps["calendar"] = calendar_fill(years=range(this_year - 1, this_year + 3)).changed
-
-    with transaction.atomic():
-        loc = data["locality"]
-        province = AdminUnit.objects.get(
-            generation=AdminUnit.Generation.CURRENT, level=AdminUnit.Level.PROVINCE, code=loc["province_code"]
-        )
-        _locality, changed = locality_set(
-            actor=None,
-            province=province,
-            name=loc["name"],
-            name_en=loc["name_en"],
-            agency_id_suffix=loc["agency_id_suffix"],
-            portal_name=loc["portal_name"],
-            website=loc["website"],
-        )
-        report.steps["locality"] = int(changed)
-        report.steps["agencies"] = _load_agencies(data, province)
-        report.steps["accounts"] = _load_accounts(data, password, report)
-        report.steps["procedures"] = _load_catalog()
-        report.steps["dossiers"] = _load_dossiers()
-        report.steps["exchange"] = _load_exchange()  # before the dossiers: a birth registered is published
-        report.steps["full_online"] = _load_full_online()
-        if report.changed:
-            audit_record(actor=None, actor_label="system:demo", action="platform.demo.load", changes=report.steps)
-    return report
-
-
-def _load_catalog() -> int:
-    """The demo's procedure catalog (procedures/data/catalog.json), imported like any catalog file."""
-    from smartgov.procedures.services.catalog import catalog_import
-
-    path = Path(__file__).resolve().parent.parent / "procedures" / "data" / "catalog.json"
-    report = catalog_import(data=json.loads(path.read_text(encoding="utf-8")), actor=None)
-    return len(report.created) + len(report.updated)
-
-
-def _load_dossiers(count: int = 3000) -> int:
-    """A year of past dossiers, so the officers' queues and the indicators have something to show."""
-    from django.core.management import call_command
-
-    from smartgov.procedures.models import Dossier
-
-    if Dossier.objects.exists():
-        return 0
-    call_command("dossiers_generate", count=count, force=True, verbosity=0)
-    return count
-
-
-def _load_full_online() -> int:
-    """A citizen's dossiers through payment, a signed result and a rating (procedures/demo.py)."""
-    from smartgov.procedures.demo import demo_full_online
-
-    return demo_full_online()
-
-
-def _load_exchange() -> int:
-    """The data-exchange gateway's registry, the one-stop shop's key and a week of traffic (exchange/demo.py)."""
-    from smartgov.exchange.demo import demo_exchange
-
-    return demo_exchange()
 
 
 def _load_agencies(data: dict[str, Any], province: AdminUnit) -> int:
@@ -171,76 +201,3 @@ def _load_agencies(data: dict[str, Any], province: AdminUnit) -> int:
         )
         changed += did
     return changed
-
-
-def _load_accounts(data: dict[str, Any], password: str, report: DemoReport) -> int:
-    user_model = get_user_model()
-    changed = 0
-    for person in data["staff"]:
-        user, created = _account(
-            user_model,
-            username=person["username"],
-            password=password,
-            full_name=person["full_name"],
-            kind="staff",
-            is_staff=bool(person.get("superuser")),  # the admin site is for administrators only
-            is_superuser=bool(person.get("superuser")),
-        )
-        changed += created
-        if "commune" in person:
-            agency = Agency.objects.get(kind=Agency.Kind.COMMUNE_COMMITTEE, admin_unit__name=person["commune"])
-        else:
-            agency = Agency.objects.get(code=person["agency"])
-        _position, did = position_assign(
-            actor=None, user=user, agency=agency, title=person["title"], is_leader=person["is_leader"]
-        )
-        changed += did
-        for role in person.get("roles", []):
-            changed += _role(user, role, agency)
-        report.logins.append((person["username"], f"{person['title']}, {agency.name}", password))
-    for person in data["citizens"]:
-        _user, created = _account(
-            user_model,
-            username=person["username"],
-            password=password,
-            full_name=person["full_name"],
-            kind=person["kind"],
-            personal_id=person.get("personal_id"),
-            tax_code=person.get("tax_code"),
-            phone=person.get("phone", ""),
-        )
-        changed += created
-        label = "Doanh nghiệp" if person["kind"] == "business" else "Công dân"
-        report.logins.append((person["username"], f"{label}: {person['full_name']}", password))
-    return changed
-
-
-def _role(user: Any, role: str, agency: Agency) -> bool:
-    """Grant ``role`` (in ``agency`` when the role is held in one) unless the account holds it already."""
-    from smartgov.identity.roles import AGENCY_ROLES, role_grant
-    from smartgov.platform.errors import Conflict
-
-    try:
-        role_grant(actor=None, user=user, role=role, agency=agency if role in AGENCY_ROLES else None)
-    except Conflict:
-        return False
-    return True
-
-
-def _account(user_model: Any, *, username: str, password: str, **fields: Any) -> tuple[AbstractBaseUser, bool]:
-    """The demo account ``username``, created with ``password`` if missing; an existing one is left as it is."""
-    user = user_model.objects.filter(username=username).first()
-    if user is not None:
-        return user, False
-    user = user_model(username=username, **fields)
-    user.set_password(password)
-    user.full_clean()
-    user.save()
-    audit_record(
-        actor=None,
-        actor_label="system:demo",
-        action="identity.user.create",
-        obj=user,
-        changes={"username": [None, username], "kind": [None, fields.get("kind")]},
-    )
-    return user, True

@@ -1,11 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from smartgov.platform import contract
 
-class ProceduresConfig(AppConfig):
+
+class ProceduresConfig(contract.AppContract):
     name = "smartgov.procedures"
     label = "procedures"
     verbose_name = _("Public services")
-
-    def ready(self) -> None:
-        from smartgov.procedures import views  # noqa: F401  (registers the navigation entries)

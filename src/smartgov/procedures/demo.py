@@ -8,15 +8,21 @@ newly submitted, for the one-stop officer's queue. Everything leaves the same au
 notifications and document-store entries as real use. Runs once: a citizen with dossiers is left alone.
 """
 
+import json
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from smartgov.identity.models import User
+from smartgov.platform.demo import DemoContext, DemoStep
 from smartgov.platform.models import Agency
 from smartgov.procedures.gateways import SandboxGateway, gateway_get
 from smartgov.procedures.models import Dossier, Procedure
 from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.services.catalog import catalog_import
 from smartgov.procedures.services.payments import payment_notice_receive, payment_start
 
 CITIZEN = "031195001234"
@@ -76,3 +82,27 @@ def demo_full_online() -> int:
 
     _submitted(citizen, ward, _birth("Nguyễn Minh Châu", today.isoformat(), 0))  # free: waits for the officer
     return 3
+
+
+def _load_catalog(ctx: DemoContext) -> int:
+    """The demo's procedure catalog (procedures/data/catalog.json), imported like any catalog file."""
+    path = Path(__file__).resolve().parent / "data" / "catalog.json"
+    report = catalog_import(data=json.loads(path.read_text(encoding="utf-8")), actor=None)
+    return len(report.created) + len(report.updated)
+
+
+def _load_dossiers(ctx: DemoContext, count: int = 3000) -> int:
+    """A year of past dossiers, so the officers' queues and the indicators have something to show."""
+    if Dossier.objects.exists():
+        return 0
+    call_command("dossiers_generate", count=count, force=True, verbosity=0)
+    return count
+
+
+#: The public services' part of the demo. The citizen's full-online dossiers come after the exchange's registry
+#: (a birth registered is published to the Department of Health).
+STEPS = [
+    DemoStep("catalog", _load_catalog, after=("platform.locality",)),
+    DemoStep("dossiers", _load_dossiers, after=("procedures.catalog", "identity.accounts")),
+    DemoStep("full_online", lambda ctx: demo_full_online(), after=("procedures.dossiers", "exchange.registry")),
+]

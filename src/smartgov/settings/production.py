@@ -32,7 +32,7 @@ if not (env.str("OIDC_RSA_PRIVATE_KEY", default="") or env.str("OIDC_RSA_PRIVATE
     _problems.append(
         "OIDC_RSA_PRIVATE_KEY or OIDC_RSA_PRIVATE_KEY_FILE must give the ID-token signing key shared by every web host"
     )
-if SMARTGOV_SIGNING_PASSPHRASE == "smartgov-demo-only":  # noqa: F405, S105
+if globals()["SMARTGOV_SIGNING_PASSPHRASE"] == "smartgov-demo-only":  # noqa: S105 - declared in platform/conf.py
     _problems.append("SMARTGOV_SIGNING_PASSPHRASE must be set (it protects the agencies' signing keys)")
 if SMARTGOV_EXCHANGE_DEMO_PROVIDER:
     _problems.append("SMARTGOV_EXCHANGE_DEMO_PROVIDER must be off: it serves made-up citizens' records")

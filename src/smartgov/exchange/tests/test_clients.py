@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from smartgov.exchange import services as ex
 from smartgov.exchange.models import ClientCertificate, Endpoint
-from smartgov.exchange.tests.conftest import settle
+from smartgov.exchange.tests.fixtures import settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MAI = "/citizens/031195001234"

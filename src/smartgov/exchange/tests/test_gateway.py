@@ -10,7 +10,7 @@ from cheroot import wsgi
 from smartgov.exchange import services as ex
 from smartgov.exchange.messagelog import log_ingest
 from smartgov.exchange.models import Endpoint, MessageRecord
-from smartgov.exchange.tests.conftest import plain_server, settle
+from smartgov.exchange.tests.fixtures import plain_server, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

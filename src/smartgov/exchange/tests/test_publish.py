@@ -10,7 +10,7 @@ import pytest
 from smartgov.exchange import events
 from smartgov.exchange.messagelog import log_ingest
 from smartgov.exchange.models import EventDelivery, MessageRecord
-from smartgov.exchange.tests.conftest import settle
+from smartgov.exchange.tests.fixtures import settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,7 +73,7 @@ def test_a_publisher_publishes_through_the_gateway(exchange, receiver):
 
 def test_the_administrator_sends_dead_letters_again(exchange, receiver, client, django_user_model):
     from smartgov.identity.roles import role_grant
-    from smartgov.procedures.tests.conftest import staff_client
+    from smartgov.procedures.tests.fixtures import staff_client
 
     topic = events.topic_register(actor=None, code="dan-cu.thay-doi", title="Thay đổi dân cư", publisher=exchange.civil)
     _sub, receiver.secret = events.subscription_add(

@@ -4,13 +4,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
-from django.utils.translation import gettext_lazy as _
 
-from smartgov.platform import navigation
 from smartgov.platform.models import Agency
 from smartgov.platform.selectors.org import agency_get, agency_list
-
-navigation.register(navigation.NavItem(_("Agencies"), "platform:agencies", order=30))
 
 
 def agencies(request: HttpRequest) -> HttpResponse:

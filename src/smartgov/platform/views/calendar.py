@@ -11,10 +11,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartgov.platform import navigation
 from smartgov.platform.selectors.calendar import add_working_days, add_working_hours, days_of_year, receipt_day
-
-navigation.register(navigation.NavItem(_("Working calendar"), "platform:calendar", order=40))
 
 
 class DeadlineForm(forms.Form):

@@ -14,17 +14,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django_prometheus.exports import ExportToDjangoView
 
-from smartgov.platform import navigation
 from smartgov.platform.selectors.org import agency_list, locality_get
 
 logger = logging.getLogger(__name__)
-
-navigation.register(navigation.NavItem(_("Home"), "platform:home", order=0))
-navigation.register(navigation.NavItem(_("API"), "api:openapi-view", order=90))
 
 
 def home(request: HttpRequest) -> HttpResponse:

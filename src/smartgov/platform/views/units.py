@@ -4,9 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
-from django.utils.translation import gettext_lazy as _
 
-from smartgov.platform import navigation
 from smartgov.platform.models import AdminUnit
 from smartgov.platform.selectors.org import locality_get
 from smartgov.platform.selectors.units import (
@@ -16,9 +14,6 @@ from smartgov.platform.selectors.units import (
     unit_search,
     unit_successors,
 )
-
-navigation.register(navigation.NavItem(_("Administrative units"), "platform:units", order=20))
-navigation.register(navigation.NavItem(_("Find your new unit"), "platform:units-lookup", order=25))
 
 _COMMUNE_KINDS = [
     (k.value, k.label) for k in (AdminUnit.Kind.WARD, AdminUnit.Kind.COMMUNE, AdminUnit.Kind.SPECIAL_ZONE)

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartgov.identity.models import User
-from smartgov.identity.privacy import personal_data_exporter
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.services.audit import audit_record
@@ -123,21 +122,3 @@ def documents_purge_expired() -> int:
             )
             expired.delete()
     return count
-
-
-@personal_data_exporter("document_store")
-def _export(user: User) -> list[dict[str, Any]]:
-    return [
-        {
-            "title": d.title,
-            "kind": d.kind,
-            "sha256": d.sha256,
-            "added_at": d.created_at.isoformat(),
-            "kept_until": d.retain_until.isoformat() if d.retain_until else None,
-            "shared_with": [
-                {"agency": s.agency.name, "purpose": s.purpose, "until": s.expires_at.isoformat()}
-                for s in d.shares.all()
-            ],
-        }
-        for d in StoredDocument.objects.filter(owner=user).prefetch_related("shares__agency")
-    ]

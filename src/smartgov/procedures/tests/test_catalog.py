@@ -11,7 +11,7 @@ from smartgov.platform.errors import DomainError
 from smartgov.platform.models import AuditEntry
 from smartgov.procedures.models import Procedure
 from smartgov.procedures.services.catalog import catalog_export, catalog_from_xlsx, catalog_import, catalog_to_xlsx
-from smartgov.procedures.tests.conftest import CATALOG
+from smartgov.procedures.tests.fixtures import CATALOG
 
 pytestmark = pytest.mark.django_db
 

@@ -8,16 +8,15 @@ from smartgov.exchange import services as ex
 from smartgov.exchange.messagelog import log_ingest
 from smartgov.exchange.models import MessageRecord, Subsystem
 from smartgov.exchange.registry import registry_forget
-from smartgov.exchange.tests.conftest import exchange, journal_dir  # noqa: F401 - fixtures used below
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.tests.conftest import staff_client
+from smartgov.procedures.tests.fixtures import staff_client
 from smartgov.procedures.tests.test_dossiers import submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def one_stop(exchange, settings, tmp_path):  # noqa: F811 - the fixture imported above
+def one_stop(exchange, settings, tmp_path):
     city = ex.member_register(actor=None, member_class="GOV", code="000.00.00.H31", name="UBND thành phố Hải Phòng")
     system = ex.subsystem_register(actor=None, member=city, code="MOTCUA")
     _row, key = ex.api_key_issue(actor=None, subsystem=system)
@@ -30,7 +29,7 @@ def one_stop(exchange, settings, tmp_path):  # noqa: F811 - the fixture imported
     return system
 
 
-def test_the_officer_sees_the_national_record_beside_the_declaration(hp, exchange, one_stop):  # noqa: F811
+def test_the_officer_sees_the_national_record_beside_the_declaration(hp, exchange, one_stop):
     dossier = submitted(hp)
     officer = staff_client(hp.officer)
     url = reverse("procedures:citizen-check", args=[dossier.pk])
@@ -54,7 +53,7 @@ def test_the_officer_sees_the_national_record_beside_the_declaration(hp, exchang
     assert Subsystem.objects.filter(code="MOTCUA").count() == 1
 
 
-def test_a_birth_registered_here_reaches_the_subscribed_agency(hp, exchange, one_stop):  # noqa: F811
+def test_a_birth_registered_here_reaches_the_subscribed_agency(hp, exchange, one_stop):
     from smartgov.exchange import events
     from smartgov.exchange.tests.test_publish import Receiver
 
@@ -78,7 +77,7 @@ def test_a_birth_registered_here_reaches_the_subscribed_agency(hp, exchange, one
     }  # fmt: skip
 
 
-def test_the_same_check_through_the_json_api(hp, exchange, one_stop):  # noqa: F811
+def test_the_same_check_through_the_json_api(hp, exchange, one_stop):
     dossier = submitted(hp)
     officer = staff_client(hp.officer)
     url = f"/api/v1/procedures/queue/{dossier.pk}/citizen-check"

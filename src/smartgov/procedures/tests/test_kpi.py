@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 
 from smartgov.procedures.kpi import kpi_by_month, kpis
 from smartgov.procedures.models import Attachment, Dossier, Procedure
-from smartgov.procedures.tests.conftest import staff_client
+from smartgov.procedures.tests.fixtures import staff_client
 
 pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

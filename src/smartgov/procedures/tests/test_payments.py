@@ -24,7 +24,7 @@ from smartgov.procedures.services.payments import (
     statement_read,
 )
 from smartgov.procedures.status import Status
-from smartgov.procedures.tests.conftest import staff_client
+from smartgov.procedures.tests.fixtures import staff_client
 from smartgov.procedures.tests.test_dossiers import BIRTH, submitted
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from smartgov.platform.models import AuditEntry, OutboxEvent
 from smartgov.platform.services.outbox import outbox_sweep
 from smartgov.procedures.models import DossierResult
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.tests.conftest import staff_client
+from smartgov.procedures.tests.fixtures import staff_client
 from smartgov.procedures.tests.test_dossiers import submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -17,7 +17,7 @@ from smartgov.procedures.services import dossiers as svc
 from smartgov.procedures.services import store
 from smartgov.procedures.services.store import documents_purge_expired
 from smartgov.procedures.status import Status
-from smartgov.procedures.tests.conftest import staff_client
+from smartgov.procedures.tests.fixtures import staff_client
 from smartgov.procedures.tests.test_dossiers import BIRTH, submitted
 
 pytestmark = pytest.mark.django_db

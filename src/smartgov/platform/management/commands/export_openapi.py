@@ -11,7 +11,7 @@ class Command(BaseCommand):
     help = "Print the OpenAPI document of the platform's JSON API (make openapi writes docs/api/openapi.json)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from smartgov.api import api
+        from smartgov.platform.api.site import api
 
         with translation.override("en"):
             schema = api.get_openapi_schema()

@@ -3,7 +3,6 @@
 
 import pytest
 
-from smartgov.exchange.tests.conftest import exchange, journal_dir  # noqa: F401 - fixtures used below
 from smartgov.platform.tests.browser.conftest import axe_violations, screenshot
 from smartgov.platform.tests.browser.test_procedures_browser import PASSWORD, _sign_in, city, submitted_birth  # noqa: F401
 from smartgov.procedures.tests.test_citizen_check import one_stop  # noqa: F401 - the one-stop shop's client

@@ -11,10 +11,8 @@ from django.contrib.auth import get_user_model
 from smartgov.identity.roles import role_grant
 from smartgov.platform.services.calendar import calendar_fill
 from smartgov.platform.services.org import AgencyData, agency_upsert
-from smartgov.platform.tests.conftest import small_units
 from smartgov.procedures.services.catalog import catalog_import
 
-__all__ = ["hp", "small_units"]
 CATALOG = Path(__file__).resolve().parent.parent / "data" / "catalog.json"
 
 

@@ -1,4 +1,7 @@
-"""The platform's JSON API at /api/v1/: one NinjaAPI, one router per app, RFC 7807 errors."""
+"""The site's JSON API at /api/v1/: one NinjaAPI, every installed app's router, RFC 7807 errors.
+
+Each app's ``api`` package exports ``router``; it is mounted at ``/api/v1<api_prefix>`` (by default the app's label),
+in ``INSTALLED_APPS`` order (docs/kernel.md §1)."""
 
 from typing import Any
 
@@ -8,9 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from smartgov.platform.api import router as platform_router
+from smartgov.platform.contract import contract_exports
 from smartgov.platform.errors import DomainError
-from smartgov.procedures.api import router as procedures_router
 
 api = NinjaAPI(
     title="SmartGov API",
@@ -69,5 +71,5 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return problem(request, status=403, title=_("You do not have access to this."), code="forbidden")
 
 
-api.add_router("/platform", platform_router)
-api.add_router("/procedures", procedures_router)
+for _config, _router in contract_exports("api", "router"):
+    api.add_router(_config.api_mount, _router)

@@ -1,4 +1,4 @@
-"""Fixtures shared by the platform's tests."""
+"""Fixtures of the shared kernel, for every app's tests (loaded as a pytest plugin by the root conftest)."""
 
 from datetime import date
 

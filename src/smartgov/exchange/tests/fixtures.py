@@ -1,5 +1,7 @@
-"""A small exchange: the population database behind the gateway, a department that may call it, one that may
-not — each served by a real HTTP server in a thread (the gateway with TLS, as in production)."""
+"""Fixtures of the data-exchange tests, for every app's tests (loaded as a pytest plugin by the root conftest).
+
+A small exchange: the population database behind the gateway, a department that may call it, one that may not —
+each served by a real HTTP server in a thread (the gateway with TLS, as in production)."""
 
 import threading
 import time

@@ -1,0 +1,113 @@
+"""Settings of identity: accounts, sign-in, lock-out, the second factor and single sign-on (docs/identity.md)."""
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+env = environ.Env()
+
+AUTH_USER_MODEL = "identity.User"
+PASSWORD_HASHERS = [
+    "smartgov.identity.hashers.PasswordHasher",  # Argon2id, cost chosen in docs/benchmarks.md
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "smartgov.identity.hashers.ClientSecretHasher",  # OAuth client secrets only (CLIENT_SECRET_HASHER)
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses sign-in while the account or the address is locked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute force: 20 wrong passwords for one account, or from one address, lock it for 15 minutes (even the right
+# password fails meanwhile). Attempts live in the database, so every web host sees them.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "identity/locked.html"
+AXES_VERBOSE = False
+# The client address: REMOTE_ADDR, or the proxy's X-Forwarded-For only when a trusted proxy sets it.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.bool("BEHIND_TLS_PROXY", False) else ["REMOTE_ADDR"]
+)
+AXES_IPWARE_PROXY_COUNT = 1 if env.bool("BEHIND_TLS_PROXY", False) else None
+# Two-factor authentication (TOTP, with one-time recovery codes) is mandatory for staff.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="SmartGov")
+OTP_TOTP_THROTTLE_FACTOR = 1
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "platform:home"
+LOGOUT_REDIRECT_URL = "platform:home"
+#: A phone verification code: how long it lives, how many wrong tries it allows, how often one may be sent.
+SMARTGOV_PHONE_CODE_SECONDS = 600
+SMARTGOV_PHONE_CODE_ATTEMPTS = 5
+SMARTGOV_PHONE_CODE_INTERVAL_SECONDS = 60
+PASSWORD_RESET_TIMEOUT = 3600
+
+# --- National identity federation: upstream OpenID Connect providers (docs/identity.md) ---------------
+# SMARTGOV_UPSTREAM_OIDC is a JSON list; each provider: {"name": "vneid", "label": "VNeID",
+# "issuer": "https://...", "client_id": "...", "client_secret": "...", "scope": "openid profile vn_personal_id",
+# "personal_id_claim": "vn_personal_id", "name_claim": "name"}. Empty: no "sign in with ..." buttons.
+SMARTGOV_UPSTREAM_OIDC: list[dict[str, str]] = env.json("SMARTGOV_UPSTREAM_OIDC", default=[])
+
+
+# --- Single sign-on: SmartGov is the OpenID Connect provider of every system (docs/identity.md) ----------
+def _oidc_private_key(var_dir: Path) -> str:
+    """The RSA key signing ID tokens: OIDC_RSA_PRIVATE_KEY (PEM) or a file; the embedded mode makes its own."""
+    if pem := env.str("OIDC_RSA_PRIVATE_KEY", default=""):
+        return pem.replace("\\n", "\n")
+    path = Path(env.str("OIDC_RSA_PRIVATE_KEY_FILE", default=str(var_dir / "oidc-signing-key.pem")))
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        path.chmod(0o600)
+    return path.read_text()
+
+
+def configure(settings: dict[str, Any]) -> dict[str, Any]:
+    """The OpenID Connect provider: its signing key lives under VAR_DIR; http redirect URIs only while DEBUG."""
+    return {
+        "OAUTH2_PROVIDER": {
+            "OIDC_ENABLED": True,
+            "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(Path(settings["VAR_DIR"])),
+            # Keys retired by a rotation stay in the JWKS until the tokens they signed have expired.
+            "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [
+                k for k in env.str("OIDC_RSA_PRIVATE_KEYS_INACTIVE", default="").split("|||") if k
+            ],
+            "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+            "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+            "PKCE_REQUIRED": True,
+            "ROTATE_REFRESH_TOKEN": True,
+            "REFRESH_TOKEN_REUSE_PROTECTION": True,
+            "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OIDC_ACCESS_TOKEN_SECONDS", default=600),
+            "ID_TOKEN_EXPIRE_SECONDS": 600,
+            "REFRESH_TOKEN_EXPIRE_SECONDS": 8 * 3600,
+            "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+            "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if settings["DEBUG"] else ["https"],
+            "OAUTH2_VALIDATOR_CLASS": "smartgov.identity.oidc.SmartGovOAuth2Validator",
+            # Client secrets are long random strings: a fast salted hash is enough (smartgov/identity/hashers.py).
+            "CLIENT_SECRET_HASHER": "pbkdf2_sha256_client",
+            "SCOPES": {
+                "openid": _("Your account identifier"),
+                "profile": _("Your full name and account type"),
+                "email": _("Your e-mail address"),
+                "phone": _("Your phone number"),
+                "vn_personal_id": _("Your personal identification number or tax code"),
+            },
+            "DEFAULT_SCOPES": ["openid"],
+        }
+    }

@@ -1,0 +1,41 @@
+"""Identity's access rules: sign-in, the person's account, the data stewards' queue, the OpenID Connect provider."""
+
+from smartgov.identity.authz import Role
+from smartgov.platform.access import Access
+
+#: The access rule of every URL name this app registers.
+URLS: dict[str, Access] = {
+    "identity:login": Access.open(),
+    "identity:logout": Access.open(),
+    "identity:register": Access.open(),
+    "identity:password-forgotten": Access.open(),
+    "identity:password-reset-sent": Access.open(),
+    "identity:password-reset-confirm": Access.open(),
+    "identity:email-verify": Access.open(),
+    "identity:upstream-start": Access.open(),
+    "identity:upstream-callback": Access.open(),
+    "identity:mfa-verify": Access.signed_in(),
+    "identity:mfa-setup": Access.signed_in(),
+    "identity:profile": Access.signed_in(),
+    "identity:email-verify-start": Access.signed_in(),
+    "identity:phone-verify": Access.signed_in(),
+    "identity:security": Access.signed_in(),
+    "identity:password-change": Access.signed_in(),
+    "identity:recovery-codes": Access.signed_in(),
+    "identity:mfa-disable": Access.signed_in(),
+    "identity:sessions": Access.signed_in(),
+    "identity:consents": Access.signed_in(),
+    "identity:my-data": Access.signed_in(),
+    "identity:my-data-download": Access.signed_in(),
+    "identity:data-request-cancel": Access.signed_in(),
+    "identity:data-requests": Access.staff(Role.DATA_STEWARD),
+    "identity:data-request": Access.staff(Role.DATA_STEWARD),
+    "oauth2_provider:authorize": Access.signed_in(),
+    "oauth2_provider:token": Access.client(),
+    "oauth2_provider:revoke-token": Access.client(),
+    "oauth2_provider:introspect": Access.bearer(),
+    "oauth2_provider:user-info": Access.bearer(),
+    "oauth2_provider:oidc-connect-discovery-info": Access.open(),
+    "oauth2_provider:jwks-info": Access.open(),
+    "oauth2_provider:rp-initiated-logout": Access.open(),
+}

@@ -1,0 +1,9 @@
+"""The notifications' access rules: a person's own messages."""
+
+from smartgov.platform.access import Access
+
+#: The access rule of every URL name this app registers.
+URLS: dict[str, Access] = {
+    "notifications:inbox": Access.signed_in(),
+    "notifications:read-all": Access.signed_in(),
+}

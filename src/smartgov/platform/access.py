@@ -1,0 +1,72 @@
+"""What an access rule looks like (docs/kernel.md §3). Every app's ``policies.URLS`` maps each URL name it registers
+to one :class:`Access`; the authorisation API in ``identity.authz`` applies them to every request."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may open a URL. ``kind`` is one of the constructors below; ``roles`` for staff rules; ``scope`` is the
+    access-token scope an API operation needs."""
+
+    kind: str
+    roles: tuple[str, ...] = ()
+    scope: str = ""
+
+    # pages
+    @classmethod
+    def open(cls) -> "Access":
+        """Anyone, signed in or not."""
+        return cls("open")
+
+    @classmethod
+    def signed_in(cls) -> "Access":
+        """Any signed-in account; visitors are sent to the sign-in page."""
+        return cls("signed_in")
+
+    @classmethod
+    def staff(cls, *roles: str) -> "Access":
+        """Civil servants holding one of ``roles`` somewhere (platform administrators always); the page's
+        checkpoint decides about the agency. No roles: platform administrators only."""
+        return cls("staff", tuple(roles))
+
+    @classmethod
+    def admin_site(cls) -> "Access":
+        """The Django admin: accounts with ``is_staff`` only (the admin checks it itself)."""
+        return cls("admin_site")
+
+    # machines
+    @classmethod
+    def bearer(cls) -> "Access":
+        """An OAuth access token; a browser session is not enough (the endpoint checks it)."""
+        return cls("bearer")
+
+    @classmethod
+    def client(cls) -> "Access":
+        """An OAuth client's credentials (the endpoint checks them)."""
+        return cls("client")
+
+    @classmethod
+    def metrics(cls) -> "Access":
+        """The metrics token (the endpoint checks it)."""
+        return cls("metrics")
+
+    @classmethod
+    def signed(cls) -> "Access":
+        """A signed message from a payment gateway (the endpoint checks the signature)."""
+        return cls("signed")
+
+    # the JSON API: its authentication answers 401 to a visitor
+    @classmethod
+    def api(cls, scope: str = "") -> "Access":
+        """Any account, by its session or an access token."""
+        return cls("api", (), scope)
+
+    @classmethod
+    def api_staff(cls, *roles: str, scope: str = "") -> "Access":
+        """Civil servants holding one of ``roles`` in the resource's agency (the API's checkpoint decides)."""
+        return cls("api_staff", tuple(roles), scope)
+
+    @property
+    def is_api(self) -> bool:
+        return self.kind in ("api", "api_staff")

@@ -1,0 +1,61 @@
+"""Settings of the public services (docs/procedures.md) and their scheduled jobs (docs/kernel.md §1)."""
+
+import hashlib
+from typing import Any
+
+import environ
+from celery.schedules import crontab
+
+env = environ.Env()
+
+#: Largest document a dossier accepts (PDF, JPEG or PNG).
+SMARTGOV_UPLOAD_MAX_BYTES = env.int("SMARTGOV_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+#: National Public Service Portal synchronisation of status changes (empty: off). See procedures/handlers.py.
+SMARTGOV_PORTAL_SYNC_URL = env.str("SMARTGOV_PORTAL_SYNC_URL", default="")
+SMARTGOV_PORTAL_SYNC_SECRET = env.str("SMARTGOV_PORTAL_SYNC_SECRET", default="")
+#: How long the citizen's document store keeps each kind of document, in days (None: while the account exists).
+SMARTGOV_DOCUMENT_RETENTION_DAYS: dict[str, int | None] = {"upload": 5 * 365, "result": None}
+
+SCHEDULE = {
+    "dossiers-due-soon": {"task": "smartgov.procedures.tasks.flag_due_soon", "schedule": 900.0},
+    "payments-reconcile": {
+        "task": "smartgov.procedures.tasks.reconcile_yesterday",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "documents-retention": {
+        "task": "smartgov.procedures.tasks.purge_documents",
+        "schedule": crontab(hour=2, minute=0),
+    },
+}
+
+
+def configure(settings: dict[str, Any]) -> dict[str, Any]:
+    """Payment gateways (procedures/gateways.py). The sandbox ("bank" = a page of this platform) is for the demo and
+    the tests; production.py turns it off unless SMARTGOV_PAYMENT_SANDBOX=true is set on purpose.
+
+    SMARTGOV_PAYMENT_GATEWAYS is a JSON list: {"kind": "redirect", "code", "label", "url", "merchant", "secret"} for a
+    redirect gateway (e.g. the national payment platform), {"kind": "vietqr", "bank_bin", "bank_name",
+    "account_number", "account_name", "secret"} for bank transfers to the agency's account. Empty with the sandbox
+    on: a demo VietQR account."""
+    sandbox = env.bool("SMARTGOV_PAYMENT_SANDBOX", default=True)
+    sandbox_secret = env.str(
+        "SMARTGOV_PAYMENT_SANDBOX_SECRET",
+        default=hashlib.sha256(f"sandbox:{settings['SECRET_KEY']}".encode()).hexdigest(),
+    )
+    gateways: list[dict[str, str]] = env.json("SMARTGOV_PAYMENT_GATEWAYS", default=[])
+    if sandbox and not gateways:
+        gateways = [
+            {
+                "kind": "vietqr",
+                "bank_bin": "970415",
+                "bank_name": "VietinBank",
+                "account_number": "3711000000001",
+                "account_name": "KHO BAC NHA NUOC HAI PHONG (DEMO)",
+                "secret": sandbox_secret,
+            }
+        ]
+    return {
+        "SMARTGOV_PAYMENT_SANDBOX": sandbox,
+        "SMARTGOV_PAYMENT_SANDBOX_SECRET": sandbox_secret,
+        "SMARTGOV_PAYMENT_GATEWAYS": gateways,
+    }

@@ -1,0 +1,11 @@
+"""The public services' menu entries (docs/kernel.md §1)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from smartgov.platform.navigation import NavEntry
+
+ENTRIES = [
+    NavEntry(_("Public services"), "procedures:catalog", order=15),
+    NavEntry(_("Track a dossier"), "procedures:lookup", order=16),
+    NavEntry(_("My dossiers"), "procedures:my-dossiers", order=17),
+]

@@ -1,0 +1,7 @@
+from smartgov.platform import contract
+
+
+class NoticeboardConfig(contract.AppContract):
+    name = "smartgov.tests.noticeboard"
+    label = "noticeboard"
+    verbose_name = "Notice board"

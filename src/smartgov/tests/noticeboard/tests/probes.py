@@ -1,0 +1,3 @@
+from smartgov.platform.testing import Probe
+
+PROBES = {"noticeboard:post": Probe()}
