@@ -14,7 +14,7 @@ from smartgov.identity.models import (
     User,
 )
 from smartgov.identity.privacy import personal_data_view_record
-from smartgov.identity.roles import role_grant, role_revoke
+from smartgov.identity.services import role_grant, role_revoke
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -23,6 +23,10 @@ from smartgov.platform.contract import contract_exports
 
 logger = logging.getLogger(__name__)
 Role = RoleAssignment.Role
+#: Roles that only make sense inside an agency (their queues and documents belong to one).
+AGENCY_ROLES = frozenset({Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER, Role.DATA_STEWARD})
+#: Roles that act on the whole platform.
+PLATFORM_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.SOC_ANALYST, Role.IOC_OPERATOR})
 
 
 #: Returned by :func:`agencies_with` for a role held without an agency (it covers every agency).

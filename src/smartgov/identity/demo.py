@@ -6,7 +6,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from smartgov.identity.roles import AGENCY_ROLES, role_grant
+from smartgov.identity.authz import AGENCY_ROLES
+from smartgov.identity.services import role_grant
 from smartgov.platform.demo import DemoContext, DemoStep
 from smartgov.platform.errors import Conflict
 from smartgov.platform.models import Agency

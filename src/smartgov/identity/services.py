@@ -2,12 +2,17 @@
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from smartgov.identity.models import SecurityEvent, User
+from smartgov.identity.authz import AGENCY_ROLES, PLATFORM_ROLES, Role
+from smartgov.identity.models import RoleAssignment, SecurityEvent, User
 from smartgov.identity.validators import mask_account_name, mask_personal_id
-from smartgov.platform.services.audit import scrub_secrets
+from smartgov.platform.errors import Conflict, DomainError, NotFound
+from smartgov.platform.models import AdminUnit, Agency
+from smartgov.platform.services.audit import audit_record, scrub_secrets
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
@@ -123,3 +128,47 @@ def profile_update(*, request: HttpRequest | None, user: User, full_name: str, e
     for field in ("full_name", "email", "phone", "email_verified_at", "phone_verified_at"):
         setattr(user, field, getattr(fresh, field))
     return changed
+
+
+# --- Roles ---------------------------------------------------------------------------------------------------
+def role_grant(
+    *, actor: User | None, user: User, role: str, agency: Agency | None = None, admin_unit: AdminUnit | None = None
+) -> RoleAssignment:
+    if role not in Role.values:
+        raise DomainError(_("Unknown role: %(role)s") % {"role": role})
+    if role in AGENCY_ROLES and agency is None:
+        raise DomainError(_("This role is held in an agency: choose the agency."))
+    if user.kind != User.Kind.STAFF:
+        raise DomainError(_("Only civil servants' accounts can hold roles."))
+    with transaction.atomic():
+        if RoleAssignment.objects.filter(user=user, role=role, agency=agency, admin_unit=admin_unit).exists():
+            raise Conflict(_("The account already holds this role in this scope."))
+        assignment = RoleAssignment.objects.create(
+            user=user, role=role, agency=agency, admin_unit=admin_unit, granted_at=timezone.now(), granted_by=actor
+        )
+        scope = {"agency": agency.code if agency else None, "admin_unit": admin_unit.code if admin_unit else None}
+        audit_record(actor=actor, action="identity.role.grant", obj=assignment, changes={"role": [None, role], **scope})
+        security_event_record(
+            kind=SecurityEvent.Kind.PRIVILEGE_CHANGE,
+            severity=SecurityEvent.Severity.WARNING if role in PLATFORM_ROLES else SecurityEvent.Severity.INFO,
+            user=user,
+            details={"change": "grant", "role": role, "by": actor.pk if actor else None, **scope},
+        )
+    return assignment
+
+
+def role_revoke(*, actor: User | None, assignment_id: int) -> None:
+    with transaction.atomic():
+        assignment = RoleAssignment.objects.select_for_update().filter(pk=assignment_id).first()
+        if assignment is None:
+            raise NotFound(_("No such role assignment."))
+        audit_record(
+            actor=actor, action="identity.role.revoke", obj=assignment, changes={"role": [assignment.role, None]}
+        )
+        security_event_record(
+            kind=SecurityEvent.Kind.PRIVILEGE_CHANGE,
+            severity=SecurityEvent.Severity.INFO,
+            user=assignment.user,
+            details={"change": "revoke", "role": assignment.role, "by": actor.pk if actor else None},
+        )
+        assignment.delete()

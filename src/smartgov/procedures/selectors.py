@@ -1,10 +1,7 @@
 """Reads of the procedures app, and the access checkpoints of a dossier (STYLE.md: one per resource)."""
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -173,49 +170,3 @@ def shares_for_staff(*, user: User) -> QuerySet[DocumentShare]:
         .select_related("document__owner", "agency")
         .order_by("-created_at")
     )
-
-
-def dossier_notice_facts(dossier_id: int) -> dict[str, Any] | None:
-    """What a notification about a dossier says (for the notifications module): its applicant and facts."""
-    dossier = Dossier.objects.select_related("procedure", "applicant").filter(pk=dossier_id).first()
-    if dossier is None:
-        return None
-    due = timezone.localtime(dossier.due_at).strftime("%H:%M %d/%m/%Y") if dossier.due_at else "—"
-    return {
-        "applicant": dossier.applicant,
-        "status": dossier.status,
-        "url": reverse("procedures:my-dossier", args=[dossier.pk]),
-        "context": {
-            "code": dossier.code or "",
-            "procedure": dossier.procedure.name,
-            "due": due,
-            "amount_vnd": dossier.fee_vnd,
-        },
-    }
-
-
-def birth_registration_facts(dossier_id: int) -> dict[str, Any] | None:
-    """What another agency learns of a birth registered here (the exchange's ``ho-tich.khai-sinh`` topic): the
-    child, the date and place, the registering agency — never the documents."""
-    dossier = Dossier.objects.select_related("procedure", "receiving_agency").filter(pk=dossier_id).first()
-    if dossier is None or dossier.procedure.code not in BIRTH_REGISTRATION:
-        return None
-    form = dossier.form_data
-    return {
-        "dossier_code": dossier.code,
-        "procedure_code": dossier.procedure.code,
-        "registered_by": {"code": dossier.receiving_agency.code, "name": dossier.receiving_agency.name},
-        "registered_at": dossier.finished_at.isoformat() if dossier.finished_at else None,
-        "child": {
-            "full_name": form.get("ho_ten_tre", ""),
-            "date_of_birth": form.get("ngay_sinh", ""),
-            "sex": form.get("gioi_tinh", ""),
-            "place_of_birth": form.get("noi_sinh", ""),
-        },
-        "mother": form.get("ho_ten_me", ""),
-    }
-
-
-#: National codes of the birth-registration procedures (commune level; with permanent residence and health
-#: insurance for children under six in the linked procedure).
-BIRTH_REGISTRATION = frozenset({"1.001193"})

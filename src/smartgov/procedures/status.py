@@ -52,3 +52,6 @@ TRANSITIONS: dict[str, tuple[frozenset[int], int | None]] = {
 OPEN = frozenset({S.SUBMITTED, S.ACCEPTED, S.PROCESSING, S.FINANCIAL_OBLIGATION})
 #: Statuses that end the dossier.
 CLOSED = frozenset({S.NOT_ACCEPTED, S.WITHDRAWN, S.STOPPED, S.RETURNED})
+
+#: The birth-registration procedures (their approval is published as ``procedures.birth.registered``).
+BIRTH_REGISTRATION = frozenset({"1.001193"})

@@ -17,8 +17,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from smartgov.identity.authz import Role, url_rules
-from smartgov.identity.roles import AGENCY_ROLES, role_grant
+from smartgov.identity.authz import AGENCY_ROLES, Role, url_rules
+from smartgov.identity.services import role_grant
 from smartgov.platform.access import Access
 from smartgov.platform.contract import contract_apps
 from smartgov.platform.services.org import AgencyData, agency_upsert

@@ -72,7 +72,7 @@ def test_a_publisher_publishes_through_the_gateway(exchange, receiver):
 
 
 def test_the_administrator_sends_dead_letters_again(exchange, receiver, client, django_user_model):
-    from smartgov.identity.roles import role_grant
+    from smartgov.identity.services import role_grant
     from smartgov.procedures.tests.fixtures import staff_client
 
     topic = events.topic_register(actor=None, code="dan-cu.thay-doi", title="Thay đổi dân cư", publisher=exchange.civil)

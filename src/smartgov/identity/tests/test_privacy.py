@@ -10,7 +10,7 @@ from oauth2_provider.models import get_access_token_model, get_application_model
 
 from smartgov.identity.models import ConsentRecord, DataRequest, PersonalDataAccess
 from smartgov.identity.privacy import PURPOSES
-from smartgov.identity.roles import role_grant
+from smartgov.identity.services import role_grant
 from smartgov.platform.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from smartgov.identity.models import RoleAssignment, SecurityEvent
-from smartgov.identity.roles import has_role, require_role, role_grant, role_revoke
+from smartgov.identity.roles import has_role, require_role
+from smartgov.identity.services import role_grant, role_revoke
 from smartgov.platform.errors import Conflict, DomainError, Forbidden
 from smartgov.platform.models import Agency, AuditEntry
 from smartgov.platform.services.org import AgencyData, agency_upsert

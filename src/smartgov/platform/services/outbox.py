@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from pydantic import BaseModel
 
-from smartgov.platform.events import subscribers_for
+from smartgov.platform.events import payload_check, subscribers_for
 from smartgov.platform.models import ConsumerReceipt, OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -18,21 +19,23 @@ MAX_BACKOFF = timedelta(hours=1)
 def event_publish(
     *,
     topic: str,
-    payload: dict[str, Any],
+    payload: BaseModel | dict[str, Any],
     obj: models.Model | None = None,
     aggregate_type: str = "",
     aggregate_id: str = "",
 ) -> OutboxEvent:
-    """Record an event in the caller's transaction; it is handed to the task queue once that commits."""
+    """Record an event in the caller's transaction; it is handed to the task queue once that commits. The payload
+    is checked against its topic's declared schema (``<app>/events.py``, docs/kernel.md §5)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_publish() must be called inside the service's transaction.atomic() block")
+    data, _version = payload_check(topic, payload)
     if obj is not None:
         aggregate_type = aggregate_type or obj._meta.label_lower
         aggregate_id = aggregate_id or str(obj.pk)
     now = timezone.now()
     event = OutboxEvent.objects.create(
         topic=topic,
-        payload=payload,
+        payload=data,
         aggregate_type=aggregate_type,
         aggregate_id=aggregate_id,
         occurred_at=now,

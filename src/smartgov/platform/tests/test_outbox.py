@@ -10,8 +10,16 @@ from django.utils import timezone
 from smartgov.platform import events
 from smartgov.platform.models import CalendarDay, ConsumerReceipt, OutboxEvent
 from smartgov.platform.services.outbox import event_publish, outbox_deliver, outbox_sweep
+from smartgov.platform.testing import topics_declared
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _made_up_topics():
+    """The topics these tests publish are made up here, declared for the test only."""
+    with topics_declared("test.*"):
+        yield
 
 
 @pytest.fixture

@@ -10,8 +10,16 @@ from django.db import connection, transaction
 
 from smartgov.platform.models import OutboxEvent
 from smartgov.platform.services.outbox import event_publish
+from smartgov.platform.testing import topics_declared
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _made_up_topics():
+    """The topics these tests publish are made up here, declared for the test only."""
+    with topics_declared("platform.test.*"):
+        yield
 
 
 @pytest.fixture

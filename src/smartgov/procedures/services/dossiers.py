@@ -10,6 +10,7 @@ from datetime import time as clock
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +21,13 @@ from smartgov.platform.models import Agency
 from smartgov.platform.selectors.calendar import add_working_days, add_working_hours, working_days_between
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
+from smartgov.procedures.events import BirthRegistered, DossierMoved
 from smartgov.procedures.fees import fee_for
 from smartgov.procedures.forms import form_validate
 from smartgov.procedures.models import Attachment, Dossier, DossierEvent, DossierSequence, Procedure, StoredDocument
 from smartgov.procedures.services.results import result_issue
 from smartgov.procedures.services.store import document_store_add
-from smartgov.procedures.status import TRANSITIONS, Status
+from smartgov.procedures.status import BIRTH_REGISTRATION, TRANSITIONS, Status
 
 Role = RoleAssignment.Role
 
@@ -161,18 +163,47 @@ def _record(
         obj=dossier,
         changes={"status": [old_status, dossier.status], **(changes or {})},
     )
-    event_publish(
-        topic=f"procedures.dossier.{action}",
-        payload={
-            "dossier": dossier.pk,
-            "code": dossier.code,
-            "procedure": dossier.procedure.code,
-            "status": dossier.status,
-            "from_status": old_status,
-        },
-        obj=dossier,
-    )
+    event_publish(topic=f"procedures.dossier.{action}", payload=dossier_moved(dossier, old_status), obj=dossier)
+    if action == "approve" and dossier.procedure.code in BIRTH_REGISTRATION:
+        event_publish(topic="procedures.birth.registered", payload=birth_registered(dossier), obj=dossier)
     return event
+
+
+def dossier_moved(dossier: Dossier, old_status: int) -> DossierMoved:
+    """The facts of a move its consumers need (procedures/events.py)."""
+    return DossierMoved(
+        dossier=dossier.pk,
+        code=dossier.code or "",
+        procedure=dossier.procedure.code,
+        procedure_name=dossier.procedure.name,
+        status=dossier.status,
+        from_status=old_status,
+        fee_due=dossier.status == Status.FINANCIAL_OBLIGATION,
+        applicant=dossier.applicant_id,
+        receiving_agency=dossier.receiving_agency.code,
+        current_agency=dossier.current_agency.code,
+        due_at=dossier.due_at,
+        fee_vnd=dossier.fee_vnd,
+        url=reverse("procedures:my-dossier", args=[dossier.pk]),
+    )
+
+
+def birth_registered(dossier: Dossier) -> BirthRegistered:
+    """What another agency learns of a birth registered here: the child, the date and place, the registering agency."""
+    form = dossier.form_data
+    return BirthRegistered(
+        dossier_code=dossier.code or "",
+        procedure_code=dossier.procedure.code,
+        registered_by={"code": dossier.receiving_agency.code, "name": dossier.receiving_agency.name},
+        registered_at=dossier.finished_at,
+        child={
+            "full_name": form.get("ho_ten_tre", ""),
+            "date_of_birth": form.get("ngay_sinh", ""),
+            "sex": form.get("gioi_tinh", ""),
+            "place_of_birth": form.get("noi_sinh", ""),
+        },
+        mother=form.get("ho_ten_me", ""),
+    )
 
 
 def _require_any(user: User, roles: tuple[str, ...], agency: Agency) -> None:

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 
-from smartgov.identity.roles import role_grant
+from smartgov.identity.services import role_grant
 from smartgov.platform.services.calendar import calendar_fill
 from smartgov.platform.services.org import AgencyData, agency_upsert
 from smartgov.procedures.services.catalog import catalog_import

@@ -9,11 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from smartgov.identity.privacy import my_data_export
-from smartgov.identity.roles import role_grant
+from smartgov.identity.services import role_grant
 from smartgov.platform.contract import contract_apps
 from smartgov.platform.demo import demo_steps
 from smartgov.platform.frontdoor import FrontDoor
+from smartgov.platform.personal_data import personal_data_sections
 from smartgov.platform.services.org import AgencyData, agency_upsert
 from smartgov.tests.noticeboard.models import NoticeRead
 from smartgov.tests.noticeboard.services import notice_post
@@ -69,7 +69,7 @@ def test_its_services_events_handlers_and_personal_data(leader, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         notice = notice_post(actor=leader, title="Lịch tiếp công dân")
     assert NoticeRead._default_manager.filter(notice=notice).exists()  # its subscriber got the event
-    assert my_data_export(user=leader)["notices_posted"][0]["title"] == "Lịch tiếp công dân"
+    assert personal_data_sections(leader)["notices_posted"][0]["title"] == "Lịch tiếp công dân"
 
 
 def test_its_demo_step_runs_after_the_accounts():

@@ -16,7 +16,7 @@ def test_an_officer_checks_the_applicant_and_the_administrator_watches(page, cit
     from smartgov.exchange import services as ex
     from smartgov.exchange.messagelog import log_batches_sign, log_ingest
     from smartgov.exchange.registry import registry_forget
-    from smartgov.identity.roles import role_grant
+    from smartgov.identity.services import role_grant
 
     ex.access_grant(actor=None, service=exchange.service, subsystem=one_stop)
     registry_forget()

@@ -21,7 +21,7 @@ def city(hai_phong, django_user_model):
 
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from smartgov.identity.roles import role_grant
+    from smartgov.identity.services import role_grant
     from smartgov.platform.models import AdminUnit
     from smartgov.platform.services.calendar import calendar_fill
     from smartgov.platform.services.org import AgencyData, agency_upsert
