@@ -1,10 +1,12 @@
 """Writing the audit log: one keyed, chained row per change, in the caller's transaction.
 
-An append locks one chain's head (``AuditChain``), computes the row's HMAC from the head's hash, inserts the row
-and moves the head: three statements, no update of the row afterwards. The chain is the one this database
-connection used last (at first: picked from the connection's server process id); on PostgreSQL, when another
-transaction holds it, the append takes the next free chain instead of waiting (``SKIP LOCKED``), so
-concurrent writers do not queue behind one head.
+An append computes the row's HMAC from its chain's head (``AuditChain``) before the insert, so the row is never
+updated afterwards. The chain is the one this database connection appended to last (at first: picked from the
+connection's server process id). On PostgreSQL an append is usually one statement: the connection remembers the
+head it left, and a compare-and-swap moves it and inserts the row; if the head moved meanwhile, the append locks
+a head first, taking the next free chain rather than waiting when another transaction holds this one
+(``SKIP LOCKED``). So concurrent writers do not queue behind one head, and a write pays one round trip for its
+audit row. On SQLite (one writer at a time anyway): lock, insert, move the head.
 """
 
 import hashlib
@@ -30,7 +32,8 @@ from smartgov.platform.models import AuditChain, AuditEntry
 GENESIS_HASH = "0" * 64
 #: Keys whose values never enter a log: the audit log, security events, anything a person may read later.
 SECRET_MARKERS = ("password", "token", "secret", "otp", "private_key", "recovery_code")
-_STICKY_CHAIN = "_smartgov_audit_chain"
+#: The (chain, seq, hash) a database connection appended last: its chain, and the head as it left it.
+_LAST_HEAD = "_smartgov_audit_head"
 
 
 def _require_transaction() -> None:
@@ -98,9 +101,9 @@ def legacy_entry_digest(entry: AuditEntry, prev_hash: str) -> str:
 
 
 def _preferred_chain(connection: BaseDatabaseWrapper, chains: int) -> int:
-    sticky = getattr(connection, _STICKY_CHAIN, None)
-    if sticky is not None and sticky < chains:
-        return int(sticky)
+    last = getattr(connection, _LAST_HEAD, None)
+    if last is not None and last[0] < chains:
+        return int(last[0])
     pid = getattr(getattr(connection.connection, "info", None), "backend_pid", None)  # psycopg 3, no query
     return int(pid if pid is not None else os.getpid() * 31 + threading.get_ident()) % chains
 
@@ -125,12 +128,46 @@ def _chain_lock(connection: BaseDatabaseWrapper, chains: int) -> tuple[int, int,
                 cursor.execute(f"SELECT id, seq, last_hash FROM {table} WHERE id = %s{suffix}", [preferred])  # noqa: S608
                 row = cursor.fetchone()
             if row is not None:
-                setattr(connection, _STICKY_CHAIN, row[0])
                 return int(row[0]), int(row[1]), str(row[2])
             AuditChain.objects.using(connection.alias).bulk_create(
                 [AuditChain(id=n) for n in range(chains)], ignore_conflicts=True
             )
     raise RuntimeError("the audit chain heads cannot be created")
+
+
+_APPEND_SQL = """WITH head AS (
+    UPDATE {chains} SET seq = %s, last_hash = %s WHERE id = %s AND seq = %s AND last_hash = %s RETURNING id
+)
+INSERT INTO {entries} (occurred_at, actor_id, actor_label, action, object_type, object_id, object_repr, changes,
+                       request_id, ip_address, chain, seq, prev_hash, hash)
+SELECT %s::timestamptz, %s::bigint, %s, %s, %s, %s, %s, %s::jsonb, %s, %s::inet, %s, %s, %s, %s FROM head
+RETURNING id"""
+
+
+def _append(connection: BaseDatabaseWrapper, key: bytes, entry: AuditEntry, head: tuple[int, int, str]) -> bool:
+    """Append ``entry`` to the chain after ``head`` (chain, seq, hash) in one statement, if the head is still there
+    (compare and swap: the head's row lock orders concurrent appends). ``False``: the head has moved on."""
+    chain, seq, prev_hash = head
+    entry.chain, entry.seq, entry.prev_hash = chain, seq + 1, prev_hash
+    entry.hash = chain_mac(key, entry_message(entry, prev_hash))
+    sql = _APPEND_SQL.format(
+        chains=connection.ops.quote_name(AuditChain._meta.db_table),
+        entries=connection.ops.quote_name(AuditEntry._meta.db_table),
+    )
+    params = [
+        *(entry.seq, entry.hash, chain, seq, prev_hash),
+        *(entry.occurred_at, entry.actor_id, entry.actor_label, entry.action, entry.object_type, entry.object_id),
+        *(entry.object_repr, json.dumps(entry.changes), entry.request_id, entry.ip_address),
+        *(chain, entry.seq, prev_hash, entry.hash),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    entry.id = row[0]
+    entry._state.adding, entry._state.db = False, connection.alias
+    return True
 
 
 def audit_record(
@@ -161,7 +198,6 @@ def audit_record(
 
     key = chain_keys()[0]
     connection = transaction.get_connection()
-    chain, seq, prev_hash = _chain_lock(connection, settings.SMARTGOV_AUDIT_CHAINS)
     entry = AuditEntry(
         occurred_at=timezone.now(),
         actor_id=actor.pk if actor is not None else None,
@@ -173,13 +209,24 @@ def audit_record(
         changes=json.loads(json.dumps(scrub_secrets(changes or {}), default=str)),
         request_id=request_id,
         ip_address=ip_address,
-        chain=chain,
-        seq=seq + 1,
-        prev_hash=prev_hash,
     )
-    entry.hash = chain_mac(key, entry_message(entry, prev_hash))
-    entry.save(force_insert=True)
-    AuditChain.objects.filter(pk=chain).update(seq=entry.seq, last_hash=entry.hash)
+    chains = settings.SMARTGOV_AUDIT_CHAINS
+    if connection.vendor == "postgresql":
+        # Most appends: this connection appended to its chain last, and nobody else did since; the head it
+        # remembers is still the head, and one statement moves it and inserts the row. Otherwise (first append,
+        # another writer came by, a rolled-back transaction): lock a head, then the same statement.
+        last = getattr(connection, _LAST_HEAD, None)
+        if not (last is not None and last[0] < chains and _append(connection, key, entry, last)):
+            head = _chain_lock(connection, chains)
+            if not _append(connection, key, entry, head):
+                raise RuntimeError("the locked audit chain head moved")
+    else:
+        chain, seq, prev_hash = _chain_lock(connection, chains)
+        entry.chain, entry.seq, entry.prev_hash = chain, seq + 1, prev_hash
+        entry.hash = chain_mac(key, entry_message(entry, prev_hash))
+        entry.save(force_insert=True)
+        AuditChain.objects.filter(pk=chain).update(seq=entry.seq, last_hash=entry.hash)
+    setattr(connection, _LAST_HEAD, (entry.chain, entry.seq, entry.hash))
     return entry
 
 

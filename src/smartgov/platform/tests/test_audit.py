@@ -128,9 +128,13 @@ def test_object_and_actor_are_described(django_user_model):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_appends_keep_one_valid_chain():
+@pytest.mark.parametrize("chains", [16, 1])
+def test_concurrent_appends_keep_valid_gap_free_chains(settings, chains):
+    """Six writers at once: on sixteen chains they mostly keep out of each other's way; on one chain every
+    append races the others (the remembered head is stale, the compare-and-swap fails, the head is locked)."""
     if connection.vendor != "postgresql":
-        pytest.skip("concurrency of the chain head lock is exercised on PostgreSQL")
+        pytest.skip("concurrency of the chain heads is exercised on PostgreSQL")
+    settings.SMARTGOV_AUDIT_CHAINS = chains
     errors: list[BaseException] = []
 
     def writer(worker: int) -> None:
@@ -153,5 +157,17 @@ def test_concurrent_appends_keep_one_valid_chain():
     assert errors == []
     result = audit_verify()
     assert result.ok and result.checked == 60
-    chains = AuditChain.objects.filter(seq__gt=0)
-    assert sum(chains.values_list("seq", flat=True)) == 60
+    used = AuditChain.objects.filter(seq__gt=0)
+    assert sum(used.values_list("seq", flat=True)) == 60
+    if chains == 1:
+        assert list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 61))
+
+
+def test_a_rolled_back_append_leaves_no_gap():
+    (first,) = _write(1)
+    with pytest.raises(RuntimeError, match="failed"), transaction.atomic():
+        audit_record(actor=None, action="platform.test.write", object_type="x", object_id="lost")
+        raise RuntimeError("the service failed after its audit row")  # the row and the head's move roll back
+    (second,) = _write(1)  # the head this connection remembers is gone: it appends after the real head
+    assert (second.chain, second.seq, second.prev_hash) == (first.chain, 2, first.hash)
+    assert audit_verify().ok
