@@ -4,21 +4,24 @@ Each writer is a process of its own with its own database connection, as web and
 of write, each in one transaction:
 
 - **service**: the platform's real ``agency_upsert`` creating an agency (look-up under lock, validation with its
-  uniqueness query, insert, outbox event, and the audit row); without audit, the same service with its
-  ``audit_record`` call replaced by nothing. This is the measure the goal (at least 0.7) is about.
+  uniqueness query, insert, outbox event handed to the queue, and the audit row); without audit, the same
+  service with its ``audit_record`` call replaced by nothing. This is the measure the goal (at least 0.7) is
+  about.
 - **insert**: the smallest write there is, one INSERT of an agency, and that INSERT plus ``audit_record``: the
   audit row's cost at its most visible.
 
-Runs alternate without, with, with, without audit (so a machine that slows down during the run does not favour
-either side); the figure is writes per second over both runs of each side. The audit log is sealed and verified
-afterwards. Needs ``DATABASE_URL`` to name a PostgreSQL server (the benchmark makes and drops a database of its
-own there); skipped otherwise: SQLite serialises every writer.
+The same writer processes alternate between the two sides in half-second slices (without, with, with,
+without, …) for ``--duration`` seconds of each side, so a machine whose load changes during the run (other
+jobs, the disk's flushes) weighs on both sides alike. The figure is writes per second over all slices of a
+side; the median of the ratios of neighbouring slice pairs is given beside it. The audit log is sealed and
+verified afterwards. Needs ``DATABASE_URL`` to name a PostgreSQL server (the benchmark makes and drops a
+database of its own there); skipped otherwise: SQLite serialises every writer.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -37,15 +40,18 @@ from smartgov.platform.models import Agency
 from smartgov.platform.services import org
 from smartgov.platform.services.audit import audit_record
 
-run, writer, shape, audited = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
-if not audited:
-    org.audit_record = lambda **kwargs: None
+writer, shape, pool = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+real_audit_record = org.audit_record
+n = 0
 
 
-def write(n):
-    code = f"{run}.{writer}.{n}"
+def write(audited):
+    global n
+    n += 1
+    code = f"{shape[0]}{pool}.{writer}.{n}"
     name = f"Phòng Tư pháp {code}"
     if shape == "service":
+        org.audit_record = real_audit_record if audited else (lambda **kwargs: None)
         org.agency_upsert(actor=None, data=org.AgencyData(code=code, name=name, kind=Agency.Kind.UNIT))
         return
     with transaction.atomic():
@@ -55,55 +61,90 @@ def write(n):
                          changes={"code": [None, code], "name": [None, name], "kind": [None, "unit"]})
 
 
-write(0)  # connected, warm
+write(True)  # connected, warm
+write(False)
 print("READY", flush=True)
-start, stop = map(float, sys.stdin.readline().split())
-while time.time() < start:
-    time.sleep(0.0005)
-n = 1
-while time.time() < stop:
-    write(n)
-    n += 1
-print("BENCH-JSON " + json.dumps({"writes": n - 1}), flush=True)
+for line in sys.stdin:  # "<audited 0/1> <start> <stop>": write from start to stop, say how many
+    audited, start, stop = line.split()
+    start, stop, done = float(start), float(stop), 0
+    while time.time() < start:
+        time.sleep(0.0002)
+    while time.time() < stop:
+        write(audited == "1")
+        done += 1
+    print(done, flush=True)
 """
+SLICE = 0.5
 
 
-def _writers(env: dict[str, str], *, run: str, writers: int, shape: str, audited: bool, seconds: int) -> float:
-    """Start ``writers`` processes, let them write for ``seconds`` from the same moment once every one is connected;
-    writes per second in total."""
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITER, run, str(w), shape, "1" if audited else "0"],
-            env=env,
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for w in range(writers)
-    ]
-    try:
-        for process in processes:
-            assert process.stdout is not None and process.stdin is not None  # noqa: S101 - piped above
-            if process.stdout.readline().strip() != "READY":
+class Writers:
+    """``count`` writer processes of one shape, kept for the whole measurement."""
+
+    def __init__(self, env: dict[str, str], *, count: int, shape: str) -> None:
+        self.processes = [
+            subprocess.Popen(
+                [sys.executable, "-c", WRITER, str(w), shape, str(count)],
+                env=env,
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for w in range(count)
+        ]
+        for process in self.processes:
+            if self._read(process) != "READY":
                 raise RuntimeError(f"a writer failed:\n{process.communicate(timeout=60)[1][-3000:]}")
-        start = time.time() + 0.5
-        for process in processes:
-            process.stdin.write(f"{start} {start + seconds}\n")  # type: ignore[union-attr]
-            process.stdin.flush()  # type: ignore[union-attr]
+
+    @staticmethod
+    def _read(process: subprocess.Popen[str]) -> str:
+        assert process.stdout is not None  # noqa: S101 - piped
+        return process.stdout.readline().strip()
+
+    def slice(self, *, audited: bool, seconds: float) -> int:
+        """Every writer writes for ``seconds`` from the same moment; how many writes they made together."""
+        start = time.time() + 0.02
+        for process in self.processes:
+            assert process.stdin is not None  # noqa: S101 - piped
+            process.stdin.write(f"{int(audited)} {start} {start + seconds}\n")
+            process.stdin.flush()
         total = 0
-        for process in processes:
-            out, err = process.communicate(timeout=seconds + 120)
-            if process.returncode != 0:
-                raise RuntimeError(f"a writer failed:\n{err[-3000:]}")
-            line = next(x for x in out.splitlines() if x.startswith("BENCH-JSON "))
-            total += json.loads(line.split(" ", 1)[1])["writes"]
-    finally:
-        for process in processes:
-            if process.poll() is None:
+        for process in self.processes:
+            answer = self._read(process)
+            if not answer.isdigit():
+                raise RuntimeError(f"a writer failed:\n{process.communicate(timeout=60)[1][-3000:]}")
+            total += int(answer)
+        return total
+
+    def close(self) -> None:
+        for process in self.processes:
+            if process.stdin is not None:
+                process.stdin.close()
+        for process in self.processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
                 process.kill()
-    return total / seconds
+
+
+def _compare(env: dict[str, str], *, shape: str, writers: int, seconds: int) -> tuple[float, float, list[float]]:
+    """Writes per second without and with audit, alternating slices; and the ratio of each pair of slices."""
+    pool = Writers(env, count=writers, shape=shape)
+    try:
+        done = {False: 0, True: 0}
+        pairs: list[float] = []
+        for i in range(max(1, round(seconds / SLICE / 2))):
+            order = (False, True) if i % 2 == 0 else (True, False)
+            counts = {audited: pool.slice(audited=audited, seconds=SLICE) for audited in order}
+            done[False] += counts[False]
+            done[True] += counts[True]
+            if counts[False]:
+                pairs.append(counts[True] / counts[False])
+    finally:
+        pool.close()
+    span = len(pairs) * SLICE or 1.0
+    return done[False] / span, done[True] / span, pairs
 
 
 @contextmanager
@@ -141,26 +182,18 @@ def _measure(ctx: Context, env: dict[str, str]) -> list[Result]:
     subprocess.run([smartgov, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT, timeout=600)
     results: list[Result] = []
     for shape, writers in (("service", 2), ("service", 8), ("insert", 2), ("insert", 8)):
-        rates: dict[bool, list[float]] = {False: [], True: []}
-        for i, audited in enumerate((False, True, True, False)):
-            run = f"{shape[0]}{writers}{i}"
-            rates[audited].append(
-                _writers(env, run=run, writers=writers, shape=shape, audited=audited, seconds=ctx.duration)
-            )
-        plain, audited_rate = sum(rates[False]) / 2, sum(rates[True]) / 2
+        plain, audited, pairs = _compare(env, shape=shape, writers=writers, seconds=ctx.duration)
         what = "agency_upsert (service)" if shape == "service" else "one INSERT"
         baseline = f"{writers} writers, {what}, no audit"
         results += [
-            Result(
-                f"{baseline} (baseline)", plain, "writes/s", extra={"run 1": rates[False][0], "run 4": rates[False][1]}
-            ),
+            Result(f"{baseline} (baseline)", plain, "writes/s"),
             Result(
                 f"{writers} writers, {what} + audit_record",
-                audited_rate,
+                audited,
                 "writes/s",
                 baseline=baseline,
-                ratio=audited_rate / plain,
-                extra={"run 2": rates[True][0], "run 3": rates[True][1]},
+                ratio=audited / plain,
+                extra={"median ratio of slice pairs": statistics.median(pairs), "slice pairs": len(pairs)},
             ),
         ]
     sealed = subprocess.run([smartgov, "audit", "seal"], env=env, cwd=ROOT, capture_output=True, text=True)

@@ -105,12 +105,8 @@ def _walk(
     for entry in rows.iterator(chunk_size=chunk_size):
         assert entry.seq is not None  # noqa: S101 - filtered on
         if entry.seq != expected:
-            raise AuditFault(
-                f"rows {expected}–{entry.seq - 1} of the chain are missing",
-                entry_id=entry.id,
-                chain=chain,
-                seq=expected,
-            )
+            missing = f"row {expected} is" if entry.seq == expected + 1 else f"rows {expected}–{entry.seq - 1} are"
+            raise AuditFault(f"{missing} missing from the chain", entry_id=entry.id, chain=chain, seq=expected)
         if entry.prev_hash != prev:
             raise AuditFault(
                 "the link to the previous row is broken: rows before it were deleted or altered",
