@@ -4,9 +4,14 @@ Each installed SmartGov app may offer fixtures to every test in ``<app>/tests/fi
 pytest plugins, found through ``INSTALLED_APPS``, so no test imports another app's test modules (docs/kernel.md §8).
 """
 
+import base64
+import hashlib
 import importlib
 import importlib.util
 import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +39,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The audit chains' key and the checkpoints' signing key, fixed for the session (as production's variables
+    # are), so no test depends on key files in a folder another test changes.
+    settings.SMARTGOV_AUDIT_KEY = base64.b64encode(hashlib.sha256(b"smartgov-tests-audit-key").digest()).decode()
+    settings.SMARTGOV_AUDIT_SIGNING_KEY = base64.b64encode(hashlib.sha256(b"smartgov-tests-signing").digest()).decode()
 
 
 @pytest.fixture(autouse=True)
@@ -57,6 +66,98 @@ def _eager_tasks_and_clean_cache(settings):  # type: ignore[no-untyped-def]
     yield
     cache.clear()
     calendar_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _own_checkpoint_store(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Each test seals into a checkpoint folder of its own: the database is emptied between tests, and a
+    checkpoint left by another test would (rightly) make verification fail."""
+    settings.SMARTGOV_AUDIT_CHECKPOINT_DIR = str(tmp_path_factory.getbasetemp() / "checkpoints" / uuid.uuid4().hex)
+
+
+class TimeStampingAuthority:
+    """An RFC 3161 time-stamping authority on loopback: its own root, a TSA certificate, answers over HTTP
+    (``up = False``: it answers 503)."""
+
+    def __init__(self, folder: Path) -> None:
+        import datetime as dt
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        from asn1crypto import keys, tsp
+        from asn1crypto import x509 as asn1_x509
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        root_key = ec.generate_private_key(ec.SECP256R1())
+        tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's test TSA signs RSA
+        now = dt.datetime.now(dt.UTC)
+        root_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA Root (test)")])
+        root = (
+            x509.CertificateBuilder().subject_name(root_name).issuer_name(root_name).public_key(root_key.public_key())
+            .serial_number(1).not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(root_key, hashes.SHA256())
+        )  # fmt: skip
+        tsa = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TSA (test)")]))
+            .issuer_name(root_name).public_key(tsa_key.public_key()).serial_number(2)
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(root_key, hashes.SHA256())
+        )  # fmt: skip
+        folder.mkdir(parents=True, exist_ok=True)
+        self.root_file = folder / f"tsa-root-{uuid.uuid4().hex[:8]}.pem"
+        self.root_file.write_bytes(root.public_bytes(serialization.Encoding.PEM))
+        stamper = DummyTimeStamper(
+            tsa_cert=asn1_x509.Certificate.load(tsa.public_bytes(serialization.Encoding.DER)),
+            tsa_key=keys.PrivateKeyInfo.load(
+                tsa_key.private_bytes(
+                    serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                )
+            ),
+        )
+        self.up = True
+        authority = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if not authority.up:
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                answer = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/tsa"
+
+
+@pytest.fixture
+def time_stamping_authorities(tmp_path: Path) -> Iterator[Callable[[], TimeStampingAuthority]]:
+    """Makes local time-stamping authorities (each with its own root) for the test; stopped afterwards."""
+    made: list[TimeStampingAuthority] = []
+
+    def make() -> TimeStampingAuthority:
+        made.append(TimeStampingAuthority(tmp_path / "tsa"))
+        return made[-1]
+
+    yield make
+    for authority in made:
+        authority.server.shutdown()
 
 
 def _flush_with_audit_guard_open() -> None:

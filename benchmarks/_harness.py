@@ -5,6 +5,7 @@ Benchmarks print figures and ratios to a baseline measured in the same run; they
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -63,6 +64,9 @@ def server_env(workdir: Path) -> dict[str, str]:
         DEBUG="false",
         STATIC_ROOT=str(workdir / "static"),
         OIDC_RSA_PRIVATE_KEY_FILE=str(workdir / "oidc-signing-key.pem"),
+        SMARTGOV_AUDIT_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+        SMARTGOV_AUDIT_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+        SMARTGOV_AUDIT_CHECKPOINT_DIR=str(workdir / "audit-checkpoints"),
         SMARTGOV_VAR_DIR=str(workdir / "var"),
         LOG_LEVEL="WARNING",
         SESSION_COOKIE_SECURE="false",

@@ -21,7 +21,9 @@ from django.conf import settings
 from smartgov.exchange import events
 from smartgov.exchange import services as ex
 from smartgov.exchange.gateway import DEMO_PROVIDER, DEMO_RECEIVER
-from smartgov.exchange.messagelog import Journal, log_batches_sign, log_ingest
+from smartgov.exchange.messagelog.batches import log_batches_sign
+from smartgov.exchange.messagelog.ingest import log_ingest
+from smartgov.exchange.messagelog.journal import Journal
 from smartgov.exchange.models import Member, MessageRecord, Service, Subscription, Subsystem
 from smartgov.exchange.population import OPENAPI, RECORDS
 from smartgov.platform.demo import DemoStep

@@ -6,7 +6,7 @@ API key in ``X-SmartGov-Api-Key``), named in ``X-Road-Client``, allowed to call 
 rate limit. Hop-by-hop headers are dropped both ways, redirects are passed back and never followed, bodies are
 limited in size, the provider has a time limit; errors carry ``X-Road-Error`` and a JSON body with the right
 status. Every call — refused ones too — is written to the message journal before the answer leaves
-(messagelog.py). The registry is read from an in-memory snapshot (registry.py): no database query per request.
+(the messagelog package). The registry is read from an in-memory snapshot (registry.py): no database query per request.
 
 Metadata services (metadata.py) are answered here too: ``GET /listClients`` and, under ``/r1/{provider}/``,
 ``listMethods``, ``allowedMethods`` and ``getOpenAPI``.
@@ -31,7 +31,8 @@ from prometheus_client import Counter, Histogram
 from smartgov.exchange import metadata
 from smartgov.exchange.errors import Refusal
 from smartgov.exchange.identifiers import ClientId, client_id_parse
-from smartgov.exchange.messagelog import Journal, Shipper, body_seal, now_iso, record_new
+from smartgov.exchange.messagelog.journal import Journal, body_seal, now_iso, record_new
+from smartgov.exchange.messagelog.shipper import Shipper
 from smartgov.exchange.registry import Snapshot, SubsystemEntry, api_key_digest, certificate_usable, registry
 
 logger = logging.getLogger(__name__)

@@ -194,8 +194,9 @@ class RegistryVersion(models.Model):
 class MessageRecord(models.Model):
     """One call through the gateway: the message log and the operational record in one row.
 
-    ``hash`` chains the rows: SHA-256 over the previous row's hash and this row's canonical content, so editing
-    or deleting a row breaks the chain from that row on."""
+    ``hash`` chains the rows: HMAC-SHA256, under the chains' key kept outside the database, over the previous
+    row's hash and this row's canonical content, so editing or deleting a row breaks the chain from that row on
+    (rows up to ``LogChainHead.legacy_last_id``, written before the key, are chained with plain SHA-256)."""
 
     id = models.BigAutoField(primary_key=True)
     record_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
@@ -259,8 +260,11 @@ class LogChainHead(models.Model):
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
-    #: The hash the first remaining record links to: the genesis, or the last record archived away.
+    #: The hash the first remaining record links to: the genesis, or the last record archived away (and its id).
     anchor = models.CharField(max_length=64, default="0" * 64)
+    anchor_id = models.BigIntegerField(default=0)
+    #: The last record chained with plain SHA-256, before the keyed chain (set by the first keyed ingest).
+    legacy_last_id = models.BigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.last_id} {self.last_hash[:12]}"

@@ -21,7 +21,9 @@ from django import db
 from django.conf import settings
 
 from smartgov.exchange.gateway import Gateway
-from smartgov.exchange.messagelog import Shipper, log_batches_sign, log_ingest
+from smartgov.exchange.messagelog.batches import log_batches_sign
+from smartgov.exchange.messagelog.ingest import log_ingest
+from smartgov.exchange.messagelog.shipper import Shipper
 from smartgov.platform.pki import ca_file, server_tls_files
 
 logger = logging.getLogger(__name__)

@@ -1,9 +1,13 @@
 """Background jobs of the exchange: event deliveries, and shipping the message log into the database."""
 
+import logging
+
 from celery import shared_task
 
 from smartgov.exchange.events import deliveries_sweep, delivery_attempt
-from smartgov.exchange.messagelog import log_batches_sign, log_ingest
+from smartgov.exchange.messagelog.batches import log_batches_sign
+from smartgov.exchange.messagelog.ingest import log_ingest
+from smartgov.exchange.messagelog.seal import LogSealRefused, log_seal
 
 
 @shared_task(name="exchange.deliver_event", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -21,7 +25,13 @@ def sweep_events() -> int:
 
 @shared_task(name="exchange.ship_message_log", acks_late=True, ignore_result=True)
 def ship_message_log() -> int:
-    """Take this machine's gateway journals into the message log, then sign the batches that are ready."""
+    """Take this machine's gateway journals into the message log, sign the batches that are ready, and seal the
+    log (a signed checkpoint outside the database). A log that contradicts its last checkpoint is reported as an
+    error, and not sealed."""
     added = log_ingest()
     log_batches_sign()
+    try:
+        log_seal()
+    except LogSealRefused:
+        logging.getLogger(__name__).exception("the message log was NOT sealed: run `smartgov exchange verify`")
     return added

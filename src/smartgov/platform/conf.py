@@ -17,11 +17,34 @@ SMARTGOV_SIGNING_PASSPHRASE = env.str("SMARTGOV_SIGNING_PASSPHRASE", default="sm
 SMARTGOV_SIGNING_TRUST_ROOTS: list[str] = env.list("SMARTGOV_SIGNING_TRUST_ROOTS", default=[])
 SMARTGOV_PKI_LOCAL_CA = env.bool("SMARTGOV_PKI_LOCAL_CA", default=True)
 
+# --- Tamper-evident logs: the audit log and the message log (docs/events.md#audit-log-auditentry) ---
+#: Chains the audit log is split into; concurrent writers take different chains, so they rarely wait on each other.
+SMARTGOV_AUDIT_CHAINS = env.int("SMARTGOV_AUDIT_CHAINS", default=16)
+#: HMAC-SHA256 key of the chains (base64, >= 32 bytes), the same on every host; empty: a key file made in
+#: SMARTGOV_PKI_DIR (one host only; production requires the variable). Earlier keys, to verify older rows.
+SMARTGOV_AUDIT_KEY = env.str("SMARTGOV_AUDIT_KEY", default="")
+SMARTGOV_AUDIT_KEYS_RETIRED: list[str] = env.list("SMARTGOV_AUDIT_KEYS_RETIRED", default=[])
+#: Ed25519 key signing the checkpoints (base64 of the 32-byte private key); empty: a key file in SMARTGOV_PKI_DIR.
+#: The public keys of earlier signing keys (base64, 32 bytes), to verify older checkpoints.
+SMARTGOV_AUDIT_SIGNING_KEY = env.str("SMARTGOV_AUDIT_SIGNING_KEY", default="")
+SMARTGOV_AUDIT_SIGNING_KEYS_RETIRED: list[str] = env.list("SMARTGOV_AUDIT_SIGNING_KEYS_RETIRED", default=[])
+#: An RFC 3161 time-stamping authority for the checkpoints (empty: none), and its root certificates (PEM files).
+SMARTGOV_AUDIT_TSA_URL = env.str("SMARTGOV_AUDIT_TSA_URL", default="")
+SMARTGOV_AUDIT_TSA_ROOTS: list[str] = env.list("SMARTGOV_AUDIT_TSA_ROOTS", default=[])
+
 SCHEDULE = {
     "outbox-sweep": {"task": "smartgov.platform.tasks.outbox_sweep", "schedule": 30.0},
+    "audit-seal": {"task": "smartgov.platform.tasks.audit_seal", "schedule": 60.0},
 }
 
 
 def configure(settings: dict[str, Any]) -> dict[str, Any]:
     #: Where the agencies' signing certificates and the local CA live.
-    return {"SMARTGOV_PKI_DIR": env.str("SMARTGOV_PKI_DIR", default=str(Path(settings["VAR_DIR"]) / "pki"))}
+    var = Path(settings["VAR_DIR"])
+    return {
+        "SMARTGOV_PKI_DIR": env.str("SMARTGOV_PKI_DIR", default=str(var / "pki")),
+        #: Where the signed checkpoints are appended: outside the database, one place for the whole installation.
+        "SMARTGOV_AUDIT_CHECKPOINT_DIR": env.str(
+            "SMARTGOV_AUDIT_CHECKPOINT_DIR", default=str(var / "audit-checkpoints")
+        ),
+    }

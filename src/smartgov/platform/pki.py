@@ -9,6 +9,8 @@ that has none. ``smartgov pki`` does the same by hand.
 
 import datetime as dt
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography import x509
@@ -50,6 +52,27 @@ def private_file_write(path: Path, data: bytes) -> None:
     with os.fdopen(fd, "wb") as out:
         out.write(data)
     tmp.replace(path)  # atomic: a reader never sees half a key
+
+
+def private_file_create(path: Path, make: Callable[[], bytes]) -> bytes:
+    """The content of the private file ``path``, written with ``make()`` first when it does not exist. Two
+    processes creating it at once agree on one content: the file appears whole, and only once (a hard link
+    never replaces an existing file), and the loser reads the winner's."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(make())
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_bytes()
 
 
 def _ca_create() -> None:

@@ -1,7 +1,10 @@
 """Background jobs of the shared kernel."""
 
+import logging
+
 from celery import shared_task
 
+from smartgov.platform.services.audit_seal import AuditSealRefused, audit_seal
 from smartgov.platform.services.outbox import outbox_deliver, outbox_sweep
 
 
@@ -15,3 +18,15 @@ def outbox_deliver_event(event_id: str) -> None:
 def outbox_sweep_task() -> int:
     """Deliver what the on-commit hand-over missed (a crash, a broker outage) and retry failed consumers."""
     return outbox_sweep()
+
+
+@shared_task(name="smartgov.platform.tasks.audit_seal", acks_late=True, ignore_result=True)
+def audit_seal_task() -> int | None:
+    """Seal the audit log (a signed checkpoint outside the database); a database that contradicts the last
+    checkpoint is reported as an error, and not sealed."""
+    try:
+        checkpoint = audit_seal()
+    except AuditSealRefused:
+        logging.getLogger(__name__).exception("the audit log was NOT sealed: run `smartgov audit verify`")
+        return None
+    return checkpoint.number if checkpoint is not None else None

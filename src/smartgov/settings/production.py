@@ -34,6 +34,20 @@ if not (env.str("OIDC_RSA_PRIVATE_KEY", default="") or env.str("OIDC_RSA_PRIVATE
     )
 if globals()["SMARTGOV_SIGNING_PASSPHRASE"] == "smartgov-demo-only":  # noqa: S105 - declared in platform/conf.py
     _problems.append("SMARTGOV_SIGNING_PASSPHRASE must be set (it protects the agencies' signing keys)")
+if not globals()["SMARTGOV_AUDIT_KEY"]:  # declared in platform/conf.py
+    _problems.append(
+        "SMARTGOV_AUDIT_KEY must be set, the same on every host (base64 of 32 random bytes: openssl rand -base64 32):"
+        " it keys the audit log's chains"
+    )
+if not globals()["SMARTGOV_AUDIT_SIGNING_KEY"]:
+    _problems.append(
+        "SMARTGOV_AUDIT_SIGNING_KEY must be set (base64 of 32 random bytes): it signs the audit log's checkpoints"
+    )
+if not env.str("SMARTGOV_AUDIT_CHECKPOINT_DIR", default=""):
+    _problems.append(
+        "SMARTGOV_AUDIT_CHECKPOINT_DIR must name the one folder, outside the database, where the audit checkpoints"
+        " are appended (a volume of its own, append-only or copied to an object store with a retention lock)"
+    )
 if SMARTGOV_EXCHANGE_DEMO_PROVIDER:
     _problems.append("SMARTGOV_EXCHANGE_DEMO_PROVIDER must be off: it serves made-up citizens' records")
 if _problems:

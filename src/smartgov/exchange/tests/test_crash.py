@@ -12,7 +12,8 @@ import pytest
 import requests
 from django.db import connection
 
-from smartgov.exchange.messagelog import log_ingest, log_verify
+from smartgov.exchange.messagelog.ingest import log_ingest
+from smartgov.exchange.messagelog.verify import log_verify
 from smartgov.exchange.models import MessageRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,6 +41,7 @@ def test_kill_9_during_a_burst_loses_no_answered_request(exchange, settings, jou
         DATABASE_URL=_database_url(),
         SMARTGOV_EXCHANGE_JOURNAL_DIR=str(journal_dir),
         SMARTGOV_PKI_DIR=settings.SMARTGOV_PKI_DIR,
+        SMARTGOV_AUDIT_KEY=settings.SMARTGOV_AUDIT_KEY,  # the gateway chains what it ships with the test's key
         SMARTGOV_EXCHANGE_INSTANCE="VN-HP",
         SMARTGOV_EXCHANGE_RATE_LIMIT="0",
     )

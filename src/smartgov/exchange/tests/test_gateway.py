@@ -8,7 +8,7 @@ import pytest
 from cheroot import wsgi
 
 from smartgov.exchange import services as ex
-from smartgov.exchange.messagelog import log_ingest
+from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.models import Endpoint, MessageRecord
 from smartgov.exchange.tests.fixtures import plain_server, settle
 

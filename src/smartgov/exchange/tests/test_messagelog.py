@@ -9,7 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from smartgov.exchange.messagelog import log_batches_sign, log_ingest, log_verify
+from smartgov.exchange.messagelog.batches import log_batches_sign
+from smartgov.exchange.messagelog.ingest import log_ingest
+from smartgov.exchange.messagelog.verify import log_verify
 from smartgov.exchange.models import LogBatch, LogChainHead, MessageRecord
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -86,7 +88,7 @@ def test_bodies_are_kept_encrypted_when_configured(exchange, settings):
     import base64
     import os
 
-    from smartgov.exchange.messagelog import body_open
+    from smartgov.exchange.messagelog.journal import body_open
 
     settings.SMARTGOV_EXCHANGE_LOG_BODIES = True
     settings.SMARTGOV_EXCHANGE_LOG_KEY = base64.b64encode(os.urandom(32)).decode()
@@ -105,12 +107,13 @@ def test_archive_past_retention_keeps_the_rest_provable(exchange, settings, tmp_
     log_batches_sign()
     old = list(MessageRecord.objects.order_by("id").values_list("id", flat=True)[:4])
     MessageRecord.objects.filter(id__in=old).update(request_at=timezone.now() - timedelta(days=400))
-    # moving the time is an edit too: re-chain the test data as if the calls had been made then
-    from smartgov.exchange.messagelog import GENESIS, _as_chained, chain_hash
+    # moving the time is an edit too: re-chain the test data (with the key) as if the calls had been made then
+    from smartgov.exchange.messagelog.chain import GENESIS, as_chained, chain_hash
+    from smartgov.platform.chainkey import chain_keys
 
     prev = GENESIS
     for row in MessageRecord.objects.order_by("id"):
-        row.prev_hash, row.hash = prev, chain_hash(prev, _as_chained(row))
+        row.prev_hash, row.hash = prev, chain_hash(chain_keys()[0], prev, as_chained(row))
         prev = row.hash
         row.save(update_fields=["prev_hash", "hash"])
     LogChainHead.objects.update(last_hash=prev)
@@ -126,4 +129,9 @@ def test_archive_past_retention_keeps_the_rest_provable(exchange, settings, tmp_
         lines = [json.loads(line) for line in stream]
     assert [next(iter(line)) for line in lines] == ["batch", "batch", "record", "record", "record", "record"]
     assert MessageRecord.objects.count() == 2
-    assert log_verify().ok  # the remaining records link to the archived part's last hash
+    verdict = log_verify()  # the remaining records link to the archived part's last hash
+    assert verdict.ok and verdict.records == 2 and verdict.checkpoint == 1  # the archive sealed the new start
+    head = LogChainHead.objects.get()
+    assert (head.anchor_id, head.anchor) == (old[-1], lines[-1]["record"]["hash"])
+    call_command("exchange", "seal")
+    assert log_verify().ok

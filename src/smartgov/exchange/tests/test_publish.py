@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from smartgov.exchange import events
-from smartgov.exchange.messagelog import log_ingest
+from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.models import EventDelivery, MessageRecord
 from smartgov.exchange.tests.fixtures import settle
 

@@ -21,7 +21,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("id", "occurred_at", "actor_label", "action", "object_type", "object_id", "object_repr")
+    list_display = (
+        "id",
+        "chain",
+        "seq",
+        "occurred_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+    )
     list_filter = ("action", "object_type")
     search_fields = ("actor_label", "object_id", "object_repr", "request_id")
     date_hierarchy = "occurred_at"

@@ -1,6 +1,6 @@
 """Data of the shared kernel. One module per area; import models from here."""
 
-from smartgov.platform.models.audit import AuditChainHead, AuditEntry
+from smartgov.platform.models.audit import AuditChain, AuditEntry, AuditLegacyHead
 from smartgov.platform.models.calendar import CalendarDay
 from smartgov.platform.models.org import Agency, Locality, Position
 from smartgov.platform.models.outbox import ConsumerReceipt, OutboxEvent
@@ -10,8 +10,9 @@ __all__ = [
     "AdminUnit",
     "AdminUnitSuccession",
     "Agency",
-    "AuditChainHead",
+    "AuditChain",
     "AuditEntry",
+    "AuditLegacyHead",
     "CalendarDay",
     "ConsumerReceipt",
     "Locality",

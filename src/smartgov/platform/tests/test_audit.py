@@ -1,4 +1,5 @@
-"""The audit log: hash chain, append-only triggers, tamper detection, secrets never stored."""
+"""The audit log: keyed chains, append-only triggers, tamper detection, secrets never stored. The attacks of
+someone holding the database's credentials are in test_audit_tamper.py."""
 
 import itertools
 import threading
@@ -8,9 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from smartgov.platform.models import AuditChainHead, AuditEntry
+from smartgov.platform.chainkey import chain_keys, chain_mac
+from smartgov.platform.models import AuditChain, AuditEntry
 from smartgov.platform.selectors.audit import audit_verify
-from smartgov.platform.services.audit import GENESIS_HASH, audit_maintenance, audit_record, entry_digest
+from smartgov.platform.services.audit import GENESIS_HASH, audit_maintenance, audit_record, entry_message
 
 pytestmark = pytest.mark.django_db
 
@@ -38,15 +40,17 @@ def _tamper(sql: str, params: list) -> None:
 
 def test_chain_links_every_row_and_survives_the_database_roundtrip():
     entries = _write(30)
-    assert entries[0].prev_hash == GENESIS_HASH
-    for earlier, later in itertools.pairwise(entries):
-        assert later.prev_hash == earlier.hash
+    assert entries[0].prev_hash == GENESIS_HASH and entries[0].seq == 1
+    chain = entries[0].chain
+    for earlier, later in itertools.pairwise(entries):  # one connection: one chain, no gaps
+        assert (later.chain, later.seq, later.prev_hash) == (chain, earlier.seq + 1, earlier.hash)
+    key = chain_keys()[0]
     for stored in AuditEntry.objects.order_by("id"):  # read back: jsonb key order, datetime precision
-        assert entry_digest(stored, stored.prev_hash) == stored.hash
+        assert chain_mac(key, entry_message(stored, stored.prev_hash)) == stored.hash
     result = audit_verify()
     assert result.ok and result.checked == 30
-    head = AuditChainHead.objects.get()
-    assert (head.last_entry_id, head.last_hash) == (entries[-1].id, entries[-1].hash)
+    head = AuditChain.objects.get(pk=chain)
+    assert (head.seq, head.last_hash) == (30, entries[-1].hash)
 
 
 def test_edited_row_is_reported_at_that_row():
@@ -54,16 +58,16 @@ def test_edited_row_is_reported_at_that_row():
     _tamper("UPDATE platform_auditentry SET action = %s WHERE id = %s", ["platform.test.forged", entries[4].id])
     result = audit_verify()
     assert not result.ok
-    assert result.broken_id == entries[4].id
+    assert (result.broken_id, result.chain, result.seq) == (entries[4].id, entries[4].chain, 5)
     assert "edited" in result.reason
 
 
-def test_deleted_middle_row_is_reported_at_the_next_row():
+def test_deleted_middle_row_is_reported_where_the_gap_is():
     entries = _write(10)
     _tamper("DELETE FROM platform_auditentry WHERE id = %s", [entries[5].id])
     result = audit_verify()
-    assert (result.ok, result.broken_id) == (False, entries[6].id)
-    assert "deleted" in result.reason
+    assert (result.ok, result.broken_id, result.seq) == (False, entries[6].id, 6)
+    assert "missing" in result.reason
 
 
 def test_deleted_newest_rows_are_reported():
@@ -71,7 +75,7 @@ def test_deleted_newest_rows_are_reported():
     _tamper("DELETE FROM platform_auditentry WHERE id >= %s", [entries[3].id])
     result = audit_verify()
     assert not result.ok
-    assert "newest rows" in result.reason
+    assert "newest rows" in result.reason and result.seq == 4
 
 
 def test_verify_command_exit_status():
@@ -79,7 +83,7 @@ def test_verify_command_exit_status():
     out = StringIO()
     call_command("audit", "verify", verbosity=0, stdout=out)
     _tamper("UPDATE platform_auditentry SET changes = %s WHERE id = %s", ['{"b": [null, 99]}', entries[1].id])
-    with pytest.raises(CommandError, match=f"#{entries[1].id}"):
+    with pytest.raises(CommandError, match=f"chain {entries[1].chain} seq 2 \\(entry #{entries[1].id}\\)"):
         call_command("audit", "verify", verbosity=0)
 
 
@@ -124,9 +128,13 @@ def test_object_and_actor_are_described(django_user_model):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_appends_keep_one_valid_chain():
+@pytest.mark.parametrize("chains", [16, 1])
+def test_concurrent_appends_keep_valid_gap_free_chains(settings, chains):
+    """Six writers at once: on sixteen chains they mostly keep out of each other's way; on one chain every
+    append races the others (the remembered head is stale, the compare-and-swap fails, the head is locked)."""
     if connection.vendor != "postgresql":
-        pytest.skip("concurrency of the chain head lock is exercised on PostgreSQL")
+        pytest.skip("concurrency of the chain heads is exercised on PostgreSQL")
+    settings.SMARTGOV_AUDIT_CHAINS = chains
     errors: list[BaseException] = []
 
     def writer(worker: int) -> None:
@@ -149,3 +157,17 @@ def test_concurrent_appends_keep_one_valid_chain():
     assert errors == []
     result = audit_verify()
     assert result.ok and result.checked == 60
+    used = AuditChain.objects.filter(seq__gt=0)
+    assert sum(used.values_list("seq", flat=True)) == 60
+    if chains == 1:
+        assert list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 61))
+
+
+def test_a_rolled_back_append_leaves_no_gap():
+    (first,) = _write(1)
+    with pytest.raises(RuntimeError, match="failed"), transaction.atomic():
+        audit_record(actor=None, action="platform.test.write", object_type="x", object_id="lost")
+        raise RuntimeError("the service failed after its audit row")  # the row and the head's move roll back
+    (second,) = _write(1)  # the head this connection remembers is gone: it appends after the real head
+    assert (second.chain, second.seq, second.prev_hash) == (first.chain, 2, first.hash)
+    assert audit_verify().ok

@@ -18,13 +18,23 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
         if k
         not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
         | {"OIDC_RSA_PRIVATE_KEY", "OIDC_RSA_PRIVATE_KEY_FILE"}
+        | {"SMARTGOV_AUDIT_KEY", "SMARTGOV_AUDIT_SIGNING_KEY", "SMARTGOV_AUDIT_CHECKPOINT_DIR"}
     }
     clean.update({k: v for k, v in env.items() if v})
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60)
 
 
+AUDIT_KEYS = {
+    "SMARTGOV_AUDIT_KEY": "a2V5IG9mIHRoZSBhdWRpdCBjaGFpbnMgZm9yIHRlc3RzIQ==",
+    "SMARTGOV_AUDIT_SIGNING_KEY": "c2lnbmluZyBrZXkgb2YgY2hlY2twb2ludHMgKHRlc3Qp",
+    "SMARTGOV_AUDIT_CHECKPOINT_DIR": "/srv/smartgov-checkpoints",
+}
+
+
 def _import_production(**env: str) -> subprocess.CompletedProcess[str]:
     env.setdefault("OIDC_RSA_PRIVATE_KEY_FILE", os.path.join(tempfile.mkdtemp(), "oidc.pem"))
+    for name, value in AUDIT_KEYS.items():
+        env.setdefault(name, value)
     return _run("import smartgov.settings.production as s; print(s.DEBUG)", **env)
 
 
@@ -39,6 +49,18 @@ def _import_production(**env: str) -> subprocess.CompletedProcess[str]:
         (
             {"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "lgsp.haiphong.gov.vn", "SMARTGOV_EXCHANGE_DEMO_PROVIDER": "1"},
             "SMARTGOV_EXCHANGE_DEMO_PROVIDER must be off",
+        ),
+        (
+            {"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "x.gov.vn", "SMARTGOV_AUDIT_KEY": ""},
+            "SMARTGOV_AUDIT_KEY must be set",
+        ),
+        (
+            {"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "x.gov.vn", "SMARTGOV_AUDIT_SIGNING_KEY": ""},
+            "SMARTGOV_AUDIT_SIGNING_KEY must be set",
+        ),
+        (
+            {"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "x.gov.vn", "SMARTGOV_AUDIT_CHECKPOINT_DIR": ""},
+            "SMARTGOV_AUDIT_CHECKPOINT_DIR must name",
         ),
     ],
 )
@@ -74,7 +96,7 @@ def test_production_accepts_a_safe_configuration():
     demo = _run(
         "import smartgov.settings.production as s; print(s.SMARTGOV_EXCHANGE_DEMO_PROVIDER)",
         SECRET_KEY=SAFE_KEY, ALLOWED_HOSTS="x.gov.vn", SMARTGOV_SIGNING_PASSPHRASE="x" * 24,
-        OIDC_RSA_PRIVATE_KEY_FILE=os.path.join(tempfile.mkdtemp(), "oidc.pem"),
+        OIDC_RSA_PRIVATE_KEY_FILE=os.path.join(tempfile.mkdtemp(), "oidc.pem"), **AUDIT_KEYS,
     )  # fmt: skip
     assert demo.stdout.strip() == "False"  # the stand-in population database is off in production
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from smartgov.exchange import services as ex
-from smartgov.exchange.messagelog import log_ingest
+from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.models import MessageRecord, Subsystem
 from smartgov.exchange.registry import registry_forget
 from smartgov.procedures.services import dossiers as svc

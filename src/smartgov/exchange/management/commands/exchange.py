@@ -2,7 +2,8 @@
 
     smartgov exchange serve [--host H] [--port 8443] [--workers 2] [--threads 32] [--plain]
                             [--client-cert optional|required]
-    smartgov exchange ingest                 take journal lines into the message log now, sign full batches
+    smartgov exchange ingest                 take journal lines into the message log now, sign full batches, seal
+    smartgov exchange seal [--accept-break REASON]   a signed checkpoint of the message log, outside the database
     smartgov exchange verify                 prove the message log untouched (exit 1 at the first fault)
     smartgov exchange archive [--before YYYY-MM-DD] --out FILE.jsonl.gz
                                              export records past retention with their signed batches, then remove them
@@ -27,7 +28,11 @@ from rich.progress import Progress
 
 from smartgov.exchange import services as ex
 from smartgov.exchange.identifiers import client_id_parse
-from smartgov.exchange.messagelog import log_archive, log_batches_sign, log_ingest, log_verify
+from smartgov.exchange.messagelog.archive import log_archive
+from smartgov.exchange.messagelog.batches import log_batches_sign
+from smartgov.exchange.messagelog.ingest import log_ingest
+from smartgov.exchange.messagelog.seal import LogSealRefused, log_seal
+from smartgov.exchange.messagelog.verify import log_verify
 from smartgov.exchange.models import ApiKey, ClientCertificate, MessageRecord, Subsystem
 
 
@@ -55,8 +60,15 @@ class Command(BaseCommand):
         serve.add_argument("--workers", type=int, default=2, help="server processes (one per core is a good start)")
         serve.add_argument("--plain", action="store_true", help="plain HTTP (a private interface, API keys only)")
         serve.add_argument("--client-cert", choices=["optional", "required"], default="optional")
-        sub.add_parser("ingest", help="Take journal lines into the message log and sign full batches.")
-        sub.add_parser("verify", help="Check the message log's chain and signatures.")
+        sub.add_parser("ingest", help="Take journal lines into the message log, sign full batches, seal.")
+        seal = sub.add_parser("seal", help="Write a signed checkpoint of the message log outside the database.")
+        seal.add_argument(
+            "--accept-break",
+            default="",
+            metavar="REASON",
+            help="seal the log as it is although it contradicts the newest checkpoint (after a restore)",
+        )
+        sub.add_parser("verify", help="Check the message log's chain, signatures and newest checkpoint.")
         archive = sub.add_parser("archive", help="Export and remove records older than the retention.")
         archive.add_argument("--before", type=date.fromisoformat)
         archive.add_argument("--out", type=Path, required=True)
@@ -89,15 +101,11 @@ class Command(BaseCommand):
         elif action == "ingest":
             added = log_ingest()
             console.print(f"{added} records taken into the message log, {log_batches_sign()} batches signed")
+            self._seal(console, "")
+        elif action == "seal":
+            self._seal(console, options["accept_break"])
         elif action == "verify":
-            total = MessageRecord.objects.count()
-            with Progress(console=console, transient=True) as progress:
-                task = progress.add_task("verifying", total=total)
-                verdict = log_verify(progress=lambda n: progress.advance(task, n))
-            if not verdict.ok:
-                console.print(f"[red]BROKEN[/red] at record {verdict.bad_record}: {verdict.reason}")
-                raise SystemExit(1)
-            console.print(f"OK: {verdict.records} records, {verdict.batches} signed batches, chain intact")
+            self._verify(console)
         elif action == "archive":
             before = options["before"] or timezone.localdate() - timedelta(
                 days=settings.SMARTGOV_EXCHANGE_RETENTION_DAYS
@@ -108,6 +116,29 @@ class Command(BaseCommand):
             self._cert(console, options)
         else:
             self._key(console, options)
+
+    def _seal(self, console: Console, accept_break: str) -> None:
+        try:
+            checkpoint = log_seal(accept_break=accept_break)
+        except LogSealRefused as exc:
+            console.print(f"[red]Message log NOT sealed[/red] {exc}", highlight=False)
+            raise SystemExit(1) from None
+        if checkpoint is not None:
+            console.print(f"message log sealed: {checkpoint.describe()}", highlight=False)
+
+    def _verify(self, console: Console) -> None:
+        total = MessageRecord.objects.count()
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("verifying", total=total)
+            verdict = log_verify(progress=lambda n: progress.advance(task, n))
+        if not verdict.ok:
+            where = f"record {verdict.bad_record}" if verdict.bad_record is not None else "the head"
+            console.print(f"[red]BROKEN[/red] at {where}: {verdict.reason}", highlight=False)
+            raise SystemExit(1)
+        for note in verdict.notes:
+            console.print(f"note: {note}", highlight=False)
+        against = f", against checkpoint {verdict.checkpoint}" if verdict.checkpoint is not None else ""
+        console.print(f"OK: {verdict.records} records, {verdict.batches} signed batches, chain intact{against}")
 
     def _serve(self, console: Console, options: dict[str, Any]) -> None:
         from smartgov.exchange.server import gateway_run

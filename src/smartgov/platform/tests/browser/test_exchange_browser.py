@@ -14,7 +14,8 @@ def test_an_officer_checks_the_applicant_and_the_administrator_watches(page, cit
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from smartgov.exchange import services as ex
-    from smartgov.exchange.messagelog import log_batches_sign, log_ingest
+    from smartgov.exchange.messagelog.batches import log_batches_sign
+    from smartgov.exchange.messagelog.ingest import log_ingest
     from smartgov.exchange.registry import registry_forget
     from smartgov.identity.services import role_grant
 
