@@ -37,6 +37,11 @@ def personal_data_eraser(name: str) -> Callable[[Eraser], Eraser]:
     return register
 
 
+def personal_data_exporters() -> dict[str, Exporter]:
+    """The registered exporters, by section."""
+    return dict(_exporters)
+
+
 def personal_data_sections(user: Any) -> dict[str, Any]:
     """Every registered section of ``user``'s data, by section name."""
     return {section: exporter(user) for section, exporter in sorted(_exporters.items())}

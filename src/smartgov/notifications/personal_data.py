@@ -1,0 +1,37 @@
+"""The notifications' part of a person's data: the messages sent to them and how they want to be told."""
+
+from typing import Any
+
+from smartgov.notifications.models import Delivery, Notification, Preference
+from smartgov.platform.personal_data import personal_data_eraser, personal_data_exporter
+
+
+@personal_data_exporter("notifications")
+def _export_notifications(user: Any) -> dict[str, Any]:
+    preference = Preference.objects.filter(user=user).first()
+    return {
+        "preferences": {"email": preference.email, "sms": preference.sms, "language": preference.language}
+        if preference
+        else None,
+        "messages": [
+            {"at": n.created_at.isoformat(), "title": n.title, "read_at": n.read_at.isoformat() if n.read_at else None}
+            for n in Notification.objects.filter(user=user)[:1000]
+        ],
+        "sent": [
+            {
+                "channel": d.channel,
+                "kind": d.kind,
+                "state": d.state,
+                "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+            }
+            for d in Delivery.objects.filter(user=user).order_by("-created_at")[:1000]
+        ],
+    }
+
+
+@personal_data_eraser("notifications")
+def _erase_notifications(user: Any) -> None:
+    """An erased account gets no more messages and keeps none: its messages, queue and preferences go."""
+    Notification.objects.filter(user=user).delete()
+    Delivery.objects.filter(user=user).delete()
+    Preference.objects.filter(user=user).delete()
