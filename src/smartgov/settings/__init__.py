@@ -413,3 +413,32 @@ SMARTGOV_WORKING_HOURS = [("07:30", "11:30"), ("13:00", "17:00")]
 SMARTGOV_AFTERNOON_CUTOFF = env.str("SMARTGOV_AFTERNOON_CUTOFF", default="15:00")
 #: Optional bearer token for /metrics (leave empty when the endpoint is network-restricted).
 SMARTGOV_METRICS_TOKEN = env.str("SMARTGOV_METRICS_TOKEN", default="")
+
+# --- Outbound HTTP, webhooks (issue 12, part 4: platform/outbound, platform/webhooks; docs/delivery.md) ---------
+# New in this block; to move into the platform's and the exchange's conf.py.
+#: Networks a non-public address may be in for the platform's outbound calls (addresses or CIDR, e.g.
+#: "10.20.0.0/16"); everything else that is loopback, private, link-local, multicast or reserved is refused.
+#: The development defaults allow loopback (the demo's stand-ins are served by the platform itself).
+SMARTGOV_OUTBOUND_ALLOW: list[str] = env.list(
+    "SMARTGOV_OUTBOUND_ALLOW", default=["127.0.0.0/8", "::1/128"] if DEBUG else []
+)
+#: An HTTP(S) or SOCKS proxy for outbound calls (e.g. "http://proxy.internal:3128"; empty: direct), and the hosts
+#: (and their subdomains) reached without it.
+SMARTGOV_OUTBOUND_PROXY = env.str("SMARTGOV_OUTBOUND_PROXY", default="")
+SMARTGOV_OUTBOUND_NO_PROXY: list[str] = env.list("SMARTGOV_OUTBOUND_NO_PROXY", default=[])
+#: Seconds to open a connection, and for the whole call (callers may ask for less or more).
+SMARTGOV_OUTBOUND_CONNECT_TIMEOUT = env.float("SMARTGOV_OUTBOUND_CONNECT_TIMEOUT", default=5.0)
+SMARTGOV_OUTBOUND_TIMEOUT = env.float("SMARTGOV_OUTBOUND_TIMEOUT", default=30.0)
+#: The largest answer read (after decompression), in bytes.
+SMARTGOV_OUTBOUND_MAX_BYTES = env.int("SMARTGOV_OUTBOUND_MAX_BYTES", default=10 * 1024 * 1024)
+#: Retries of idempotent calls (GET, HEAD, OPTIONS, PUT, DELETE) after a connection failure or a 5xx answer.
+SMARTGOV_OUTBOUND_RETRIES = env.int("SMARTGOV_OUTBOUND_RETRIES", default=2)
+#: A CA bundle (PEM) for https calls instead of the system's (e.g. a government CA); empty: the system's.
+SMARTGOV_OUTBOUND_CA_BUNDLE = env.str("SMARTGOV_OUTBOUND_CA_BUNDLE", default="")
+#: Networks the gateway's providers may be at besides public addresses (their addresses come from the registry):
+#: private networks by default, loopback too in development; never link-local (cloud metadata) unless listed.
+SMARTGOV_EXCHANGE_PROVIDER_ALLOW: list[str] = env.list(
+    "SMARTGOV_EXCHANGE_PROVIDER_ALLOW",
+    default=["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+    + (["127.0.0.0/8", "::1/128"] if DEBUG else []),
+)
