@@ -175,10 +175,10 @@ def _after_fork() -> None:
 os.register_at_fork(after_in_child=_after_fork)
 
 
-def _handle(allow: tuple[Network, ...]) -> pycurl.Curl:
+def _handle(allow: tuple[str, ...]) -> pycurl.Curl:
     """This thread's handle for calls under this allow-list. A handle's kept-alive connections were opened under
     its own allow-list only: a call under a narrower list never reuses a connection a wider one allowed."""
-    handles: dict[tuple[Network, ...], pycurl.Curl] | None = getattr(_local, "handles", None)
+    handles: dict[tuple[str, ...], pycurl.Curl] | None = getattr(_local, "handles", None)
     if handles is None:
         handles = _local.handles = {}
     handle = handles.get(allow)
@@ -218,16 +218,18 @@ class _Call:
 
     def answer(self) -> tuple[str, list[tuple[str, str]]]:
         """The final response block's reason phrase and headers."""
-        reason = ""
-        lines: list[str] = []
-        for raw in self.raw_headers:
-            text = raw.decode("latin-1").rstrip("\r\n")
-            if text.startswith("HTTP/"):
-                lines = []  # a new response block (after 100 Continue): keep only the last
-                reason = text.split(" ", 2)[2] if text.count(" ") >= 2 else ""
-            elif text:
-                lines.append(text)
-        return reason, [(k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in lines)]
+        raw = self.raw_headers
+        last = 0  # a new response block after 100 Continue: keep only the last
+        for index, line in enumerate(raw):
+            if line.startswith(b"HTTP/"):
+                last = index
+        parts = raw[last].decode("latin-1").rstrip("\r\n").split(" ", 2) if raw else []
+        headers = []
+        for line in raw[last + 1 :]:
+            name, sep, value = line.decode("latin-1").partition(":")
+            if sep:
+                headers.append((name.strip(), value.strip()))
+        return (parts[2] if len(parts) == 3 else ""), headers
 
 
 def _perform(
@@ -240,13 +242,14 @@ def _perform(
     timeout: float,
     limit: int,
     allow: tuple[Network, ...],
+    allow_key: tuple[str, ...],
     proxy: str,
     verify: bool | str,
     client_cert: tuple[str, str] | None,
     decode: bool,
 ) -> Response:
     call = _Call(allow, limit)
-    curl = _handle(allow)
+    curl = _handle(allow_key)
     curl.setopt(pycurl.URL, url)
     curl.setopt(pycurl.NOSIGNAL, 1)
     curl.setopt(pycurl.FOLLOWLOCATION, 0)
@@ -271,8 +274,10 @@ def _perform(
     if verify is False:
         curl.setopt(pycurl.SSL_VERIFYPEER, 0)
         curl.setopt(pycurl.SSL_VERIFYHOST, 0)
-    elif isinstance(verify, str) or settings.SMARTGOV_OUTBOUND_CA_BUNDLE:
-        curl.setopt(pycurl.CAINFO, verify if isinstance(verify, str) else settings.SMARTGOV_OUTBOUND_CA_BUNDLE)
+    elif isinstance(verify, str):
+        curl.setopt(pycurl.CAINFO, verify)
+    elif url.startswith("https:") and settings.SMARTGOV_OUTBOUND_CA_BUNDLE:
+        curl.setopt(pycurl.CAINFO, settings.SMARTGOV_OUTBOUND_CA_BUNDLE)
     if client_cert is not None:
         curl.setopt(pycurl.SSLCERT, client_cert[0])
         curl.setopt(pycurl.SSLKEY, client_cert[1])
@@ -320,16 +325,21 @@ def request(
     started = time.perf_counter()
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    allowed = networks(tuple(settings.SMARTGOV_OUTBOUND_ALLOW if allow is None else allow))
+    allow_key = tuple(settings.SMARTGOV_OUTBOUND_ALLOW if allow is None else allow)
+    allowed = networks(allow_key)
     try:
         if parts.scheme not in ("http", "https") or not host:
             raise AddressRefused("only http and https addresses are called", url=url)
         proxy = _proxy_for(host)
         if proxy and not _resolved_allowed(host, parts.port or (443 if parts.scheme == "https" else 80), allowed):
             raise AddressRefused(f"{host} resolves to an address that is not allowed", url=url)
-        pairs = list(headers.items() if isinstance(headers, Mapping) else headers)
-        given = {name.lower() for name, _value in pairs}
-        lines = [f"{name}: {value}" for name, value in pairs if not (decode and name.lower() == "accept-encoding")]
+        given: set[str] = set()
+        lines: list[str] = []
+        for name, value in headers.items() if isinstance(headers, Mapping) else headers:
+            lowered = name.lower()
+            given.add(lowered)
+            if not (decode and lowered == "accept-encoding"):
+                lines.append(f"{name}: {value}")
         # libcurl's own additions are switched off: only what the caller gives goes out
         lines += [f"{name}:" for name in ("Accept", "Expect", "Content-Type") if name.lower() not in given]
         if "user-agent" not in given:
@@ -349,6 +359,7 @@ def request(
                     timeout=settings.SMARTGOV_OUTBOUND_TIMEOUT if timeout is None else timeout,
                     limit=settings.SMARTGOV_OUTBOUND_MAX_BYTES if max_bytes is None else max_bytes,
                     allow=allowed,
+                    allow_key=allow_key,
                     proxy=proxy,
                     verify=verify,
                     client_cert=client_cert,
@@ -364,9 +375,21 @@ def request(
             time.sleep(min(RETRY_PAUSE * 2**attempt, RETRY_PAUSE_MAX))
             attempt += 1
     except OutboundError as exc:
-        REQUESTS.labels(host, exc.outcome).inc()
-        DURATION.labels(host).observe(time.perf_counter() - started)
+        _measure(host, exc.outcome, started)
         raise
-    REQUESTS.labels(host, f"{response.status // 100}xx").inc()
-    DURATION.labels(host).observe(time.perf_counter() - started)
+    _measure(host, _STATUS_CLASSES[min(response.status // 100, 5)], started)
     return response
+
+
+_STATUS_CLASSES = ("1xx", "1xx", "2xx", "3xx", "4xx", "5xx")
+#: The metrics' children by label: looking them up through ``labels()`` costs a lock and a tuple per call.
+_children: dict[tuple[str, str], tuple[Any, Any]] = {}
+
+
+def _measure(host: str, outcome: str, started: float) -> None:
+    key = (host, outcome)
+    children = _children.get(key)
+    if children is None:
+        children = _children[key] = (REQUESTS.labels(host, outcome), DURATION.labels(host))
+    children[0].inc()
+    children[1].observe(time.perf_counter() - started)

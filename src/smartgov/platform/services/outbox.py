@@ -12,7 +12,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from smartgov.platform import delivery
@@ -106,15 +106,20 @@ def _deliver(event: OutboxEvent) -> str | None:
         else:
             woke = woke or sub.ordered
     if woke and event.aggregate_id:
-        # the later events of this aggregate that an ordered consumer made wait need not sit out their back-off
-        OutboxEvent.objects.filter(
+        # the later events of this aggregate that an ordered consumer made wait need not sit out their back-off;
+        # those another worker holds right now are skipped, not waited for (no lock cycle between two workers)
+        now = timezone.now()
+        waiting = OutboxEvent.objects.select_for_update(
+            skip_locked=connection.features.has_select_for_update_skip_locked
+        ).filter(
             aggregate_type=event.aggregate_type,
             aggregate_id=event.aggregate_id,
             occurred_at__gt=event.occurred_at,
             state=State.PENDING,
-            next_at__gt=timezone.now(),
+            next_at__gt=now,
             last_error__contains=WAITING,
-        ).update(next_at=timezone.now())
+        )
+        OutboxEvent.objects.filter(pk__in=list(waiting.values_list("pk", flat=True))).update(next_at=now)
     return "\n".join(failed) or None
 
 
