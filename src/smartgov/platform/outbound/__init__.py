@@ -323,15 +323,20 @@ def request(
     :class:`TooLarge`) when there is no answer."""
     method = method.upper()
     started = time.perf_counter()
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:  # a port that is not a number, a broken IPv6 literal
+        _measure("", AddressRefused.outcome, started)
+        raise AddressRefused(f"not a usable address: {exc}", url=url) from exc
     allow_key = tuple(settings.SMARTGOV_OUTBOUND_ALLOW if allow is None else allow)
     allowed = networks(allow_key)
     try:
         if parts.scheme not in ("http", "https") or not host:
             raise AddressRefused("only http and https addresses are called", url=url)
         proxy = _proxy_for(host)
-        if proxy and not _resolved_allowed(host, parts.port or (443 if parts.scheme == "https" else 80), allowed):
+        if proxy and not _resolved_allowed(host, port, allowed):
             raise AddressRefused(f"{host} resolves to an address that is not allowed", url=url)
         given: set[str] = set()
         lines: list[str] = []

@@ -202,7 +202,17 @@ def test_an_allow_list_names_networks():
     assert not address_allowed("10.21.0.1", allow) and not address_allowed("127.0.0.2", allow)
 
 
-@pytest.mark.parametrize("url", ["ftp://127.0.0.1/x", "file:///etc/passwd", "gopher://127.0.0.1/", "http:///x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://127.0.0.1/x",
+        "file:///etc/passwd",
+        "gopher://127.0.0.1/",
+        "http:///x",
+        "http://127.0.0.1:port/",
+        "http://[::1/",
+    ],
+)
 def test_only_http_and_https_addresses(server, url):
     with pytest.raises(outbound.AddressRefused):
         outbound.request("GET", url)
