@@ -122,3 +122,28 @@ def test_wildcard_topics_match_only_their_subtree(consumers):
 def test_publish_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError, match="transaction"):
         event_publish(topic="test.thing.created", payload={})
+
+
+def test_the_outbox_command_shows_the_backlog_and_sends_dead_letters_again(consumers, capsys):
+    from django.core.management import call_command
+
+    from smartgov.platform.delivery import State
+    from smartgov.platform.models import AuditEntry
+
+    calls, failures = consumers
+    failures["writer"] = 1
+    event = _publish()
+    OutboxEvent.objects.filter(pk=event.pk).update(state=State.DEAD)
+    call_command("outbox", "status")
+    shown = capsys.readouterr().out
+    assert "outbox: pending 0  failing 0  dead 1" in shown and "consumer crashed half-way" in shown
+    assert "notifications:" in shown and "webhooks:" in shown
+
+    call_command("outbox", "retry")
+    event.refresh_from_db()
+    assert event.state == State.PENDING and event.attempts == 0 and event.next_at <= timezone.now()
+    assert AuditEntry.objects.filter(action="platform.outbox.retry").count() == 1
+    call_command("outbox", "deliver")
+    assert "1 events delivered." in capsys.readouterr().out
+    event.refresh_from_db()
+    assert event.state == State.DONE and calls["writer"] == 2 and calls["counter"] == 1

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         sub.add_parser("retry", help="Make every waiting and dead event due now (dead letters get fresh attempts).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console()
+        console = Console(soft_wrap=True)  # long lines stay whole (they are read and grepped)
         if options["action"] == "deliver":
             delivered = 0
             with console.status("Delivering pending events ..."):
