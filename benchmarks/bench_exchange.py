@@ -62,7 +62,12 @@ def _wait(url: str, headers: dict[str, str]) -> None:
 
 def run(ctx: Context) -> list[Result]:
     env = prepare_site(ctx.workdir, demo=False)
-    env.update(SMARTGOV_EXCHANGE_INSTANCE="VN-HP", SMARTGOV_EXCHANGE_RATE_LIMIT="1000000000")
+    # the provider listens on loopback, which production settings refuse for providers unless listed
+    env.update(
+        SMARTGOV_EXCHANGE_INSTANCE="VN-HP",
+        SMARTGOV_EXCHANGE_RATE_LIMIT="1000000000",
+        SMARTGOV_EXCHANGE_PROVIDER_ALLOW="127.0.0.1",
+    )
     provider_port, gateway_port = free_port(), free_port()
     done = subprocess.run(
         [str(BIN / "smartgov"), "shell", "-c", REGISTER], input=json.dumps({"port": provider_port}),

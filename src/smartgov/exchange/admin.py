@@ -119,5 +119,5 @@ class SubscriptionAdmin(ReadOnlyAdmin):
 
 @admin.register(EventDelivery)
 class EventDeliveryAdmin(ReadOnlyAdmin):
-    list_display = ("event", "subscription", "state", "attempts", "next_at", "delivered_at", "last_error")
+    list_display = ("event", "subscription", "state", "attempts", "next_at", "done_at", "last_error")
     list_filter = ("state",)

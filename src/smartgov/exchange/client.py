@@ -2,8 +2,9 @@
 
 ``exchange_call(service=..., path=..., user_id=...)`` goes through exactly what an outside client goes through —
 authentication (the platform's API key), the access rights of ``SMARTGOV_EXCHANGE_CLIENT``, the rate limit and
-the message log — either to the gateway at ``SMARTGOV_EXCHANGE_URL`` or, when that is empty, to the gateway in
-this process (no HTTP hop on the client side; the provider is still called over HTTP).
+the message log — either to the gateway at ``SMARTGOV_EXCHANGE_URL`` (through the platform's outbound client) or,
+when that is empty, to the gateway in this process (no HTTP hop on the client side; the provider is still called
+over HTTP).
 """
 
 import io
@@ -15,10 +16,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
 from django.conf import settings
 
 from smartgov.exchange.gateway import Gateway
+from smartgov.platform import outbound
 
 
 @dataclass
@@ -67,13 +68,12 @@ def exchange_call(*, service: str, path: str, method: str = "GET", user_id: str 
     address = f"/r1/{service}{path}"
     if settings.SMARTGOV_EXCHANGE_URL:
         try:
-            answer = requests.request(
-                method, settings.SMARTGOV_EXCHANGE_URL + address, headers=headers, data=body or None, timeout=30,
-                allow_redirects=False,
-            )  # fmt: skip
-        except requests.RequestException as exc:
+            answer = outbound.request(
+                method, settings.SMARTGOV_EXCHANGE_URL + address, headers=headers, body=body, timeout=30
+            )
+        except outbound.OutboundError as exc:
             raise ExchangeUnavailable(f"the gateway cannot be reached: {type(exc).__name__}") from exc
-        return Answer(answer.status_code, dict(answer.headers), answer.content)
+        return Answer(answer.status, dict(answer.headers), answer.body)
     parts = urlsplit(address)
     environ = {
         "REQUEST_METHOD": method,

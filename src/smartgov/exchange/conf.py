@@ -56,6 +56,13 @@ SCHEDULE = {
 def configure(settings: dict[str, Any]) -> dict[str, Any]:
     var = Path(settings["VAR_DIR"])
     return {
+        #: Networks the gateway's providers may be at besides public addresses (their addresses come from the
+        #: registry): private networks by default, loopback too in development; never link-local (cloud metadata).
+        "SMARTGOV_EXCHANGE_PROVIDER_ALLOW": env.list(
+            "SMARTGOV_EXCHANGE_PROVIDER_ALLOW",
+            default=["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+            + (["127.0.0.0/8", "::1/128"] if settings["DEBUG"] else []),
+        ),
         #: Where the gateway writes its message journal before answering (taken into the database right after).
         "SMARTGOV_EXCHANGE_JOURNAL_DIR": env.str(
             "SMARTGOV_EXCHANGE_JOURNAL_DIR", default=str(var / "exchange-journal")

@@ -10,44 +10,40 @@ Each delivery is a ``POST`` of a JSON body::
     {"id": "<event uuid>", "topic": "<code>", "published_at": "<ISO 8601>", "publisher": "<X-Road client id>",
      "payload": {...}}
 
-signed in ``X-SmartGov-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>``; subscribers
-check it with :func:`signature_verify`, which also refuses stale timestamps (replays). A 2xx answer delivers it;
-anything else (another status, a redirect, a timeout, a refused connection) is retried after 10 s, 20 s, 40 s …
-(at most an hour) and after ``MAX_ATTEMPTS`` failures the delivery becomes a dead letter, until an operator
-revives it with :func:`dead_letters_retry`.
+signed in the Standard Webhooks format (``smartgov.platform.webhooks``): ``webhook-id`` (the event's id),
+``webhook-timestamp`` and ``webhook-signature: v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`` with the
+subscription's ``whsec_`` secret, plus ``X-SmartGov-Topic``; subscribers check it with ``webhook_verify``, which
+also refuses stale timestamps (replays). It goes out through the platform's outbound client (no redirect
+followed, time and size limits, no private address unless allowed). A 2xx answer delivers it; anything else
+(another status, a redirect, a timeout, a refused connection) is retried after 10 s, 20 s, 40 s … (at most an
+hour) and after ``MAX_ATTEMPTS`` failures the delivery becomes a dead letter, until an operator revives it with
+:func:`dead_letters_retry`.
 
-**At least once.** The contract is at-least-once: a subscriber may get the same event twice and must deduplicate
-by ``X-SmartGov-Event-Id`` (the event's ``id``). The HTTP call is made outside any database transaction, so a
-slow subscriber never holds a row lock or (on SQLite) the database's write lock. Instead, a sender *claims* the
-delivery: in a short transaction, under ``SELECT … FOR UPDATE SKIP LOCKED``, it checks that the delivery is
-pending and due, and moves ``next_at`` forward by ``LEASE`` (well beyond the request's timeout). Every other
-worker and the sweep then see it as not due and leave it alone, so the same delivery is not sent twice at the
-same time. After the call, a second short transaction records the outcome. A failure is recorded only if the
-claim is still ours (``next_at`` unchanged), so a sender whose lease ran out does not overwrite a newer
-attempt's result; a success is always recorded (the subscriber did get it). If the worker dies between sending
-and recording, the lease runs out and the delivery is sent again — which at-least-once allows.
+**At least once.** Deliveries are the delivery engine's ``webhooks`` kind in ``LEASE`` mode
+(``smartgov.platform.delivery``): the HTTP call is made outside any database transaction, after the sender has
+claimed the delivery for ``LEASE`` (well beyond the request's timeout), so the same delivery is not sent twice at
+the same time; a failure is recorded only while the claim is still the sender's; a worker that dies after
+sending lets it go out again when the lease runs out. Subscribers deduplicate by ``webhook-id``.
 """
 
-import hashlib
-import hmac
 import json
 import logging
-import secrets
-import time
 from datetime import timedelta
 from typing import Any
 
-import requests
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartgov.exchange.models import EventDelivery, EventMessage, Subscription, Subsystem, Topic
 from smartgov.exchange.services import client_text
+from smartgov.platform import delivery, outbound
+from smartgov.platform.delivery import DeadLetter, DeliveryFailed, State
 from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.services.audit import audit_record
+from smartgov.platform.webhooks import webhook_headers, webhook_secret_new
 
 logger = logging.getLogger(__name__)
 
@@ -55,17 +51,17 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 FIRST_BACKOFF = timedelta(seconds=10)
 MAX_BACKOFF = timedelta(hours=1)
-#: Seconds to connect, and seconds to wait for the answer (each).
+#: Seconds to connect, and seconds for the whole call.
 TIMEOUT = 10
 #: How long a claimed delivery is left alone by other senders: longer than a request may take.
 LEASE = timedelta(seconds=6 * TIMEOUT)
-#: How much of a refusing subscriber's answer is kept in ``last_error``.
+#: How much of a refusing subscriber's answer is kept in ``last_error``, and how much of an answer is read at all.
 ERROR_SNIPPET = 200
-SIGNATURE_TOLERANCE = 300
+ANSWER_LIMIT = 1024 * 1024
 
-PENDING = EventDelivery.State.PENDING
-DELIVERED = EventDelivery.State.DELIVERED
-DEAD = EventDelivery.State.DEAD
+PENDING = State.PENDING
+DONE = State.DONE
+DEAD = State.DEAD
 
 
 # --- topics and subscriptions ----------------------------------------------------------------------------------
@@ -89,7 +85,7 @@ def subscription_add(*, actor: Any, topic: Topic, subscriber: Subsystem, url: st
         URLValidator(schemes=["http", "https"])(url)
     except ValidationError as exc:
         raise DomainError(_("%(url)s is not an http(s) address.") % {"url": url}) from exc
-    secret = secrets.token_urlsafe(32)
+    secret = webhook_secret_new()
     with transaction.atomic():
         subscription, created = Subscription.objects.update_or_create(
             topic=topic,
@@ -153,83 +149,16 @@ def event_publish(*, publisher: Subsystem, topic_code: str, payload: dict[str, A
 
 
 def _hand_over(delivery_ids: list[int]) -> None:
+    delivery.dispatch(WEBHOOKS, delivery_ids)
+
+
+def _dispatch(delivery_id: int) -> None:
     from smartgov.exchange.tasks import deliver_event
 
-    for delivery_id in delivery_ids:
-        try:
-            deliver_event.delay(delivery_id)
-        except Exception:  # the broker is down: the sweep delivers it later, nothing is lost
-            logger.exception("could not hand event delivery %s to the task queue; the sweep will send it", delivery_id)
+    deliver_event.delay(delivery_id)
 
 
 # --- delivering ------------------------------------------------------------------------------------------------
-def backoff(attempts: int) -> timedelta:
-    """How long to wait after the ``attempts``-th failure: 10 s, 20 s, 40 s … at most an hour."""
-    doublings = min(max(attempts - 1, 0), 20)  # 10 s * 2**20 is already far beyond the cap; no overflow
-    return min(FIRST_BACKOFF * (1 << doublings), MAX_BACKOFF)
-
-
-def delivery_attempt(*, delivery_id: int | str) -> str:
-    """Send one delivery if it is pending and due. Returns its state afterwards (``"missing"`` if it is gone).
-
-    A delivery that is not due — waiting for its back-off, or claimed by another sender right now — is left alone;
-    a delivered one is never sent again."""
-    return _attempt(delivery_id)[0]
-
-
-def _attempt(delivery_id: int | str) -> tuple[str, bool]:
-    """``delivery_attempt``, also telling whether this call sent a request."""
-    now = timezone.now()
-    with transaction.atomic():
-        locking = EventDelivery.objects.select_for_update(
-            skip_locked=connection.features.has_select_for_update_skip_locked
-        )
-        row = locking.filter(pk=delivery_id).first()
-        if row is None:  # gone, or another sender holds the lock right now
-            state = EventDelivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first()
-            return (state or "missing"), False
-        if row.state != PENDING or row.next_at > now:
-            return row.state, False
-        delivery = EventDelivery.objects.select_related(
-            "event__topic__publisher__member__member_class", "subscription__subscriber"
-        ).get(pk=row.pk)
-        subscription = delivery.subscription
-        if not subscription.active or not subscription.subscriber.enabled:
-            row.state = DEAD
-            row.last_error = "subscription removed" if not subscription.active else "subscriber disabled"
-            row.save(update_fields=["state", "last_error"])
-            return row.state, False
-        claimed_until = now + LEASE
-        row.next_at = claimed_until
-        row.save(update_fields=["next_at"])
-
-    event = delivery.event
-    body = _body(event)
-    error = _send(subscription, event, body)
-
-    with transaction.atomic():
-        row = EventDelivery.objects.select_for_update().filter(pk=delivery_id).first()
-        if row is None:
-            return "missing", True
-        done = timezone.now()
-        if error is None:
-            if row.state != DELIVERED:
-                row.state = DELIVERED
-                row.delivered_at = done
-                row.save(update_fields=["state", "delivered_at"])
-            return row.state, True
-        if row.state != PENDING or row.next_at != claimed_until:
-            return row.state, True  # our lease ran out and another sender took over: its outcome counts
-        row.attempts += 1
-        row.last_error = error[:500]
-        row.next_at = done + backoff(row.attempts)
-        if row.attempts >= MAX_ATTEMPTS:
-            row.state = DEAD
-            logger.warning("event delivery %s is a dead letter after %s attempts: %s", row.pk, row.attempts, error)
-        row.save(update_fields=["attempts", "last_error", "next_at", "state"])
-        return row.state, True
-
-
 def _body(event: EventMessage) -> bytes:
     topic = event.topic
     message = {
@@ -242,31 +171,62 @@ def _body(event: EventMessage) -> bytes:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _send(subscription: Subscription, event: EventMessage, body: bytes) -> str | None:
-    """POST the body to the webhook. Returns None when it answered 2xx, else what went wrong."""
+def _send(row: EventDelivery) -> None:
+    """The webhooks kind's handler: POST the event to the subscription's webhook; a 2xx answer delivers it."""
+    delivery_row = EventDelivery.objects.select_related(
+        "event__topic__publisher__member__member_class", "subscription__subscriber"
+    ).get(pk=row.pk)
+    subscription, event = delivery_row.subscription, delivery_row.event
+    if not subscription.active:
+        raise DeadLetter("subscription removed")
+    if not subscription.subscriber.enabled:
+        raise DeadLetter("subscriber disabled")
+    body = _body(event)
     headers = {
         "Content-Type": "application/json",
-        "X-SmartGov-Event-Id": str(event.id),
         "X-SmartGov-Topic": event.topic.code,
-        "X-SmartGov-Signature": signature_make(subscription.secret, body),
+        **webhook_headers(secret=subscription.secret, msg_id=str(event.id), body=body),
     }
     try:
-        answer = requests.post(
-            subscription.url, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False, stream=True
-        )
-    except requests.RequestException as exc:
-        return f"{type(exc).__name__}: {exc}"
-    except Exception as exc:  # a bug or an odd address must not leave the delivery claimed forever
-        logger.exception("event delivery to %s failed", subscription.url)
-        return f"{type(exc).__name__}: {exc}"
-    with answer:
-        if 200 <= answer.status_code < 300:
-            return None
-        try:  # stream=True: read only the beginning of whatever a refusing subscriber sends back
-            snippet = answer.raw.read(ERROR_SNIPPET, decode_content=True).decode("utf-8", "replace").strip()
-        except Exception:
-            snippet = ""
-    return f"HTTP {answer.status_code} {answer.reason or ''}".strip() + (f": {snippet}" if snippet else "")
+        answer = outbound.request(
+            "POST", subscription.url, headers=headers, body=body, timeout=TIMEOUT, connect_timeout=TIMEOUT,
+            max_bytes=ANSWER_LIMIT,
+        )  # fmt: skip
+    except outbound.OutboundError as exc:
+        raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
+    if not answer.ok:
+        snippet = answer.body[:ERROR_SNIPPET].decode("utf-8", "replace").strip()
+        status = f"HTTP {answer.status} {answer.reason}".strip()
+        raise DeliveryFailed(status + (f": {snippet}" if snippet else ""))
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failure: 10 s, 20 s, 40 s … at most an hour."""
+    return WEBHOOKS.backoff(attempts)
+
+
+WEBHOOKS: delivery.Kind[EventDelivery] = delivery.kind_register(
+    delivery.Kind(
+        name="webhooks",
+        model=EventDelivery,
+        handler=_send,
+        mode=delivery.Mode.LEASE,
+        max_attempts=MAX_ATTEMPTS,
+        first_backoff=FIRST_BACKOFF,
+        max_backoff=MAX_BACKOFF,
+        lease=LEASE,
+        target="subscription_id",
+        dispatch=_dispatch,
+    )
+)
+
+
+def delivery_attempt(*, delivery_id: int | str) -> str:
+    """Send one delivery if it is pending and due. Returns its state afterwards (``"missing"`` if it is gone).
+
+    A delivery that is not due — waiting for its back-off, or claimed by another sender right now — is left alone;
+    a delivered one is never sent again."""
+    return delivery.attempt(WEBHOOKS, delivery_id).state
 
 
 def deliveries_sweep(*, batch: int = 200) -> int:
@@ -274,19 +234,7 @@ def deliveries_sweep(*, batch: int = 200) -> int:
 
     Once a subscriber fails in this sweep, its other due deliveries wait for the next sweep: a subscriber that is
     down costs one timeout per sweep, not one per waiting event."""
-    due = EventDelivery.objects.filter(state=PENDING, next_at__lte=timezone.now())
-    rows = list(due.order_by("next_at", "pk").values_list("pk", "subscription_id")[:batch])
-    delivered = 0
-    failing: set[int] = set()
-    for delivery_id, subscription_id in rows:
-        if subscription_id in failing:
-            continue
-        state, sent = _attempt(delivery_id)
-        if sent and state == DELIVERED:
-            delivered += 1
-        elif sent:
-            failing.add(subscription_id)
-    return delivered
+    return delivery.sweep(WEBHOOKS, batch=batch)
 
 
 def dead_letters_retry(*, actor: Any, topic: Topic | None = None) -> int:
@@ -298,7 +246,7 @@ def dead_letters_retry(*, actor: Any, topic: Topic | None = None) -> int:
         )
         if topic is not None:
             dead = dead.filter(event__topic=topic)
-        revived = dead.update(state=PENDING, attempts=0, next_at=timezone.now())
+        revived = delivery.retry_now(WEBHOOKS, dead)
         audit_record(
             actor=actor,
             action="exchange.event.dead_letters_retry",
@@ -307,35 +255,3 @@ def dead_letters_retry(*, actor: Any, topic: Topic | None = None) -> int:
             changes={"topic": topic.code if topic is not None else "*", "revived": revived},
         )
     return revived
-
-
-# --- signatures ------------------------------------------------------------------------------------------------
-def _digest(secret: str, timestamp: int, body: bytes) -> str:
-    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-
-
-def signature_make(secret: str, body: bytes, *, timestamp: int | None = None) -> str:
-    """The ``X-SmartGov-Signature`` header for ``body``: ``t=<unix seconds>,v1=<hex HMAC-SHA256>``."""
-    stamp = int(time.time()) if timestamp is None else timestamp
-    return f"t={stamp},v1={_digest(secret, stamp, body)}"
-
-
-def signature_verify(secret: str, header: str, body: bytes, *, tolerance: int = SIGNATURE_TOLERANCE) -> bool:
-    """What a subscriber runs on each delivery: is ``header`` a signature of ``body`` with ``secret``, made less
-    than ``tolerance`` seconds ago (or ahead)? Compares in constant time; a malformed header is simply refused."""
-    stamp: int | None = None
-    candidates: list[str] = []
-    for part in header.split(","):
-        key, sep, value = part.strip().partition("=")
-        if not sep:
-            continue
-        if key == "t":
-            if stamp is not None or not (value.isascii() and value.isdigit()):
-                return False
-            stamp = int(value)
-        elif key == "v1":
-            candidates.append(value)
-    if stamp is None or not candidates or abs(time.time() - stamp) > tolerance:
-        return False
-    expected = _digest(secret, stamp, body).encode()
-    return any(hmac.compare_digest(expected, candidate.encode()) for candidate in candidates)

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-import pycurl
 from django.conf import settings
 from prometheus_client import Counter, Histogram
 
@@ -34,6 +33,8 @@ from smartgov.exchange.identifiers import ClientId, client_id_parse
 from smartgov.exchange.messagelog.journal import Journal, body_seal, now_iso, record_new
 from smartgov.exchange.messagelog.shipper import Shipper
 from smartgov.exchange.registry import Snapshot, SubsystemEntry, api_key_digest, certificate_usable, registry
+from smartgov.platform import outbound
+from smartgov.platform.webhooks import webhook_verify
 
 logger = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
@@ -105,16 +106,8 @@ def _header_name(environ_key: str) -> str:
     return environ_key[5:].replace("_", "-").title()
 
 
-def _headers_back(raw: list[bytes]) -> list[tuple[str, str]]:
-    """The provider's response headers (of its final response block), without hop-by-hop ones."""
-    lines: list[str] = []
-    for line in raw:
-        text = line.decode("latin-1").rstrip("\r\n")
-        if text.startswith("HTTP/"):
-            lines = []  # a new response block (after 100 Continue): keep only the last
-        elif text:
-            lines.append(text)
-    pairs = [(k.strip(), v.strip()) for k, _, v in (h.partition(":") for h in lines)]
+def _headers_back(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The provider's response headers without hop-by-hop ones."""
     listed = {t.strip().lower() for k, v in pairs if k.lower() == "connection" for t in v.split(",")}
     return [(k, v) for k, v in pairs if k.lower() not in HOP_BY_HOP and k.lower() not in listed]
 
@@ -129,11 +122,21 @@ def _path_text(environ: dict[str, Any]) -> str:
 
 
 def _demo_receiver(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-    """The demo subscriber: takes a signed event delivery (POST) and says so."""
-    if environ.get("REQUEST_METHOD") != "POST" or "HTTP_X_SMARTGOV_SIGNATURE" not in environ:
-        start_response("400 Bad Request", [("Content-Length", "0")])
+    """The demo subscriber (the Department of Health's vaccination system): takes an event delivery (POST) whose
+    Standard Webhooks signature verifies with the secret of a subscription to this address, as a real subscriber
+    would, and refuses anything else."""
+    from smartgov.exchange.models import Subscription
+
+    if environ.get("REQUEST_METHOD") != "POST":
+        start_response("405 Method Not Allowed", [("Content-Length", "0")])
         return [b""]
-    environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    headers = {_header_name(k): v for k, v in environ.items() if k.startswith("HTTP_")}
+    subscriptions = Subscription.objects.filter(url__contains=DEMO_RECEIVER, active=True)
+    secrets = list(subscriptions.values_list("secret", flat=True))
+    if not secrets or not webhook_verify(secret=secrets, headers=headers, body=body):
+        start_response("401 Unauthorized", [("Content-Length", "0")])
+        return [b""]
     start_response("204 No Content", [])
     return [b""]
 
@@ -187,7 +190,6 @@ class Gateway:
     def __init__(self, fallback: WSGIApp | None = None, *, ship: bool = True, workers: int = 1) -> None:
         self.fallback = fallback
         self.workers = workers
-        self._local = threading.local()
         self._windows: dict[int, tuple[int, int]] = {}  # client id → (minute, requests in it)
         self._journal: Journal | None = None
         self._ship = ship
@@ -432,71 +434,39 @@ class Gateway:
             return data
         return b""
 
-    def _curl(self) -> pycurl.Curl:
-        """This thread's libcurl handle: it keeps the connections to providers alive between calls."""
-        handle = getattr(self._local, "curl", None)
-        if handle is None:
-            handle = self._local.curl = pycurl.Curl()
-        else:
-            handle.reset()
-        handle.setopt(pycurl.NOSIGNAL, 1)
-        handle.setopt(pycurl.FOLLOWLOCATION, 0)
-        handle.setopt(pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS)
-        return handle
-
+    @staticmethod
     def _forward(
-        self, method: str, url: str, headers: dict[str, str], body: bytes, timeout: float
+        method: str, url: str, headers: dict[str, str], body: bytes, timeout: float
     ) -> tuple[int, list[tuple[str, str]], bytes]:
-        """One call to the provider through libcurl (pycurl): no redirect followed, time and size limited."""
+        """One call to the provider through the platform's outbound client: no redirect followed, time and size
+        limited, no retry (the client decides), bodies passed through as they are, and only to a public address or
+        one in ``SMARTGOV_EXCHANGE_PROVIDER_ALLOW`` (the registry names the addresses)."""
         limit = settings.SMARTGOV_EXCHANGE_MAX_BODY
-        chunks: list[bytes] = []
-        received = 0
-        raw_headers: list[bytes] = []
-
-        def take(data: bytes) -> int | None:
-            nonlocal received
-            received += len(data)
-            if received > limit:
-                return 0  # libcurl stops with a write error
-            chunks.append(data)
-            return None
-
-        curl = self._curl()
-        curl.setopt(pycurl.URL, url)
-        if method == "HEAD":
-            curl.setopt(pycurl.NOBODY, 1)
-        elif method != "GET":
-            curl.setopt(pycurl.CUSTOMREQUEST, method)
-        if body:
-            curl.setopt(pycurl.POSTFIELDS, body)
-            curl.setopt(pycurl.POSTFIELDSIZE, len(body))
-        # libcurl's own additions are switched off: only what the client sent (and X-Road's headers) goes on
-        out = [f"{k}: {v}" for k, v in headers.items()]
-        out += [f"{name}:" for name in ("Accept", "Expect", "Content-Type") if name not in headers]
-        curl.setopt(pycurl.HTTPHEADER, out)
-        curl.setopt(pycurl.WRITEFUNCTION, take)
-        curl.setopt(pycurl.HEADERFUNCTION, raw_headers.append)
-        curl.setopt(pycurl.CONNECTTIMEOUT_MS, int(min(timeout, 5.0) * 1000))
-        curl.setopt(pycurl.TIMEOUT_MS, int(timeout * 1000))
         try:
-            curl.perform()
-        except pycurl.error as exc:
-            code = exc.args[0]
-            if code == pycurl.E_WRITE_ERROR and received > limit:
-                raise Refusal(
-                    502,
-                    "Server.ServerProxy.ServiceFailed.ResponseTooLarge",
-                    f"The provider's answer is larger than {limit} bytes",
-                ) from exc
-            if code == pycurl.E_OPERATION_TIMEDOUT:
-                raise Refusal(
-                    504, "Server.ServerProxy.ServiceFailed.Timeout", "The provider did not answer in time"
-                ) from exc
+            answer = outbound.request(
+                method, url, headers=headers, body=body, timeout=timeout, connect_timeout=min(timeout, 5.0),
+                max_bytes=limit, allow=settings.SMARTGOV_EXCHANGE_PROVIDER_ALLOW, retries=0, decode=False,
+            )  # fmt: skip
+        except outbound.TooLarge as exc:
+            raise Refusal(
+                502,
+                "Server.ServerProxy.ServiceFailed.ResponseTooLarge",
+                f"The provider's answer is larger than {limit} bytes",
+            ) from exc
+        except outbound.TimedOut as exc:
+            raise Refusal(
+                504, "Server.ServerProxy.ServiceFailed.Timeout", "The provider did not answer in time"
+            ) from exc
+        except outbound.AddressRefused as exc:
+            logger.warning("provider address refused: %s", exc)
+            raise Refusal(
+                502, "Server.ServerProxy.ServiceFailed.NetworkError", "The provider's address is not allowed"
+            ) from exc
+        except outbound.OutboundError as exc:
             raise Refusal(
                 502, "Server.ServerProxy.ServiceFailed.NetworkError", "The provider cannot be reached"
             ) from exc
-        status = curl.getinfo(pycurl.RESPONSE_CODE)
-        return status, _headers_back(raw_headers), b"".join(chunks)
+        return answer.status, _headers_back(answer.headers), answer.body
 
     def _log(self, call: _Call, duration: float, status: int, error: str, response_body: bytes) -> None:
         record = call.record

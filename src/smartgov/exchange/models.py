@@ -16,6 +16,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from smartgov.platform.delivery.models import Deliverable
+
 
 class MemberClass(models.Model):
     code = models.CharField(_("code"), max_length=16, unique=True)
@@ -298,12 +300,13 @@ class Topic(models.Model):
 
 
 class Subscription(models.Model):
-    """A subsystem's webhook for a topic; each delivery is signed with the subscription's secret."""
+    """A subsystem's webhook for a topic; each delivery is signed with the subscription's secret (Standard
+    Webhooks: ``whsec_`` and the base64 key)."""
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="subscriptions")
     subscriber = models.ForeignKey(Subsystem, on_delete=models.CASCADE, related_name="subscriptions")
     url = models.URLField(_("webhook address"), max_length=500)
-    secret = models.CharField(max_length=64)
+    secret = models.CharField(max_length=100)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"))
 
@@ -331,25 +334,16 @@ class EventMessage(models.Model):
         return f"{self.topic} {self.id}"
 
 
-class EventDelivery(models.Model):
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        DELIVERED = "delivered", _("Delivered")
-        DEAD = "dead", _("Dead letter")
+class EventDelivery(Deliverable):
+    """One event to one subscription's webhook, delivered by the delivery engine (``LEASE`` mode)."""
 
     event = models.ForeignKey(EventMessage, on_delete=models.CASCADE, related_name="deliveries")
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_at = models.DateTimeField(_("next attempt"), db_index=True)
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    last_error = models.CharField(_("last error"), max_length=500, blank=True)
 
-    class Meta:
+    class Meta(Deliverable.Meta):
         verbose_name = _("event delivery")
         verbose_name_plural = _("event deliveries")
         constraints = [models.UniqueConstraint(fields=["event", "subscription"], name="eventdelivery_once")]
-        indexes = [models.Index(fields=["state", "next_at"], name="eventdelivery_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.subscription_id} {self.state}"

@@ -10,7 +10,8 @@ from django.db.models import Aggregate, Count, FloatField, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from smartgov.exchange.models import EventDelivery, LogBatch, MessageRecord, Service, Subscription, Topic
+from smartgov.exchange.models import LogBatch, MessageRecord, Service, Subscription, Topic
+from smartgov.platform.delivery import State
 
 
 @dataclass
@@ -127,10 +128,8 @@ def refused_recently(limit: int = 20) -> QuerySet[MessageRecord]:
 def topics_with_state() -> QuerySet[Topic]:
     return Topic.objects.select_related("publisher__member").annotate(
         subscribers=Count("subscriptions", filter=Q(subscriptions__active=True), distinct=True),
-        dead=Count("subscriptions__deliveries", filter=Q(subscriptions__deliveries__state=EventDelivery.State.DEAD)),
-        waiting=Count(
-            "subscriptions__deliveries", filter=Q(subscriptions__deliveries__state=EventDelivery.State.PENDING)
-        ),
+        dead=Count("subscriptions__deliveries", filter=Q(subscriptions__deliveries__state=State.DEAD)),
+        waiting=Count("subscriptions__deliveries", filter=Q(subscriptions__deliveries__state=State.PENDING)),
     )
 
 

@@ -1,7 +1,8 @@
 """Signing in through an upstream OpenID Connect provider: VNeID, the National Public Service Portal.
 
 The protocol side is Authlib's Django client (discovery, authorization code with PKCE, ID-token signature
-checked against the provider's JWKS, nonce and state); this module only decides which account the person is.
+checked against the provider's JWKS, nonce and state), calling out through the platform's outbound client (its
+session class mounts the outbound adapter); this module only decides which account the person is.
 The first sign-in links the provider's subject to the account with the same personal ID, or creates a
 citizen's account; later sign-ins follow the link.
 """
@@ -12,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
+from authlib.integrations.requests_client import OAuth2Session
 from django.conf import settings
 from django.contrib.auth import login
 from django.db import IntegrityError, transaction
@@ -23,6 +25,7 @@ from smartgov.identity.models import FederatedIdentity, SecurityEvent, User
 from smartgov.identity.services import security_event_record
 from smartgov.identity.validators import mask_personal_id, parse_personal_id
 from smartgov.platform.errors import DomainError, NotFound
+from smartgov.platform.outbound.adapter import OutboundSessionMixin
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
 
@@ -55,10 +58,22 @@ def upstream_provider(name: str) -> UpstreamProvider:
     raise NotFound(_("This sign-in method is not available."))
 
 
+class _Session(OutboundSessionMixin, OAuth2Session):
+    """Authlib's session, calling out through the platform's outbound client (discovery, keys, token, userinfo)."""
+
+
+class _App(DjangoOAuth2App):
+    client_cls = _Session
+
+
+class _OAuth(OAuth):
+    oauth2_client_cls = _App
+
+
 @cache
 def _client(config: str) -> DjangoOAuth2App:
     provider = UpstreamProvider(**json.loads(config))
-    registry = OAuth()
+    registry = _OAuth()
     registry.register(
         provider.name,
         client_id=provider.client_id,

@@ -3,7 +3,6 @@
 import logging
 from typing import Any
 
-import requests
 from authlib.common.errors import AuthlibBaseError as OAuthError
 from django.contrib import messages
 from django.contrib.auth import login
@@ -30,6 +29,7 @@ from smartgov.identity.models import SecurityEvent
 from smartgov.identity.services import account_register, security_event_record
 from smartgov.identity.sessions import session_list, sessions_end_others
 from smartgov.platform.errors import Conflict, DomainError
+from smartgov.platform.outbound.adapter import RequestsError
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def upstream_start(request: HttpRequest, provider: str) -> HttpResponse:
     callback = request.build_absolute_uri(reverse("identity:upstream-callback", args=[upstream.name]))
     try:
         return upstream_client(upstream).authorize_redirect(request, callback)
-    except (OAuthError, requests.RequestException):
+    except (OAuthError, RequestsError):
         logger.exception("identity provider %s unreachable", upstream.name)
         messages.error(
             request, _("%(provider)s cannot be reached now. Try again later.") % {"provider": upstream.label}
@@ -70,7 +70,7 @@ def upstream_callback(request: HttpRequest, provider: str) -> HttpResponse:
         if upstream.personal_id_claim not in claims:
             claims.update(upstream_client(upstream).userinfo(token=token))
         federated_sign_in(request=request, provider=upstream, claims=claims)
-    except (OAuthError, requests.RequestException, JoseError) as exc:
+    except (OAuthError, RequestsError, JoseError) as exc:
         logger.warning("sign-in with %s refused: %s", upstream.name, type(exc).__name__)
         security_event_record(
             kind=SecurityEvent.Kind.LOGIN_FAILED,

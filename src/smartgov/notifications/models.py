@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from smartgov.platform.delivery.models import Deliverable
+
 
 class Channel(models.TextChoices):
     IN_APP = "in_app", _("In SmartGov")
@@ -13,15 +15,11 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
 
 
-class Delivery(models.Model):
-    """One message to one person on one channel for one event. Unique per (event, person, channel): the event
-    delivered again by the outbox finds its deliveries made; a delivery is sent in the transaction that marks
-    it sent, holding its row, so a worker that dies mid-send leaves it pending for the retry."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+class Delivery(Deliverable):
+    """One message to one person on one channel for one event, delivered by the delivery engine (``HOLD`` mode).
+    Unique per (event, person, channel): the event delivered again by the outbox finds its deliveries made; a
+    delivery is sent in the transaction that marks it done, holding its row, so a worker that dies mid-send leaves
+    it pending for the retry."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     event_id = models.UUIDField(_("event"))
@@ -31,19 +29,14 @@ class Delivery(models.Model):
     #: What the message says about (dossier code, amounts…), filled into the template in the person's language.
     context = models.JSONField(default=dict)
     url = models.CharField(max_length=300, blank=True)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"))
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Deliverable.Meta):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(fields=["event_id", "user", "channel"], name="delivery_once_per_channel")
         ]
-        indexes = [models.Index(fields=["state", "created_at"], name="delivery_state_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.user_id} ({self.channel})"

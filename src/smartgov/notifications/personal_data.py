@@ -22,7 +22,7 @@ def _export_notifications(user: Any) -> dict[str, Any]:
                 "channel": d.channel,
                 "kind": d.kind,
                 "state": d.state,
-                "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+                "sent_at": d.done_at.isoformat() if d.done_at else None,
             }
             for d in Delivery.objects.filter(user=user).order_by("-created_at")[:1000]
         ],

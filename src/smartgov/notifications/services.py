@@ -4,10 +4,11 @@ Exactly once per channel, even when a worker dies mid-send and the task is deliv
 
 - the deliveries of an event are made once: one row per (event, person, channel), so the outbox delivering the
   event again finds them made;
-- a delivery is sent inside the transaction that marks it sent, holding its row lock: a second worker given the
-  same delivery skips it (``skip_locked``) or, after the commit, finds it sent; a worker that dies mid-send loses
-  its connection, the database rolls back and releases the row, and the task, acknowledged only after it ran
-  (``acks_late``, ``reject_on_worker_lost``), goes to another worker, which sends it once;
+- a delivery is sent by the delivery engine in ``HOLD`` mode, inside the transaction that marks it done, holding
+  its row lock: a second worker given the same delivery skips it (``skip_locked``) or, after the commit, finds it
+  done; a worker that dies mid-send loses its connection, the database rolls back and releases the row, and the
+  task, acknowledged only after it ran (``acks_late``, ``reject_on_worker_lost``), goes to another worker, which
+  sends it once;
 - the in-app message is written in that same transaction: exactly once by construction. For e-mail and SMS the
   delivery's id goes with the message (``Message-ID``, the SMS gateway's client reference), so a gateway that
   accepted a message just before the worker died refuses the repeat.
@@ -16,17 +17,17 @@ Exactly once per channel, even when a worker dies mid-send and the task is deliv
 import logging
 import uuid
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.utils import timezone
 
 from smartgov.identity.models import User
 from smartgov.notifications.messages import render
 from smartgov.notifications.models import Channel, Delivery, Notification, Preference
+from smartgov.platform import delivery as delivery_engine
+from smartgov.platform.delivery import DeliveryFailed, State
 from smartgov.platform.sms import sms_send
 
 logger = logging.getLogger(__name__)
@@ -53,29 +54,30 @@ def deliveries_create(
 ) -> list[Delivery]:
     """The deliveries of one event to one person (made once, whatever the number of calls), each handed to a
     worker when the transaction commits."""
-    from smartgov.notifications.tasks import deliver
-
     made = []
     for channel in channels_for(user):
         # a concurrent delivery of the same event: get_or_create finds the row the other one made
+        now = timezone.now()
         delivery, created = Delivery.objects.get_or_create(
             event_id=event_id,
             user=user,
             channel=channel,
-            defaults={"kind": kind, "context": context, "url": url, "created_at": timezone.now()},
+            defaults={"kind": kind, "context": context, "url": url, "created_at": now, "next_at": now},
         )
         if created:
             made.append(delivery)
-            transaction.on_commit(partial(deliver.delay, str(delivery.pk)))
+    delivery_engine.hand_over(NOTIFICATIONS, [d.pk for d in made])
     return made
 
 
-class ChannelError(Exception):
+class ChannelError(DeliveryFailed):
     """The channel did not take the message; the delivery stays pending and is tried again."""
 
 
-def _send(delivery: Delivery, title: str, body: str) -> None:
+def _send(delivery: Delivery) -> None:
+    """The notifications kind's handler: render the message in the person's language and send it."""
     user = delivery.user
+    title, body = render(delivery.kind, delivery.context, preference_of(user).language)
     link = f"{settings.SMARTGOV_SITE_URL}{delivery.url}" if delivery.url else ""
     if delivery.channel == Channel.IN_APP:
         Notification.objects.create(
@@ -100,52 +102,49 @@ def _send(delivery: Delivery, title: str, body: str) -> None:
             raise ChannelError(f"sms: {type(exc).__name__}") from exc
 
 
-def delivery_send(*, delivery_id: uuid.UUID | str) -> str:
-    """Send one delivery if it is still waiting: ``sent``, ``skipped`` (sent already, or another worker is on
-    it), or ChannelError (left pending for a retry; failed for good after MAX_ATTEMPTS)."""
-    try:
-        with transaction.atomic():
-            delivery = (
-                Delivery.objects.select_for_update(skip_locked=True)
-                .select_related("user")
-                .filter(pk=delivery_id, state=Delivery.State.PENDING)
-                .first()
-            )
-            if delivery is None:
-                return "skipped"
-            language = preference_of(delivery.user).language
-            title, body = render(delivery.kind, delivery.context, language)
-            _send(delivery, title, body)
-            delivery.state = Delivery.State.SENT
-            delivery.sent_at = timezone.now()
-            delivery.attempts += 1
-            delivery.last_error = ""
-            delivery.save(update_fields=["state", "sent_at", "attempts", "last_error"])
-    except ChannelError as exc:
-        with transaction.atomic():
-            failed = Delivery.objects.select_for_update().get(pk=delivery_id)
-            failed.attempts += 1
-            failed.last_error = str(exc)[:300]
-            if failed.attempts >= MAX_ATTEMPTS:
-                failed.state = Delivery.State.FAILED
-            failed.save(update_fields=["attempts", "last_error", "state"])
-        logger.warning("notification %s not sent (attempt %d): %s", delivery_id, failed.attempts, exc)
-        raise
-    return "sent"
-
-
-def deliveries_sweep(*, older_than: timedelta = timedelta(minutes=2), batch: int = 500) -> int:
-    """Hand the deliveries still waiting to the workers again (a lost hand-over, a retry after an outage)."""
+def _dispatch(delivery_id: uuid.UUID) -> None:
     from smartgov.notifications.tasks import deliver
 
-    waiting = Delivery.objects.filter(
-        state=Delivery.State.PENDING, created_at__lt=timezone.now() - older_than
-    ).values_list("pk", flat=True)[:batch]
-    count = 0
-    for pk in waiting:
-        deliver.delay(str(pk))
-        count += 1
-    return count
+    deliver.delay(str(delivery_id))
+
+
+NOTIFICATIONS: delivery_engine.Kind[Delivery] = delivery_engine.kind_register(
+    delivery_engine.Kind(
+        name="notifications",
+        model=Delivery,
+        handler=_send,
+        mode=delivery_engine.Mode.HOLD,
+        max_attempts=MAX_ATTEMPTS,
+        first_backoff=timedelta(seconds=5),
+        max_backoff=timedelta(minutes=10),
+        order_by=("created_at",),
+        dispatch=_dispatch,
+    )
+)
+
+
+def delivery_send(*, delivery_id: uuid.UUID | str) -> str:
+    """Send one delivery if it is waiting and due: ``sent``, ``skipped`` (sent already, not due, or another
+    worker is on it), or ChannelError (left pending for a retry; a dead letter after MAX_ATTEMPTS)."""
+    outcome = delivery_engine.attempt(NOTIFICATIONS, delivery_id)
+    if not outcome.ran:
+        return "skipped"
+    if outcome.done:
+        return "sent"
+    logger.warning("notification %s not sent: %s", delivery_id, outcome.error)
+    raise ChannelError(outcome.error)
+
+
+def delivery_wait(*, delivery_id: uuid.UUID | str) -> float | None:
+    """Seconds until a waiting delivery is due again (None when it is not waiting any more)."""
+    due = Delivery.objects.filter(pk=delivery_id, state=State.PENDING).values_list("next_at", flat=True).first()
+    return None if due is None else max(0.0, (due - timezone.now()).total_seconds())
+
+
+def deliveries_sweep(*, batch: int = 500) -> int:
+    """Send the deliveries whose time has come (a lost hand-over, a retry after an outage). Returns how many were
+    sent."""
+    return delivery_engine.sweep(NOTIFICATIONS, batch=batch)
 
 
 def notifications_read(*, user: User) -> int:

@@ -1,8 +1,10 @@
 """Background delivery of notifications (eager in the embedded mode, Celery workers on Redis in production)."""
 
+import math
+
 from celery import shared_task
 
-from smartgov.notifications.services import ChannelError, deliveries_sweep, delivery_send
+from smartgov.notifications.services import ChannelError, deliveries_sweep, delivery_send, delivery_wait
 
 
 @shared_task(
@@ -19,7 +21,11 @@ def deliver(self, delivery_id: str) -> str:  # type: ignore[no-untyped-def]
     except ChannelError as exc:
         if self.request.is_eager:
             return "pending"  # the embedded mode: the sweep tries again
-        raise self.retry(exc=exc, countdown=min(600, 5 * 2**self.request.retries)) from exc
+        wait = delivery_wait(delivery_id=delivery_id)
+        if wait is None:
+            return "failed"  # a dead letter now
+        # due again after the engine's back-off (a second early enough to find it due)
+        raise self.retry(exc=exc, countdown=math.ceil(wait) + 1) from exc
 
 
 @shared_task(name="smartgov.notifications.tasks.sweep", acks_late=True, ignore_result=True)

@@ -32,6 +32,21 @@ SMARTGOV_AUDIT_SIGNING_KEYS_RETIRED: list[str] = env.list("SMARTGOV_AUDIT_SIGNIN
 SMARTGOV_AUDIT_TSA_URL = env.str("SMARTGOV_AUDIT_TSA_URL", default="")
 SMARTGOV_AUDIT_TSA_ROOTS: list[str] = env.list("SMARTGOV_AUDIT_TSA_ROOTS", default=[])
 
+# --- Outbound HTTP (platform/outbound, docs/delivery.md) ---------------------------------------------------
+#: An HTTP(S) or SOCKS proxy for outbound calls (e.g. "http://proxy.internal:3128"; empty: direct), and the hosts
+#: (and their subdomains) reached without it.
+SMARTGOV_OUTBOUND_PROXY = env.str("SMARTGOV_OUTBOUND_PROXY", default="")
+SMARTGOV_OUTBOUND_NO_PROXY: list[str] = env.list("SMARTGOV_OUTBOUND_NO_PROXY", default=[])
+#: Seconds to open a connection, and for the whole call (callers may ask for less or more).
+SMARTGOV_OUTBOUND_CONNECT_TIMEOUT = env.float("SMARTGOV_OUTBOUND_CONNECT_TIMEOUT", default=5.0)
+SMARTGOV_OUTBOUND_TIMEOUT = env.float("SMARTGOV_OUTBOUND_TIMEOUT", default=30.0)
+#: The largest answer read (after decompression), in bytes.
+SMARTGOV_OUTBOUND_MAX_BYTES = env.int("SMARTGOV_OUTBOUND_MAX_BYTES", default=10 * 1024 * 1024)
+#: Retries of idempotent calls (GET, HEAD, OPTIONS, PUT, DELETE) after a connection failure or a 5xx answer.
+SMARTGOV_OUTBOUND_RETRIES = env.int("SMARTGOV_OUTBOUND_RETRIES", default=2)
+#: A CA bundle (PEM) for https calls instead of the system's (e.g. a government CA); empty: the system's.
+SMARTGOV_OUTBOUND_CA_BUNDLE = env.str("SMARTGOV_OUTBOUND_CA_BUNDLE", default="")
+
 SCHEDULE = {
     "outbox-sweep": {"task": "smartgov.platform.tasks.outbox_sweep", "schedule": 30.0},
     "audit-seal": {"task": "smartgov.platform.tasks.audit_seal", "schedule": 60.0},
@@ -42,6 +57,12 @@ def configure(settings: dict[str, Any]) -> dict[str, Any]:
     #: Where the agencies' signing certificates and the local CA live.
     var = Path(settings["VAR_DIR"])
     return {
+        #: Networks a non-public address may be in for the platform's outbound calls (addresses or CIDR, e.g.
+        #: "10.20.0.0/16"); everything else that is loopback, private, link-local, multicast or reserved is refused.
+        #: The development defaults allow loopback (the demo's stand-ins are served by the platform itself).
+        "SMARTGOV_OUTBOUND_ALLOW": env.list(
+            "SMARTGOV_OUTBOUND_ALLOW", default=["127.0.0.0/8", "::1/128"] if settings["DEBUG"] else []
+        ),
         "SMARTGOV_PKI_DIR": env.str("SMARTGOV_PKI_DIR", default=str(var / "pki")),
         #: Where the signed checkpoints are appended: outside the database, one place for the whole installation.
         "SMARTGOV_AUDIT_CHECKPOINT_DIR": env.str(

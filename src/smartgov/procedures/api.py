@@ -690,7 +690,7 @@ def _portal_state(request: HttpRequest) -> PortalSyncOut:
                 status=e.payload["status"],
                 occurred_at=e.occurred_at,
                 attempts=e.attempts,
-                next_attempt_at=e.available_at,
+                next_attempt_at=e.next_at,
             )
             for e in state.waiting
         ],

@@ -1,26 +1,26 @@
 """Subscribers of the public services (discovered at start-up by the platform).
 
 National Public Service Portal synchronisation: every status change of a dossier (codes 1–10) is pushed to
-``SMARTGOV_PORTAL_SYNC_URL`` as JSON, signed with HMAC-SHA256 (``X-SmartGov-Signature``), carrying the event
-id (``X-SmartGov-Event-Id``) so the receiver can drop a repeat: delivery is at least once, with the outbox's
-retries and back-off, and in order per dossier — an event waits while an earlier one of the same dossier is
-not yet accepted by the portal. A change to "finished" or "returned" carries the signed result too: its
-verification code, the SHA-256 of the PDF and the public verification address, so the portal shows the citizen
-where to check it. The backlog (changes the portal has not accepted yet) is on the leaders' page
+``SMARTGOV_PORTAL_SYNC_URL`` as JSON through the platform's outbound client, signed in the Standard Webhooks
+format with ``SMARTGOV_PORTAL_SYNC_SECRET`` (``webhook-id`` is the event id, so the receiver can drop a repeat;
+``webhook-timestamp``; ``webhook-signature``): delivery is at least once, with the outbox's retries and back-off,
+and in order per dossier — the consumer is ``ordered``, so the outbox holds an event back while an earlier one
+of the same dossier is not yet accepted by the portal. A change to "finished" or "returned" carries the signed
+result too: its verification code, the SHA-256 of the PDF and the public verification address, so the portal
+shows the citizen where to check it. The backlog (changes the portal has not accepted yet) is on the leaders' page
 ``/mot-cua/dong-bo-cong-quoc-gia/`` and in ``smartgov outbox status``.
 """
 
-import hashlib
-import hmac
 import json
 
-import requests
 from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from smartgov.platform import outbound
 from smartgov.platform.events import subscriber
-from smartgov.platform.models import ConsumerReceipt, OutboxEvent
+from smartgov.platform.models import OutboxEvent
+from smartgov.platform.webhooks import webhook_headers
 from smartgov.procedures.models import DossierResult
 from smartgov.procedures.status import Status
 
@@ -31,23 +31,11 @@ class PortalSyncError(Exception):
     """The portal did not take the status change; the outbox retries later."""
 
 
-@subscriber("procedures.dossier.*", name=CONSUMER)
+@subscriber("procedures.dossier.*", name=CONSUMER, ordered=True)
 def portal_sync(event: OutboxEvent) -> None:
     url = settings.SMARTGOV_PORTAL_SYNC_URL
     if not url or "status" not in event.payload or event.payload.get("status") == 0:
         return  # synchronisation off, or not a status change (ratings, warnings), or a draft
-    earlier = (
-        OutboxEvent.objects.filter(
-            topic__startswith="procedures.dossier.",
-            aggregate_type=event.aggregate_type,
-            aggregate_id=event.aggregate_id,
-            occurred_at__lt=event.occurred_at,
-        )
-        .exclude(pk__in=ConsumerReceipt.objects.filter(consumer=CONSUMER).values("event"))
-        .exists()
-    )
-    if earlier:
-        raise PortalSyncError("an earlier status change of this dossier is not synchronised yet")
     message = {
         "event_id": str(event.id),
         "dossier_code": event.payload.get("code"),
@@ -68,20 +56,15 @@ def portal_sync(event: OutboxEvent) -> None:
                 + urlencode({"ma": result.code}),
             }
     body = json.dumps(message, ensure_ascii=False).encode()
-    signature = hmac.new(settings.SMARTGOV_PORTAL_SYNC_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    if not settings.SMARTGOV_PORTAL_SYNC_SECRET:
+        raise PortalSyncError("SMARTGOV_PORTAL_SYNC_SECRET is not set: the push cannot be signed")
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        **webhook_headers(secret=settings.SMARTGOV_PORTAL_SYNC_SECRET, msg_id=str(event.id), body=body),
+    }
     try:
-        answer = requests.post(
-            url,
-            data=body,
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "X-SmartGov-Event-Id": str(event.id),
-                "X-SmartGov-Signature": f"sha256={signature}",
-            },
-            timeout=10,
-            allow_redirects=False,
-        )
-    except requests.RequestException as exc:
+        answer = outbound.request("POST", url, headers=headers, body=body, timeout=10, max_bytes=1024 * 1024)
+    except outbound.OutboundError as exc:
         raise PortalSyncError(f"portal unreachable: {type(exc).__name__}") from exc
-    if answer.status_code >= 300:
-        raise PortalSyncError(f"portal answered {answer.status_code}")
+    if answer.status >= 300:
+        raise PortalSyncError(f"portal answered {answer.status}")

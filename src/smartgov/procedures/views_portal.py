@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartgov.identity.models import User
+from smartgov.platform.services.outbox import WAITING
 from smartgov.procedures.handlers import CONSUMER
 from smartgov.procedures.services.portal import portal_sync_retry, portal_sync_state
 from smartgov.procedures.status import Status
@@ -30,7 +31,7 @@ def _problem(last_error: str) -> str:
         return _("The portal answered %(status)s.") % {"status": match.group(1)}
     if match := re.search(r"portal unreachable: (\w+)", line):
         return _("The portal cannot be reached (%(reason)s).") % {"reason": match.group(1)}
-    if "earlier status change" in line:
+    if WAITING in line:
         return _("Waits until the portal has an earlier change of the same dossier.")
     return line.removeprefix(f"{CONSUMER}: ")[:300]
 

@@ -18,6 +18,11 @@ if not SMARTGOV_PAYMENT_SANDBOX:
     SMARTGOV_PAYMENT_GATEWAYS = env.json("SMARTGOV_PAYMENT_GATEWAYS", default=[])
 
 SMARTGOV_PKI_LOCAL_CA = env.bool("SMARTGOV_PKI_LOCAL_CA", default=False)
+#: No loopback address for outbound calls in production unless listed (the base settings allow it under DEBUG).
+SMARTGOV_OUTBOUND_ALLOW = env.list("SMARTGOV_OUTBOUND_ALLOW", default=[])
+SMARTGOV_EXCHANGE_PROVIDER_ALLOW = env.list(
+    "SMARTGOV_EXCHANGE_PROVIDER_ALLOW", default=["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+)
 #: The demo's stand-in for the national population database is never served in production.
 SMARTGOV_EXCHANGE_DEMO_PROVIDER = env.bool("SMARTGOV_EXCHANGE_DEMO_PROVIDER", default=False)
 

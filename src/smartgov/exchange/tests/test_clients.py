@@ -121,3 +121,27 @@ def test_metadata_services_in_json_and_xml(exchange):
     assert (missing.status_code, missing.headers["X-Road-Error"]) == (404, "Server.ServerProxy.UnknownService")
     anonymous = exchange.http.get(f"{provider}/listMethods")
     assert anonymous.status_code == 400
+
+
+def test_the_platform_calls_a_remote_gateway_through_the_outbound_client(exchange, settings):
+    """``exchange_call`` with SMARTGOV_EXCHANGE_URL set: HTTPS to the gateway through the outbound client, which
+    checks the gateway's certificate against the configured CA and its address against the allow-list."""
+    from smartgov.exchange.client import ExchangeUnavailable, exchange_call
+    from smartgov.platform.pki import ca_file
+
+    settings.SMARTGOV_EXCHANGE_URL = exchange.base
+    settings.SMARTGOV_EXCHANGE_API_KEY = exchange.key
+    settings.SMARTGOV_EXCHANGE_CLIENT = exchange.civil_id
+    settings.SMARTGOV_OUTBOUND_ALLOW = ["127.0.0.1"]
+    service = "VN-HP/GOV/000.00.00.G01/CSDLQGDC/citizens"
+    with pytest.raises(ExchangeUnavailable):  # the system's CAs do not know the platform's
+        exchange_call(service=service, path=MAI, user_id="motcua.thanhdong")
+    settings.SMARTGOV_OUTBOUND_CA_BUNDLE = str(ca_file())
+    answer = exchange_call(service=service, path=MAI, user_id="motcua.thanhdong")
+    assert answer.status == 200 and answer.json()["full_name"] == "Nguyễn Thị Mai"
+    assert answer.headers["X-Road-Client"] == exchange.civil_id and not answer.error
+    refused = exchange_call(service=service, path="/citizens/000000000000")
+    assert refused.status == 404
+    settings.SMARTGOV_OUTBOUND_ALLOW = []
+    with pytest.raises(ExchangeUnavailable, match="AddressRefused"):
+        exchange_call(service=service, path=MAI)

@@ -207,6 +207,21 @@ def test_provider_down_slow_or_too_big(exchange, settings):
     big_server.stop()
 
 
+def test_providers_are_called_only_at_addresses_the_gateways_allow_list_permits(exchange, settings):
+    """The provider's address comes from the registry: loopback, link-local and the like are refused unless
+    SMARTGOV_EXCHANGE_PROVIDER_ALLOW lists them; the platform's own outbound allow-list does not apply here."""
+    headers = {"X-Road-Client": exchange.civil_id, "X-SmartGov-Api-Key": exchange.key}
+    settings.SMARTGOV_OUTBOUND_ALLOW = []
+    settings.SMARTGOV_EXCHANGE_PROVIDER_ALLOW = ["127.0.0.1"]
+    assert exchange.http.get(exchange.url + "/citizens/031195001234", headers=headers).status_code == 200
+    settings.SMARTGOV_EXCHANGE_PROVIDER_ALLOW = ["10.0.0.0/8", "192.168.0.0/16"]
+    refused = exchange.http.get(exchange.url + "/citizens/031195001234", headers=headers)
+    assert (refused.status_code, _error(refused)) == (502, "Server.ServerProxy.ServiceFailed.NetworkError")
+    assert "not allowed" in refused.json()["message"]
+    log_ingest()
+    assert list(MessageRecord.objects.order_by("id").values_list("status", flat=True)) == [200, 502]
+
+
 def test_rate_limit_per_client(exchange, settings):
     settings.SMARTGOV_EXCHANGE_RATE_LIMIT = 3
     headers = {"X-Road-Client": exchange.civil_id, "X-SmartGov-Api-Key": exchange.key}

@@ -11,6 +11,7 @@ from smartgov.exchange import events
 from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.models import EventDelivery, MessageRecord
 from smartgov.exchange.tests.fixtures import settle
+from smartgov.platform.webhooks import webhook_verify
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +25,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                ok = events.signature_verify(receiver.secret, self.headers["X-SmartGov-Signature"], body)
+                ok = webhook_verify(secret=receiver.secret, headers=self.headers, body=body)
                 if ok:
                     receiver.got.append(json.loads(body))
                 self.send_response(204 if ok else 401)
@@ -79,7 +80,7 @@ def test_the_administrator_sends_dead_letters_again(exchange, receiver, client, 
     _sub, receiver.secret = events.subscription_add(
         actor=None, topic=topic, subscriber=exchange.other, url=receiver.url
     )
-    receiver.secret = "wrong"  # the subscriber refuses every delivery (401)
+    receiver.secret = "whsec_d3Jvbmc="  # the subscriber refuses every delivery (401)
     events.event_publish(publisher=exchange.civil, topic_code=topic.code, payload={"n": 1})
     EventDelivery.objects.update(state="dead", attempts=events.MAX_ATTEMPTS)
     admin = django_user_model.objects.create_user(username="quantri", kind="staff", full_name="Quản trị")
@@ -90,4 +91,32 @@ def test_the_administrator_sends_dead_letters_again(exchange, receiver, client, 
     answer = page.post(f"/truc-lien-thong/chu-de/{topic.pk}/gui-lai/", follow=True)
     assert "1 lượt chuyển sẽ được gửi lại." in answer.content.decode()
     events.deliveries_sweep()
-    assert EventDelivery.objects.get().state == "delivered" and len(receiver.got) == 1
+    assert EventDelivery.objects.get().state == "done" and len(receiver.got) == 1
+
+
+def test_the_demo_subscriber_takes_only_deliveries_signed_for_it(exchange, settings):
+    """The Department of Health's stand-in (served by the gateway for the demo) verifies the Standard Webhooks
+    signature with its subscription's secret, as a real subscriber must."""
+    from smartgov.exchange.gateway import DEMO_RECEIVER
+    from smartgov.platform.pki import ca_file
+    from smartgov.platform.webhooks import webhook_headers, webhook_secret_new
+
+    settings.SMARTGOV_EXCHANGE_DEMO_PROVIDER = True
+    settings.SMARTGOV_OUTBOUND_CA_BUNDLE = str(ca_file())
+    settings.SMARTGOV_OUTBOUND_ALLOW = ["127.0.0.1"]
+    topic = events.topic_register(actor=None, code="ho-tich.khai-sinh", title="Khai sinh", publisher=exchange.civil)
+    url = f"{exchange.base}{DEMO_RECEIVER}/"
+    subscription, secret = events.subscription_add(actor=None, topic=topic, subscriber=exchange.other, url=url)
+    events.event_publish(publisher=exchange.civil, topic_code=topic.code, payload={"n": 1})
+    assert EventDelivery.objects.get().state == "done"
+
+    body = b'{"id":"x"}'
+    forged = webhook_headers(secret=webhook_secret_new(), msg_id="x", body=body)
+    assert exchange.http.post(url, data=body, headers=forged).status_code == 401
+    assert exchange.http.post(url, data=body).status_code == 401
+    signed = webhook_headers(secret=secret, msg_id="x", body=body)
+    assert exchange.http.post(url, data=body, headers=signed).status_code == 204
+    assert exchange.http.get(url).status_code == 405
+    subscription_off = events.subscription_remove(actor=None, subscription=subscription)
+    assert not subscription_off.active
+    assert exchange.http.post(url, data=body, headers=signed).status_code == 401

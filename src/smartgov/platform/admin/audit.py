@@ -39,6 +39,6 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(OutboxEvent)
 class OutboxEventAdmin(ReadOnlyAdmin):
-    list_display = ("occurred_at", "topic", "aggregate_type", "aggregate_id", "delivered_at", "attempts")
-    list_filter = ("topic", ("delivered_at", admin.EmptyFieldListFilter))
+    list_display = ("occurred_at", "topic", "aggregate_type", "aggregate_id", "state", "done_at", "attempts")
+    list_filter = ("state", "topic")
     search_fields = ("topic", "aggregate_id")

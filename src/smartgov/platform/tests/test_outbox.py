@@ -54,7 +54,7 @@ def test_delivered_once_to_each_subscriber_after_commit(consumers):
     calls, _ = consumers
     event = _publish()
     event.refresh_from_db()
-    assert event.delivered_at is not None
+    assert event.done_at is not None
     assert calls == {"counter": 1, "writer": 1}
     assert set(ConsumerReceipt.objects.filter(event=event).values_list("consumer", flat=True)) == {
         "test.writer",
@@ -79,7 +79,7 @@ def test_crash_after_commit_is_recovered_by_the_sweep(consumers):
     with mock.patch("smartgov.platform.services.outbox._hand_over"):
         event = _publish()
     event.refresh_from_db()
-    assert event.delivered_at is None
+    assert event.done_at is None
     assert calls == {"counter": 0, "writer": 0}
 
     assert outbox_sweep() == 1
@@ -93,7 +93,7 @@ def test_broker_down_at_hand_over_loses_nothing(consumers):
     with mock.patch("smartgov.platform.tasks.outbox_deliver_event.delay", side_effect=ConnectionError("broker down")):
         event = _publish()
     assert calls == {"counter": 0, "writer": 0}
-    assert OutboxEvent.objects.get(pk=event.pk).delivered_at is None
+    assert OutboxEvent.objects.get(pk=event.pk).done_at is None
     outbox_sweep()
     assert calls == {"counter": 1, "writer": 1}
 
@@ -103,20 +103,20 @@ def test_failing_consumer_is_rolled_back_and_retried_alone(consumers):
     failures["writer"] = 1
     event = _publish()
     event.refresh_from_db()
-    assert event.delivered_at is None
+    assert event.done_at is None
     assert event.attempts == 1
     assert "consumer crashed half-way" in event.last_error
-    assert event.available_at > timezone.now()
+    assert event.next_at > timezone.now()
     assert CalendarDay.objects.count() == 0, "the failed consumer's partial write was rolled back"
     assert calls == {"counter": 1, "writer": 1}
 
     assert outbox_sweep() == 0  # not due yet (backoff)
-    OutboxEvent.objects.filter(pk=event.pk).update(available_at=timezone.now())
+    OutboxEvent.objects.filter(pk=event.pk).update(next_at=timezone.now())
     assert outbox_sweep() == 1
     assert CalendarDay.objects.count() == 1, "effect applied exactly once"
     assert calls == {"counter": 1, "writer": 2}, "the consumer that succeeded was not run again"
     event.refresh_from_db()
-    assert event.delivered_at is not None
+    assert event.done_at is not None
 
 
 def test_wildcard_topics_match_only_their_subtree(consumers):
@@ -130,3 +130,28 @@ def test_wildcard_topics_match_only_their_subtree(consumers):
 def test_publish_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError, match="transaction"):
         event_publish(topic="test.thing.created", payload={})
+
+
+def test_the_outbox_command_shows_the_backlog_and_sends_dead_letters_again(consumers, capsys):
+    from django.core.management import call_command
+
+    from smartgov.platform.delivery import State
+    from smartgov.platform.models import AuditEntry
+
+    calls, failures = consumers
+    failures["writer"] = 1
+    event = _publish()
+    OutboxEvent.objects.filter(pk=event.pk).update(state=State.DEAD)
+    call_command("outbox", "status")
+    shown = capsys.readouterr().out
+    assert "outbox: pending 0  failing 0  dead 1" in shown and "consumer crashed half-way" in shown
+    assert "notifications:" in shown and "webhooks:" in shown
+
+    call_command("outbox", "retry")
+    event.refresh_from_db()
+    assert event.state == State.PENDING and event.attempts == 0 and event.next_at <= timezone.now()
+    assert AuditEntry.objects.filter(action="platform.outbox.retry").count() == 1
+    call_command("outbox", "deliver")
+    assert "1 events delivered." in capsys.readouterr().out
+    event.refresh_from_db()
+    assert event.state == State.DONE and calls["writer"] == 2 and calls["counter"] == 1

@@ -57,7 +57,7 @@ def worker(settings):
 def _wait_delivered(event_id, seconds: float = 60) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if OutboxEvent.objects.filter(pk=event_id, delivered_at__isnull=False).exists():
+        if OutboxEvent.objects.filter(pk=event_id, done_at__isnull=False).exists():
             return True
         time.sleep(0.25)
     return False
@@ -75,6 +75,6 @@ def test_worker_delivers_on_commit_and_by_sweep(worker):
 
     with mock.patch("smartgov.platform.services.outbox._hand_over"), transaction.atomic():
         lost = event_publish(topic="platform.test.worker", payload={"n": 2})
-    assert OutboxEvent.objects.get(pk=lost.pk).delivered_at is None
+    assert OutboxEvent.objects.get(pk=lost.pk).done_at is None
     outbox_sweep_task.delay()
     assert _wait_delivered(lost.id)

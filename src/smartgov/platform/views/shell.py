@@ -16,7 +16,9 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django_prometheus.exports import ExportToDjangoView
+from prometheus_client import REGISTRY
 
+from smartgov.platform.delivery import DeliveryCollector
 from smartgov.platform.selectors.org import agency_list, locality_get
 
 logger = logging.getLogger(__name__)
@@ -117,7 +119,8 @@ def healthz_live(request: HttpRequest) -> HttpResponse:
 
 #: Collectors of figures read from the database (e.g. the gateway's message log, exchange/metrics.py): the same
 #: for every process, so in multi-process mode they are added once to the merged per-process figures.
-DATABASE_COLLECTORS: list[Any] = []
+DATABASE_COLLECTORS: list[Any] = [DeliveryCollector()]  # the delivery engine's backlog, every kind
+REGISTRY.register(DATABASE_COLLECTORS[0])  # single-process exposition; multi-process adds it in the view
 
 
 def _export(request: HttpRequest) -> HttpResponse:

@@ -1,7 +1,8 @@
 """The backlog of status changes the National Public Service Portal has not accepted yet, and retrying it.
 
-The changes themselves are pushed by ``procedures.handlers.portal_sync`` (a consumer of the outbox); this module
-only reads what it has not delivered and lets a leader try again now instead of waiting for the back-off.
+The changes themselves are pushed by ``procedures.handlers.portal_sync`` (an ordered consumer of the outbox); this
+module only reads what it has not delivered (waiting or dead-lettered outbox events without its receipt) and lets a
+leader try again now instead of waiting for the back-off.
 """
 
 from dataclasses import dataclass
@@ -15,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from smartgov.identity.models import RoleAssignment, User
 from smartgov.identity.roles import roles_held
+from smartgov.platform.delivery import State
 from smartgov.platform.errors import Forbidden
 from smartgov.platform.models import ConsumerReceipt, OutboxEvent
 from smartgov.platform.services.audit import audit_record
-from smartgov.platform.services.outbox import outbox_deliver
+from smartgov.platform.services.outbox import outbox_deliver, outbox_retry
 from smartgov.procedures.handlers import CONSUMER
 
 Role = RoleAssignment.Role
@@ -51,7 +53,9 @@ def portal_backlog(*, user: User) -> QuerySet[OutboxEvent]:
     """Status changes not yet accepted by the portal, oldest first (drafts and non-status events excluded)."""
     _require_leader(user)
     return (
-        OutboxEvent.objects.filter(topic__startswith="procedures.dossier.", payload__has_key="status")
+        OutboxEvent.objects.filter(
+            topic__startswith="procedures.dossier.", payload__has_key="status", state__in=[State.PENDING, State.DEAD]
+        )
         .exclude(payload__status=0)
         .exclude(pk__in=ConsumerReceipt.objects.filter(consumer=CONSUMER).values("event"))
         .order_by("occurred_at")
@@ -73,11 +77,11 @@ def portal_sync_state(*, user: User) -> PortalSyncState:
 
 
 def portal_sync_retry(*, user: User, limit: int = 500) -> tuple[int, int]:
-    """Try the backlog again now, oldest first. Returns (delivered, still pending)."""
+    """Try the backlog again now, oldest first, dead letters included. Returns (delivered, still pending)."""
     backlog = portal_backlog(user=user)
     ids = list(backlog.values_list("id", flat=True)[:limit])
     with transaction.atomic():
-        OutboxEvent.objects.filter(pk__in=ids).update(available_at=timezone.now())
+        outbox_retry(events=OutboxEvent.objects.filter(pk__in=ids))
         audit_record(
             actor=user,
             action="procedures.portal_sync.retry",

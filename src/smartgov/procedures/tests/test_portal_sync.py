@@ -1,8 +1,7 @@
 """Synchronisation with the National Public Service Portal, against a local receiver: every status change is
-pushed, signed, once, in order per dossier; while the portal is down the changes wait in the outbox."""
+pushed, signed (Standard Webhooks), once, in order per dossier; while the portal is down the changes wait in the
+outbox."""
 
-import hashlib
-import hmac
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -13,31 +12,35 @@ from django.utils import timezone
 
 from smartgov.platform.models import AuditEntry, OutboxEvent
 from smartgov.platform.services.outbox import outbox_sweep
+from smartgov.platform.webhooks import webhook_verify
 from smartgov.procedures.models import DossierResult
 from smartgov.procedures.services import dossiers as svc
 from smartgov.procedures.tests.fixtures import staff_client
 from smartgov.procedures.tests.test_dossiers import submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SECRET = "portal-shared-secret"
+SECRET = "whsec_cG9ydGFsLXNoYXJlZC1zZWNyZXQtZm9yLXRoZS10ZXN0cw=="
 
 
 class Receiver:
+    """The portal's end: verifies each push's Standard Webhooks signature with the shared secret."""
+
     def __init__(self) -> None:
         self.received: list[dict] = []
+        self.ids: list[str] = []
         self.up = True
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                expected = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
                 if not receiver.up:
                     self.send_response(503)
-                elif self.headers["X-SmartGov-Signature"] != f"sha256={expected}":
+                elif not webhook_verify(secret=SECRET, headers=self.headers, body=body):
                     self.send_response(401)
                 else:
                     receiver.received.append(json.loads(body))
+                    receiver.ids.append(self.headers["webhook-id"])
                     self.send_response(202)
                 self.end_headers()
 
@@ -66,17 +69,18 @@ def test_status_changes_reach_the_portal_once_and_in_order(hp, portal):
     portal.up = False
     svc.dossier_accept(officer=hp.officer, dossier_id=dossier.pk)
     svc.dossier_assign(officer=hp.leader, dossier_id=dossier.pk, specialist=hp.specialist)
-    pending = OutboxEvent.objects.filter(delivered_at__isnull=True, topic__startswith="procedures.dossier.")
+    pending = OutboxEvent.objects.filter(done_at__isnull=True, topic__startswith="procedures.dossier.")
     assert pending.count() == 2 and all(e.attempts == 1 for e in pending)  # the backlog, visible
     assert "503" in pending.get(topic="procedures.dossier.accept").last_error
-    assert "earlier status change" in pending.get(topic="procedures.dossier.assign").last_error
+    assert "earlier event" in pending.get(topic="procedures.dossier.assign").last_error
 
     portal.up = True
-    pending.update(available_at=timezone.now())  # the back-off has passed
+    pending.update(next_at=timezone.now())  # the back-off has passed
     outbox_sweep()
     outbox_sweep()  # the second one needed the first synchronised: at most one more sweep
     assert [m["status"] for m in portal.received] == [1, 2, 4]
     assert len({m["event_id"] for m in portal.received}) == 3
+    assert portal.ids == [m["event_id"] for m in portal.received]  # webhook-id carries the event id
     outbox_sweep()
     assert len(portal.received) == 3  # delivered events are never sent again
 
@@ -86,7 +90,7 @@ def test_a_wrong_secret_is_refused_by_the_portal_and_retried(hp, portal, setting
     submitted(hp)
     assert portal.received == []
     event = OutboxEvent.objects.get(topic="procedures.dossier.submit")
-    assert event.delivered_at is None and "401" in event.last_error
+    assert event.done_at is None and "401" in event.last_error
 
 
 def test_the_signed_result_goes_to_the_portal_with_the_finished_status(hp, portal):
