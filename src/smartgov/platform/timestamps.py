@@ -11,12 +11,36 @@ from typing import Any
 from smartgov.platform.aio import outside_event_loop
 
 
+def _stamper(url: str, timeout: int) -> Any:
+    """pyHanko's time-stamp client, its HTTP call made by the platform's one outbound client."""
+    from asn1crypto import tsp
+    from pyhanko.sign.timestamps.api import TimeStamper
+    from pyhanko.sign.timestamps.common_utils import TimestampRequestError, set_tsp_headers
+
+    from smartgov.platform import outbound
+
+    class OutboundTimeStamper(TimeStamper):
+        async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+            def call() -> outbound.Response:
+                return outbound.request(
+                    "POST", url, headers=set_tsp_headers({}), body=req.dump(), timeout=timeout, retries=0
+                )
+
+            try:
+                answer = await asyncio.to_thread(call)
+            except outbound.OutboundError as exc:
+                raise TimestampRequestError("Error in communication with timestamp server") from exc
+            if answer.header("Content-Type") != "application/timestamp-reply":
+                raise TimestampRequestError("Timestamp server response is malformed.")
+            return tsp.TimeStampResp.load(answer.body)
+
+    return OutboundTimeStamper()
+
+
 def timestamp_fetch(url: str, digest: bytes, *, timeout: int = 10) -> bytes:
     """A DER time-stamp token over the SHA-256 ``digest`` from the authority at ``url``. Raises when the
     authority does not answer or refuses."""
-    from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
-
-    stamper = RequestsHTTPTimeStamper(url, timeout=timeout)
+    stamper = _stamper(url, timeout)
 
     def stamp() -> Any:
         return asyncio.run(stamper.async_timestamp(digest, "sha256"))
