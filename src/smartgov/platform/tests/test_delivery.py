@@ -15,8 +15,16 @@ from smartgov.platform import delivery, events
 from smartgov.platform.delivery import DeadLetter, DeliveryFailed, Kind, Mode, State
 from smartgov.platform.models import CalendarDay, ConsumerReceipt, OutboxEvent
 from smartgov.platform.services.outbox import WAITING, event_publish, outbox_sweep
+from smartgov.platform.testing import topics_declared
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _made_up_topics():
+    """The topics these tests publish are made up here, declared for the test only."""
+    with topics_declared("test.*"):
+        yield
 Handler = Callable[[OutboxEvent], str | None]
 
 
