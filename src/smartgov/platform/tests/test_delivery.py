@@ -25,6 +25,8 @@ def _made_up_topics():
     """The topics these tests publish are made up here, declared for the test only."""
     with topics_declared("test.*"):
         yield
+
+
 Handler = Callable[[OutboxEvent], str | None]
 
 
