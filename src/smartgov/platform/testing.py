@@ -1,10 +1,13 @@
 """Test support every app's tests may use (imported by tests only)."""
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from pydantic import BaseModel, ConfigDict
 
 from smartgov.platform import events
@@ -40,3 +43,26 @@ def topics_declared(*names: str) -> Iterator[None]:
         for topic in added:
             events._extra.remove(topic)
         events.topics.cache_clear()
+
+
+# Browser tests (Playwright driving Debian's Chromium; the fixtures `browser`, `page` and `phone` are in the platform's
+# tests/fixtures.py). Screenshots go to build/screenshots/<name>.png: look at them.
+SCREENSHOTS = Path(settings.BASE_DIR) / "build" / "screenshots"
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def screenshot(page: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
+    """Run axe-core (from the npm package) on the page; return the violations of the given impacts."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    found = [v for v in result["violations"] if v.get("impact") in impacts]
+    if found:
+        print(json.dumps([{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in found], indent=1))
+    return found

@@ -3,7 +3,7 @@
 
 import pytest
 
-from smartgov.platform.tests.browser.conftest import axe_violations, screenshot
+from smartgov.platform.testing import axe_violations, screenshot
 from smartgov.platform.tests.browser.test_procedures_browser import PASSWORD, _sign_in, city, submitted_birth  # noqa: F401
 from smartgov.procedures.tests.test_citizen_check import one_stop  # noqa: F401 - the one-stop shop's client
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from smartgov.platform.tests.browser.conftest import axe_violations, screenshot
+from smartgov.platform.testing import axe_violations, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Mat-khau-dai-2026"

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
 from smartgov.platform import navigation
-from smartgov.platform.tests.browser.conftest import axe_violations, screenshot
+from smartgov.platform.testing import axe_violations, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
