@@ -5,16 +5,25 @@ operations alike. :class:`PolicyMiddleware` applies the coarse part of the rule 
 runs: a visitor is sent to sign in, a signed-in person without any of the rule's roles gets 403, and a URL whose
 app declares no rule is refused (fail closed). Checkpoints such as a dossier's ``dossier_for_staff`` then apply the
 fine part (the role in the dossier's own agency).
+
+A :class:`Principal` is who acts and with what: the account, and for a request made with an access token, the
+token's scopes and client. Per-resource policies, registered with :func:`policy` beside the services they guard
+(as CKAN pairs each action with an auth function), answer :func:`permitted` and :func:`authorize`; a policy names the
+token scope it needs, so a token without it is refused whatever the account may do.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from ninja import security
+from oauth2_provider.models import get_access_token_model
 
 from smartgov.identity.models import RoleAssignment
 from smartgov.platform import navigation
@@ -64,6 +73,117 @@ def agencies_with(user: Any, *roles: str) -> set[int] | str:
     return ALL if any(agency_id is None for agency_id in held) else set(held)
 
 
+@dataclass(frozen=True)
+class Principal:
+    """Who acts: the account, and when the request came with an access token, the token's scopes and client.
+    ``scopes`` None is a browser session (the person's own session may do whatever the account may)."""
+
+    user: Any
+    scopes: frozenset[str] | None = None
+    client_id: str | None = None
+    acr: str | None = None
+
+    def has_scope(self, scope: str | None) -> bool:
+        return scope is None or self.scopes is None or scope in self.scopes
+
+
+def principal_of(subject: Any) -> Principal:
+    """The principal of a request (set by :class:`PolicyMiddleware` or the API's authentication), of a principal, or
+    of a bare account (a browser session's, with every scope)."""
+    if isinstance(subject, Principal):
+        return subject
+    if isinstance(subject, HttpRequest):
+        found = getattr(subject, "principal", None)
+        return found if isinstance(found, Principal) else Principal(subject.user)
+    return Principal(subject)
+
+
+class AccessTokenAuth(security.HttpBearer):
+    """An access token SmartGov's OpenID Connect provider issued, still valid, of an active account: the request's
+    principal carries the token's scopes and client."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        checksum = hashlib.sha256(token.encode()).hexdigest()
+        found = (
+            get_access_token_model()
+            .objects.select_related("user", "application")
+            .filter(token_checksum=checksum)
+            .first()
+        )
+        if found is None or found.is_expired() or found.user is None or not found.user.is_active:
+            return None
+        request.user = found.user
+        request.principal = Principal(  # type: ignore[attr-defined]
+            found.user,
+            scopes=frozenset(found.scope.split()),
+            client_id=found.application.client_id if found.application else None,
+        )
+        return found.user
+
+
+class SessionAuth(security.SessionAuth):
+    """The browser session (with Django's CSRF check): the principal is the person, with every scope."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None:
+            request.principal = Principal(user)  # type: ignore[attr-defined]
+        return user
+
+
+#: The API's authentication: an access token, or the browser session.
+API_AUTH = [AccessTokenAuth(), SessionAuth()]  # the class names are the OpenAPI security schemes' names
+
+
+class Check(Protocol):
+    def __call__(self, principal: Principal, resource: Any, /) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Policy:
+    action: str
+    check: Check
+    scope: str | None
+
+
+_POLICIES: dict[str, Policy] = {}
+
+
+def policy(action: str, *, scope: str | None = None) -> Callable[[Check], Check]:
+    """Register ``check(principal, resource) -> bool`` as the policy of ``action`` (e.g.
+    ``"procedures.dossier.move"``), needing the token scope ``scope`` when the principal came with a token."""
+
+    def register(check: Check) -> Check:
+        if action in _POLICIES and _POLICIES[action].check is not check:
+            raise ValueError(f"the action {action!r} has two policies")
+        _POLICIES[action] = Policy(action, check, scope)
+        return check
+
+    return register
+
+
+def policies() -> dict[str, Policy]:
+    """Every registered policy, by action."""
+    return dict(_POLICIES)
+
+
+def permitted(subject: Any, action: str, resource: Any = None) -> bool:
+    """Whether the principal (or request, or account) may do ``action`` on ``resource``."""
+    found = _POLICIES.get(action)
+    if found is None:
+        raise LookupError(f"no policy registered for the action {action!r}")
+    principal = principal_of(subject)
+    if not getattr(principal.user, "is_authenticated", False) or not principal.user.is_active:
+        return False
+    return principal.has_scope(found.scope) and bool(found.check(principal, resource))
+
+
+def authorize(subject: Any, action: str, resource: Any = None) -> None:
+    """Raise ``PermissionDenied`` unless :func:`permitted`."""
+    if not permitted(subject, action, resource):
+        raise PermissionDenied
+
+
 @cache
 def url_rules() -> dict[str, Access]:
     """Every installed app's URL rules, by URL name (``namespace:name``)."""
@@ -103,6 +223,7 @@ class PolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.principal = Principal(request.user)  # type: ignore[attr-defined]  # the API's auth may narrow it
         return self.get_response(request)
 
     def process_view(

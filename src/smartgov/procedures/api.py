@@ -4,7 +4,6 @@ Signed-in browsers use their session (with the CSRF token); other systems send a
 issued by SmartGov (``Authorization: Bearer …``). Every action goes through the same services as the pages.
 """
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -16,9 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
-from ninja.security import HttpBearer, django_auth
-from oauth2_provider.models import get_access_token_model
 
+from smartgov.identity import authz
 from smartgov.identity.models import User
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
@@ -41,20 +39,7 @@ from smartgov.procedures.services.payments import payment_start
 from smartgov.procedures.services.portal import portal_sync_retry, portal_sync_state
 from smartgov.procedures.status import Status
 
-
-class AccessTokenAuth(HttpBearer):
-    """An access token SmartGov's OpenID Connect provider issued, still valid."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        checksum = hashlib.sha256(token.encode()).hexdigest()
-        found = get_access_token_model().objects.select_related("user").filter(token_checksum=checksum).first()
-        if found is None or found.is_expired() or found.user is None or not found.user.is_active:
-            return None
-        request.user = found.user
-        return found.user
-
-
-AUTH = [AccessTokenAuth(), django_auth]
+AUTH = authz.API_AUTH
 EVENTS = Prefetch("events", queryset=DossierEvent.objects.select_related("agency"))
 router = Router(tags=["public services"])
 
