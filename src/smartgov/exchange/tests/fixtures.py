@@ -15,9 +15,9 @@ from cheroot import wsgi
 
 from smartgov.exchange import services as ex
 from smartgov.exchange.gateway import Gateway
+from smartgov.exchange.gateway.server import gateway_server
 from smartgov.exchange.population import OPENAPI, population_app
 from smartgov.exchange.registry import registry_forget
-from smartgov.exchange.server import gateway_server
 from smartgov.platform.pki import ca_file
 
 
@@ -61,7 +61,7 @@ def exchange(journal_dir, settings) -> Iterator[SimpleNamespace]:
     _row, key = ex.api_key_issue(actor=None, subsystem=civil)
     _row, other_key = ex.api_key_issue(actor=None, subsystem=other)
     registry_forget()
-    gateway = Gateway(ship=False)
+    gateway = Gateway()
     server, port = serve(gateway_server(port=0, threads=16, app=gateway))
     base = f"https://127.0.0.1:{port}"
     session = requests.Session()

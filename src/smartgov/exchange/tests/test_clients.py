@@ -126,7 +126,7 @@ def test_metadata_services_in_json_and_xml(exchange):
 def test_the_platform_calls_a_remote_gateway_through_the_outbound_client(exchange, settings):
     """``exchange_call`` with SMARTGOV_EXCHANGE_URL set: HTTPS to the gateway through the outbound client, which
     checks the gateway's certificate against the configured CA and its address against the allow-list."""
-    from smartgov.exchange.client import ExchangeUnavailable, exchange_call
+    from smartgov.exchange.services.client import ExchangeUnavailable, exchange_call
     from smartgov.platform.pki import ca_file
 
     settings.SMARTGOV_EXCHANGE_URL = exchange.base

@@ -7,9 +7,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from smartgov.exchange import events
-from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.models import EventDelivery, MessageRecord
+from smartgov.exchange.services import events
+from smartgov.exchange.services.messagelog import log_ingest
 from smartgov.exchange.tests.fixtures import settle
 from smartgov.platform.webhooks import webhook_verify
 
