@@ -23,22 +23,18 @@ from smartgov.exchange.models import (
     Subsystem,
     Topic,
 )
+from smartgov.exchange.services.registry import registry_entry_delete, registry_entry_save
 from smartgov.platform.admin.audit import ReadOnlyAdmin
-from smartgov.platform.services.audit import audit_record
 
 
 class AuditedAdmin(admin.ModelAdmin):
+    """Saves and deletes through the registry's services, which audit them."""
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,  # type: ignore[arg-type]  # the admin is signed in
-            action=f"exchange.{obj._meta.model_name}.{'change' if change else 'add'}", obj=obj,
-            changes={"fields": list(form.changed_data)},
-        )  # fmt: skip
+        registry_entry_save(actor=request.user, entry=obj, fields=list(form.changed_data), created=not change)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit_record(actor=request.user, action=f"exchange.{obj._meta.model_name}.delete", obj=obj)  # type: ignore[arg-type]
-        super().delete_model(request, obj)
+        registry_entry_delete(actor=request.user, entry=obj)
 
 
 admin.site.register(MemberClass, AuditedAdmin)

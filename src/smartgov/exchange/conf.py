@@ -22,9 +22,10 @@ SMARTGOV_EXCHANGE_JOURNAL_FSYNC = env.str("SMARTGOV_EXCHANGE_JOURNAL_FSYNC", def
 SMARTGOV_EXCHANGE_TLS_CERT = env.str("SMARTGOV_EXCHANGE_TLS_CERT", default="")
 SMARTGOV_EXCHANGE_TLS_KEY = env.str("SMARTGOV_EXCHANGE_TLS_KEY", default="")
 SMARTGOV_EXCHANGE_TLS_CA = env.str("SMARTGOV_EXCHANGE_TLS_CA", default="")
-#: The gateway the platform's own modules call through; empty: the gateway in this process (same checks, same
-#: message log, no extra HTTP hop). The one-stop shop calls as SMARTGOV_EXCHANGE_CLIENT with its API key
-#: (SMARTGOV_EXCHANGE_API_KEY, or the file VAR_DIR/exchange-client.key that the demo writes).
+#: The gateway the platform's own modules call through (services.client.GatewayClient); empty: the gateway in this
+#: process, through its Python interface (same checks, same message log, no extra HTTP hop). The one-stop shop calls
+#: as SMARTGOV_EXCHANGE_CLIENT with its API key (SMARTGOV_EXCHANGE_API_KEY, or the file VAR_DIR/exchange-client.key
+#: that the demo writes).
 SMARTGOV_EXCHANGE_URL = env.str("SMARTGOV_EXCHANGE_URL", default="").rstrip("/")
 SMARTGOV_EXCHANGE_CLIENT = env.str("SMARTGOV_EXCHANGE_CLIENT", default="VN-HP/GOV/000.00.00.H31/MOTCUA")
 SMARTGOV_EXCHANGE_API_KEY = env.str("SMARTGOV_EXCHANGE_API_KEY", default="")
@@ -32,8 +33,6 @@ SMARTGOV_EXCHANGE_API_KEY = env.str("SMARTGOV_EXCHANGE_API_KEY", default="")
 SMARTGOV_EXCHANGE_POPULATION_SERVICE = env.str(
     "SMARTGOV_EXCHANGE_POPULATION_SERVICE", default="VN-HP/GOV/000.00.00.G01/CSDLQGDC/citizens"
 )
-#: Ship the in-process gateway's journal from a background thread (off in the tests, which ship explicitly).
-SMARTGOV_EXCHANGE_SHIP = env.bool("SMARTGOV_EXCHANGE_SHIP", default=True)
 SMARTGOV_EXCHANGE_MAX_BODY = env.int("SMARTGOV_EXCHANGE_MAX_BODY", default=10 * 1024 * 1024)
 #: Requests per client subsystem per minute (0: no limit); counted in the cache (Redis in production).
 SMARTGOV_EXCHANGE_RATE_LIMIT = env.int("SMARTGOV_EXCHANGE_RATE_LIMIT", default=6000)
@@ -48,7 +47,8 @@ SMARTGOV_EXCHANGE_RETENTION_DAYS = env.int("SMARTGOV_EXCHANGE_RETENTION_DAYS", d
 
 SCHEDULE = {
     "exchange-events-sweep": {"task": "exchange.sweep_events", "schedule": 30.0},
-    # a safety net for gateways served inside the web workers (smartgov exchange serve ships its own journals)
+    # ships the journals of the gateway served by the web workers (the front door) and of the platform's in-process
+    # calls, which never start a thread of their own; `smartgov exchange serve` also ships its workers' journals
     "exchange-message-log": {"task": "exchange.ship_message_log", "schedule": 60.0},
 }
 

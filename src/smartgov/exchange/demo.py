@@ -18,14 +18,14 @@ from pathlib import Path
 
 from django.conf import settings
 
-from smartgov.exchange import events
+from smartgov.exchange import selectors
 from smartgov.exchange import services as ex
 from smartgov.exchange.gateway import DEMO_PROVIDER, DEMO_RECEIVER
-from smartgov.exchange.messagelog.batches import log_batches_sign
-from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.messagelog.journal import Journal
-from smartgov.exchange.models import Member, MessageRecord, Service, Subscription, Subsystem
+from smartgov.exchange.models import Member
 from smartgov.exchange.population import OPENAPI, RECORDS
+from smartgov.exchange.services import events
+from smartgov.exchange.services.messagelog import log_batches_sign, log_ingest
 from smartgov.platform.demo import DemoStep
 from smartgov.platform.models import Agency
 from smartgov.platform.pki import private_file_write
@@ -42,7 +42,7 @@ def _demo_url(path: str) -> str:
 
 
 def demo_exchange(*, history: int = 2000) -> int:
-    if Subsystem.objects.filter(code="MOTCUA").exists():
+    if selectors.subsystem_exists("MOTCUA"):
         return _follow_the_site()
     police = ex.member_register(actor=None, member_class="GOV", code="000.00.00.G01", name="Bộ Công an")
     population = ex.subsystem_register(
@@ -82,18 +82,15 @@ def demo_exchange(*, history: int = 2000) -> int:
 def _follow_the_site() -> int:
     """The demo served on another address than last time (``make demo PORT=…``): its stand-ins move with it."""
     moved = 0
-    service = Service.objects.filter(code="citizens", provider__code="CSDLQGDC").first()
+    service = selectors.service_find(code="citizens", provider_code="CSDLQGDC")
     if service is not None and service.url != _demo_url(DEMO_PROVIDER):
         ex.service_register(
             actor=None, provider=service.provider, code=service.code, title=service.title, url=_demo_url(DEMO_PROVIDER),
             openapi=service.openapi, timeout_ms=service.timeout_ms,
         )  # fmt: skip
         moved += 1
-    for subscription in Subscription.objects.filter(url__contains=DEMO_RECEIVER).exclude(
-        url=_demo_url(f"{DEMO_RECEIVER}/")
-    ):
-        subscription.url = _demo_url(f"{DEMO_RECEIVER}/")
-        subscription.save(update_fields=["url"])
+    for subscription in selectors.subscriptions_at(DEMO_RECEIVER).exclude(url=_demo_url(f"{DEMO_RECEIVER}/")):
+        events.subscription_move(actor=None, subscription=subscription, url=_demo_url(f"{DEMO_RECEIVER}/"))
         moved += 1
     return moved
 
@@ -142,7 +139,7 @@ def _history(count: int) -> None:
         )
     log_ingest()
     log_batches_sign(max_age=timedelta(0))
-    assert MessageRecord.objects.exists()  # noqa: S101 - the demo wrote them just now
+    assert selectors.message_records_exist()  # noqa: S101 - the demo wrote them just now
 
 
 #: The data-exchange gateway's part of the demo: the registry, the one-stop shop's key and a week of traffic.

@@ -2,7 +2,7 @@
 
 from smartgov.exchange.gateway import DEMO_PROVIDER, DEMO_RECEIVER
 
-_GATEWAY = "smartgov.exchange.gateway:Gateway"
+_GATEWAY = "smartgov.exchange.gateway.app:Gateway"
 
 MOUNTS = {
     "/r1/": _GATEWAY,  # X-Road REST calls and the providers' metadata services

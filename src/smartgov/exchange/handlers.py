@@ -6,8 +6,7 @@ it — in Vietnam's linked procedure, social insurance issues the child's health
 the permanent residence.
 """
 
-from smartgov.exchange.events import event_publish
-from smartgov.exchange.models import Topic
+from smartgov.exchange.services.events import event_publish_if_registered
 from smartgov.platform.events import subscriber
 from smartgov.platform.models import OutboxEvent
 
@@ -16,7 +15,4 @@ BIRTH_TOPIC = "ho-tich.khai-sinh"
 
 @subscriber("procedures.birth.registered", name="exchange.birth_registered")
 def birth_registered(event: OutboxEvent) -> None:
-    topic = Topic.objects.select_related("publisher").filter(code=BIRTH_TOPIC).first()
-    if topic is None:
-        return
-    event_publish(publisher=topic.publisher, topic_code=BIRTH_TOPIC, payload=dict(event.payload))
+    event_publish_if_registered(topic_code=BIRTH_TOPIC, payload=dict(event.payload))

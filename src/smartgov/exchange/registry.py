@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
-from smartgov.exchange.identifiers import ClientId, ServiceId
+from smartgov.exchange.domain.identifiers import ClientId, ServiceId
 from smartgov.exchange.models import (
     AccessRight,
     ApiKey,

@@ -1,16 +1,28 @@
-"""Reads for the gateway's monitoring page: traffic per day, per service and per client, from the operational
-fields of the message log; and the state of the log itself."""
+"""Every read of the exchange outside the gateway's hot path (which reads its in-memory snapshot, registry.py):
+the monitoring page's traffic per day, per service and per client, from the operational fields of the message
+log, and the state of the log itself; and the registry as the pages, the commands and the demo look it up."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Count, FloatField, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from smartgov.exchange.models import LogBatch, MessageRecord, Service, Subscription, Topic
+from smartgov.exchange.domain.identifiers import ClientId
+from smartgov.exchange.models import (
+    ApiKey,
+    ClientCertificate,
+    LogBatch,
+    MessageRecord,
+    Service,
+    Subscription,
+    Subsystem,
+    Topic,
+)
 from smartgov.platform.delivery import State
 
 
@@ -135,3 +147,67 @@ def topics_with_state() -> QuerySet[Topic]:
 
 def subscriptions_of(topic: Topic) -> QuerySet[Subscription]:
     return topic.subscriptions.select_related("subscriber__member")
+
+
+# --- the registry, as the pages, the commands and the demo look things up --------------------------------------
+def subsystem_by_client(client: ClientId) -> Subsystem | None:
+    """The subsystem an X-Road client identifier names in this instance (None when unknown)."""
+    if client.instance != settings.SMARTGOV_EXCHANGE_INSTANCE:
+        return None
+    return (
+        Subsystem.objects.select_related("member__member_class")
+        .filter(
+            member__member_class__code=client.member_class,
+            member__code=client.member_code,
+            code=client.subsystem_code,
+        )
+        .first()
+    )
+
+
+def subsystem_exists(code: str) -> bool:
+    return Subsystem.objects.filter(code=code).exists()
+
+
+def service_find(*, code: str, provider_code: str) -> Service | None:
+    return Service.objects.select_related("provider").filter(code=code, provider__code=provider_code).first()
+
+
+def service_openapi(pk: int) -> dict[str, Any] | None:
+    """A registered service's OpenAPI document (what ``getOpenAPI`` answers)."""
+    document: dict[str, Any] | None = Service.objects.filter(pk=pk).values_list("openapi", flat=True).first()
+    return document
+
+
+def certificate_by_serial(serial: str) -> ClientCertificate | None:
+    return ClientCertificate.objects.select_related("subsystem__member__member_class").filter(serial=serial).first()
+
+
+def api_key_active(prefix: str) -> ApiKey | None:
+    return (
+        ApiKey.objects.select_related("subsystem__member__member_class")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
+
+
+def topic_get(pk: int) -> Topic | None:
+    return Topic.objects.filter(pk=pk).first()
+
+
+def subscriptions_at(address: str) -> QuerySet[Subscription]:
+    """The subscriptions whose webhook address contains ``address``."""
+    return Subscription.objects.filter(url__contains=address)
+
+
+def subscription_secrets_at(address: str) -> list[str]:
+    """The signing secrets of the active subscriptions to ``address`` (the demo's subscriber checks with them)."""
+    return list(subscriptions_at(address).filter(active=True).values_list("secret", flat=True))
+
+
+def message_records_exist() -> bool:
+    return MessageRecord.objects.exists()
+
+
+def message_records_count() -> int:
+    return MessageRecord.objects.count()

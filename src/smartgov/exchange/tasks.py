@@ -4,10 +4,9 @@ import logging
 
 from celery import shared_task
 
-from smartgov.exchange.events import deliveries_sweep, delivery_attempt
-from smartgov.exchange.messagelog.batches import log_batches_sign
-from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.messagelog.seal import LogSealRefused, log_seal
+from smartgov.exchange.services.events import deliveries_sweep, delivery_attempt
+from smartgov.exchange.services.messagelog import log_batches_sign, log_ingest
 
 
 @shared_task(name="exchange.deliver_event", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -26,8 +25,9 @@ def sweep_events() -> int:
 @shared_task(name="exchange.ship_message_log", acks_late=True, ignore_result=True)
 def ship_message_log() -> int:
     """Take this machine's gateway journals into the message log, sign the batches that are ready, and seal the
-    log (a signed checkpoint outside the database). A log that contradicts its last checkpoint is reported as an
-    error, and not sealed."""
+    log (a signed checkpoint outside the database). This is how the journals of the gateway served by the web
+    workers (the front door) and of the platform's in-process calls get shipped: no web worker ships. A log that
+    contradicts its last checkpoint is reported as an error, and not sealed."""
     added = log_ingest()
     log_batches_sign()
     try:

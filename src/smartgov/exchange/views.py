@@ -13,10 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartgov.exchange import selectors
-from smartgov.exchange.events import dead_letters_retry
-from smartgov.exchange.models import Topic
-from smartgov.identity.models import RoleAssignment
-from smartgov.identity.roles import has_role
+from smartgov.exchange.services.events import dead_letters_retry
+from smartgov.identity import authz
 from smartgov.platform.charts import bar_chart
 from smartgov.platform.errors import Forbidden, NotFound
 
@@ -24,7 +22,7 @@ WINDOWS = {"1": 1, "7": 7, "30": 30}
 
 
 def _require_admin(request: HttpRequest) -> None:
-    if not has_role(request.user, RoleAssignment.Role.PLATFORM_ADMIN):  # type: ignore[arg-type]
+    if not authz.holds(request.user, authz.Role.PLATFORM_ADMIN):
         raise Forbidden(_("The data-exchange gateway's monitoring is for platform administrators."))
 
 
@@ -63,7 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dead_letters(request: HttpRequest, topic_id: int) -> HttpResponse:
     """Send a topic's dead letters again (the sweep takes them within half a minute)."""
     _require_admin(request)
-    topic = Topic.objects.filter(pk=topic_id).first()
+    topic = selectors.topic_get(topic_id)
     if topic is None:
         raise NotFound(_("No such topic."))
     revived = dead_letters_retry(actor=request.user, topic=topic)

@@ -2,20 +2,21 @@
 
 from typing import Any
 
-from smartgov.notifications.models import Delivery, Notification, Preference
+from smartgov.notifications import selectors
+from smartgov.notifications.services import notifications_erase
 from smartgov.platform.personal_data import personal_data_eraser, personal_data_exporter
 
 
 @personal_data_exporter("notifications")
 def _export_notifications(user: Any) -> dict[str, Any]:
-    preference = Preference.objects.filter(user=user).first()
+    preference = selectors.preference_saved(user)
     return {
         "preferences": {"email": preference.email, "sms": preference.sms, "language": preference.language}
         if preference
         else None,
         "messages": [
             {"at": n.created_at.isoformat(), "title": n.title, "read_at": n.read_at.isoformat() if n.read_at else None}
-            for n in Notification.objects.filter(user=user)[:1000]
+            for n in selectors.notifications_of(user, limit=1000)
         ],
         "sent": [
             {
@@ -24,7 +25,7 @@ def _export_notifications(user: Any) -> dict[str, Any]:
                 "state": d.state,
                 "sent_at": d.done_at.isoformat() if d.done_at else None,
             }
-            for d in Delivery.objects.filter(user=user).order_by("-created_at")[:1000]
+            for d in selectors.deliveries_of(user)
         ],
     }
 
@@ -32,6 +33,4 @@ def _export_notifications(user: Any) -> dict[str, Any]:
 @personal_data_eraser("notifications")
 def _erase_notifications(user: Any) -> None:
     """An erased account gets no more messages and keeps none: its messages, queue and preferences go."""
-    Notification.objects.filter(user=user).delete()
-    Delivery.objects.filter(user=user).delete()
-    Preference.objects.filter(user=user).delete()
+    notifications_erase(user=user)

@@ -1,4 +1,4 @@
-"""Making and sending notifications.
+"""Every write of notifications: making and sending them, marking them read, the person's choices, erasure.
 
 Exactly once per channel, even when a worker dies mid-send and the task is delivered again:
 
@@ -21,32 +21,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.utils import timezone
 
-from smartgov.identity.models import User
+from smartgov.identity.selectors import User
 from smartgov.notifications.messages import render
 from smartgov.notifications.models import Channel, Delivery, Notification, Preference
+from smartgov.notifications.selectors import channels_for, preference_of
 from smartgov.platform import delivery as delivery_engine
 from smartgov.platform.delivery import DeliveryFailed, State
 from smartgov.platform.sms import sms_send
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
-
-
-def preference_of(user: User) -> Preference:
-    return Preference.objects.filter(user=user).first() or Preference(user=user)
-
-
-def channels_for(user: User) -> list[str]:
-    """In the platform always; e-mail and SMS when the person wants them and proved the address or number."""
-    preference = preference_of(user)
-    channels = [Channel.IN_APP.value]
-    if preference.email and user.email and user.email_verified_at:
-        channels.append(Channel.EMAIL.value)
-    if preference.sms and user.phone and user.phone_verified_at:
-        channels.append(Channel.SMS.value)
-    return channels
 
 
 def deliveries_create(
@@ -158,3 +145,11 @@ def preference_save(*, user: User, email: bool, sms: bool, language: str) -> Pre
         user=user, defaults={"email": email, "sms": sms, "language": language}
     )
     return preference
+
+
+def notifications_erase(*, user: User) -> None:
+    """An erased account gets no more messages and keeps none: its messages, queue and preferences go."""
+    with transaction.atomic():
+        Notification.objects.filter(user=user).delete()
+        Delivery.objects.filter(user=user).delete()
+        Preference.objects.filter(user=user).delete()

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartgov.identity.models import User
-from smartgov.notifications.models import Notification
-from smartgov.notifications.services import channels_for, notifications_read, preference_of, preference_save
+from smartgov.identity.selectors import User
+from smartgov.notifications import selectors
+from smartgov.notifications.services import notifications_read, preference_save
 
 
 def _me(request: HttpRequest) -> User:
@@ -30,10 +30,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your choices are saved."))
         return redirect("notifications:inbox")
     context = {
-        "items": Notification.objects.filter(user=me)[:100],
-        "unread": Notification.objects.filter(user=me, read_at__isnull=True).count(),
-        "preference": preference_of(me),
-        "channels": channels_for(me),
+        "items": selectors.notifications_of(me),
+        "unread": selectors.unread_count(me),
+        "preference": selectors.preference_of(me),
+        "channels": selectors.channels_for(me),
         "languages": settings.LANGUAGES,
     }
     return render(request, "notifications/inbox.html", context)

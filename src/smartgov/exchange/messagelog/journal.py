@@ -70,6 +70,22 @@ class Journal:
             os.fsync(self.fd)
 
 
+def journal_files(directory: Path) -> list[Path]:
+    """The journal files in ``directory``, oldest first."""
+    return sorted(directory.glob("*.jsonl"), key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def writer_alive(name: str) -> bool:
+    """Whether the process that writes the journal file ``name`` (``<pid>-<ns>.jsonl``) still runs."""
+    try:
+        os.kill(int(name.split("-", 1)[0]), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def record_new(**fields: Any) -> dict[str, Any]:
     return {"record_id": str(uuid.uuid4()), **fields}
 

@@ -1,12 +1,13 @@
-"""The background thread of a gateway process: journals into the database, batches signed."""
+"""The shipping thread of ``smartgov exchange serve``'s supervising process: journals into the database, batches
+signed. Never started by a gateway itself, so never inside a web worker (the front door's gateway and the
+platform's in-process calls are shipped by the Celery beat job ``exchange.ship_message_log``)."""
 
 import logging
 import threading
 
 from django.db import close_old_connections
 
-from smartgov.exchange.messagelog.batches import log_batches_sign
-from smartgov.exchange.messagelog.ingest import log_ingest
+from smartgov.exchange.services.messagelog import log_batches_sign, log_ingest
 
 
 class Shipper(threading.Thread):

@@ -8,8 +8,8 @@ import pytest
 from cheroot import wsgi
 
 from smartgov.exchange import services as ex
-from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.models import Endpoint, MessageRecord
+from smartgov.exchange.services.messagelog import log_ingest
 from smartgov.exchange.tests.fixtures import plain_server, settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -241,7 +241,7 @@ def test_no_gateway_address_goes_to_the_platform(exchange):
 
     from smartgov.exchange.gateway import Gateway
 
-    server, port = plain_server(Gateway(fallback, ship=False))
+    server, port = plain_server(Gateway(fallback))
     import requests
 
     assert requests.get(f"http://127.0.0.1:{port}/thu-tuc/", timeout=5).text == "ok"
@@ -275,7 +275,7 @@ def test_metrics_from_the_log_also_in_multi_process_mode(exchange, client, setti
 
 
 def test_the_gateways_own_failure_is_an_x_road_error_and_logged(exchange, monkeypatch):
-    import smartgov.exchange.gateway as gateway_module
+    import smartgov.exchange.gateway.app as gateway_module
 
     def broken():
         raise RuntimeError("the registry's database is gone")

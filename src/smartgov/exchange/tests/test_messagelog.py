@@ -9,10 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from smartgov.exchange.messagelog.batches import log_batches_sign
-from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.messagelog.verify import log_verify
 from smartgov.exchange.models import LogBatch, LogChainHead, MessageRecord
+from smartgov.exchange.services.messagelog import log_batches_sign, log_ingest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

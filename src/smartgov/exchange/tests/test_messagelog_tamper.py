@@ -17,11 +17,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from smartgov.exchange.messagelog.batches import log_batches_sign
 from smartgov.exchange.messagelog.chain import GENESIS, as_chained, legacy_chain_hash
-from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.messagelog.verify import log_verify
 from smartgov.exchange.models import LogBatch, LogChainHead, MessageRecord
+from smartgov.exchange.services.messagelog import log_batches_sign, log_ingest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -165,7 +164,7 @@ def test_records_from_before_the_key_verify_as_written_and_their_end_is_sealed(e
 def test_archiving_moves_the_start_with_a_checkpoint_of_its_own(exchange, settings, tmp_path):
     from django.utils import timezone
 
-    from smartgov.exchange.messagelog.archive import log_archive
+    from smartgov.exchange.services.messagelog import log_archive
     from smartgov.platform.checkpoints import checkpoints_check
 
     rows = _log(exchange, settings, records=6, batch=3)

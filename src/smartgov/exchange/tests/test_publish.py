@@ -1,52 +1,17 @@
-"""Publishing through the gateway (POST /events/{topic}) and the birth registered in the one-stop shop reaching
-a subscribed agency, signed."""
-
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+"""Publishing through the gateway (POST /events/{topic}), and the demo's subscriber served by the gateway."""
 
 import pytest
 
-from smartgov.exchange import events
-from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.models import EventDelivery, MessageRecord
-from smartgov.exchange.tests.fixtures import settle
-from smartgov.platform.webhooks import webhook_verify
+from smartgov.exchange.services import events
+from smartgov.exchange.services.messagelog import log_ingest
+from smartgov.exchange.tests.fixtures import Receiver, settle  # noqa: F401 - procedures' tests take Receiver from here
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-class Receiver:
-    def __init__(self) -> None:
-        self.secret = ""
-        self.got: list[dict] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                ok = webhook_verify(secret=receiver.secret, headers=self.headers, body=body)
-                if ok:
-                    receiver.got.append(json.loads(body))
-                self.send_response(204 if ok else 401)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}/su-kien"
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.server.shutdown()
-
-
-def test_a_publisher_publishes_through_the_gateway(exchange, receiver):
+def test_a_publisher_publishes_through_the_gateway(exchange, exchange_receiver):
+    receiver = exchange_receiver
     topic = events.topic_register(actor=None, code="dan-cu.thay-doi", title="Thay đổi dân cư", publisher=exchange.civil)
     _sub, receiver.secret = events.subscription_add(
         actor=None, topic=topic, subscriber=exchange.other, url=receiver.url
@@ -70,28 +35,6 @@ def test_a_publisher_publishes_through_the_gateway(exchange, receiver):
     assert EventDelivery.objects.count() == 1 and len(receiver.got) == 1
     log_ingest()
     assert MessageRecord.objects.filter(service__startswith="events/").count() == 5  # refusals logged too
-
-
-def test_the_administrator_sends_dead_letters_again(exchange, receiver, client, django_user_model):
-    from smartgov.identity.services import role_grant
-    from smartgov.procedures.tests.fixtures import staff_client
-
-    topic = events.topic_register(actor=None, code="dan-cu.thay-doi", title="Thay đổi dân cư", publisher=exchange.civil)
-    _sub, receiver.secret = events.subscription_add(
-        actor=None, topic=topic, subscriber=exchange.other, url=receiver.url
-    )
-    receiver.secret = "whsec_d3Jvbmc="  # the subscriber refuses every delivery (401)
-    events.event_publish(publisher=exchange.civil, topic_code=topic.code, payload={"n": 1})
-    EventDelivery.objects.update(state="dead", attempts=events.MAX_ATTEMPTS)
-    admin = django_user_model.objects.create_user(username="quantri", kind="staff", full_name="Quản trị")
-    role_grant(actor=None, user=admin, role="platform_admin", agency=None)
-    page = staff_client(admin)
-    assert "Không chuyển được" in page.get("/truc-lien-thong/").content.decode()
-    receiver.secret = _sub.secret
-    answer = page.post(f"/truc-lien-thong/chu-de/{topic.pk}/gui-lai/", follow=True)
-    assert "1 lượt chuyển sẽ được gửi lại." in answer.content.decode()
-    events.deliveries_sweep()
-    assert EventDelivery.objects.get().state == "done" and len(receiver.got) == 1
 
 
 def test_the_demo_subscriber_takes_only_deliveries_signed_for_it(exchange, settings):

@@ -45,7 +45,7 @@ class Comparison:
 
 def applicant_check(*, dossier: Dossier, officer: User) -> Comparison:
     """Look the dossier's applicant up (the caller has passed the dossier's checkpoint)."""
-    from smartgov.exchange.client import ExchangeUnavailable, exchange_call
+    from smartgov.exchange.services.client import ExchangeUnavailable, exchange_call
 
     personal_id = dossier.applicant.personal_id or ""
     if not personal_id:

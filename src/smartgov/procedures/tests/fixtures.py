@@ -89,3 +89,12 @@ def staff_client(user):
     session["otp_device_id"] = TOTPDevice.objects.get_or_create(user=user, name="app", confirmed=True)[0].persistent_id
     session.save()
     return client
+
+
+@pytest.fixture
+def submit_dossier():
+    """``submit_dossier(hp, applicant=None, code="1.001193", form=None, agency=None)``: a dossier submitted with its
+    required documents, as the service tests make one (for other apps' tests, which never import these)."""
+    from smartgov.procedures.tests.test_dossiers import submitted
+
+    return submitted

@@ -26,23 +26,20 @@ from django.utils import timezone
 from rich.console import Console
 from rich.progress import Progress
 
+from smartgov.exchange import selectors
 from smartgov.exchange import services as ex
-from smartgov.exchange.identifiers import client_id_parse
-from smartgov.exchange.messagelog.archive import log_archive
-from smartgov.exchange.messagelog.batches import log_batches_sign
-from smartgov.exchange.messagelog.ingest import log_ingest
+from smartgov.exchange.domain.identifiers import client_id_parse
 from smartgov.exchange.messagelog.seal import LogSealRefused, log_seal
 from smartgov.exchange.messagelog.verify import log_verify
-from smartgov.exchange.models import ApiKey, ClientCertificate, MessageRecord, Subsystem
+from smartgov.exchange.models import Subsystem
+from smartgov.exchange.services.messagelog import log_archive, log_batches_sign, log_ingest
 
 
 def _subsystem(text: str) -> Subsystem:
     client = client_id_parse(text)
     if client is None or client.instance != settings.SMARTGOV_EXCHANGE_INSTANCE:
         raise CommandError(f"{text!r} is not a client of instance {settings.SMARTGOV_EXCHANGE_INSTANCE}")
-    found = Subsystem.objects.filter(
-        member__member_class__code=client.member_class, member__code=client.member_code, code=client.subsystem_code
-    ).first()
+    found = selectors.subsystem_by_client(client)
     if found is None:
         raise CommandError(f"no subsystem {text}")
     return found
@@ -127,7 +124,7 @@ class Command(BaseCommand):
             console.print(f"message log sealed: {checkpoint.describe()}", highlight=False)
 
     def _verify(self, console: Console) -> None:
-        total = MessageRecord.objects.count()
+        total = selectors.message_records_count()
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("verifying", total=total)
             verdict = log_verify(progress=lambda n: progress.advance(task, n))
@@ -141,7 +138,7 @@ class Command(BaseCommand):
         console.print(f"OK: {verdict.records} records, {verdict.batches} signed batches, chain intact{against}")
 
     def _serve(self, console: Console, options: dict[str, Any]) -> None:
-        from smartgov.exchange.server import gateway_run
+        from smartgov.exchange.gateway.server import gateway_run
 
         scheme = "http" if options["plain"] else "https"
         gateway_run(
@@ -160,7 +157,7 @@ class Command(BaseCommand):
     def _cert(self, console: Console, options: dict[str, Any]) -> None:
         what = options["cert_action"]
         if what == "revoke":
-            cert = ClientCertificate.objects.filter(serial=options["serial"].upper()).first()
+            cert = selectors.certificate_by_serial(options["serial"].upper())
             if cert is None:
                 raise CommandError(f"no certificate {options['serial']}")
             ex.certificate_revoke(actor=None, certificate=cert, reason=options["reason"])
@@ -171,7 +168,7 @@ class Command(BaseCommand):
                 actor=None, subsystem=_subsystem(options["client"]), days=options["days"]
             )
         else:
-            old = ClientCertificate.objects.filter(serial=options["serial"].upper()).first()
+            old = selectors.certificate_by_serial(options["serial"].upper())
             if old is None:
                 raise CommandError(f"no certificate {options['serial']}")
             row, key_pem, cert_pem = ex.certificate_renew(actor=None, certificate=old, days=options["days"])
@@ -188,7 +185,7 @@ class Command(BaseCommand):
             console.print(f"API key for {ex.client_text(row.subsystem)} (shown once, send it as X-SmartGov-Api-Key):")
             console.print(key, highlight=False)
             return
-        found = ApiKey.objects.filter(prefix=options["prefix"], revoked_at__isnull=True).first()
+        found = selectors.api_key_active(options["prefix"])
         if found is None:
             raise CommandError(f"no active key {options['prefix']}")
         ex.api_key_revoke(actor=None, key=found)

@@ -13,8 +13,9 @@ import pytest
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from smartgov.exchange import events
-from smartgov.exchange.events import (
+from smartgov.exchange.models import EventDelivery, EventMessage, MessageRecord
+from smartgov.exchange.services import events
+from smartgov.exchange.services.events import (
     MAX_ATTEMPTS,
     backoff,
     dead_letters_retry,
@@ -25,7 +26,6 @@ from smartgov.exchange.events import (
     subscription_remove,
     topic_register,
 )
-from smartgov.exchange.models import EventDelivery, EventMessage, MessageRecord
 from smartgov.exchange.tasks import deliver_event, ship_message_log, sweep_events
 from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import AuditEntry

@@ -13,7 +13,6 @@ from django.db import connection
 from django.utils import timezone
 
 from smartgov.notifications.models import Delivery, Notification
-from smartgov.procedures.tests.test_dossiers import submitted
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -64,12 +63,12 @@ def worker(settings, tmp_path):
         process.wait(timeout=30)
 
 
-def test_a_worker_killed_mid_send_still_delivers_once_per_channel(hp, worker):
+def test_a_worker_killed_mid_send_still_delivers_once_per_channel(hp, worker, submit_dossier):
     folder, mail_dir = worker
     hp.mai.email = "mai@example.vn"
     hp.mai.email_verified_at = hp.mai.phone_verified_at = timezone.now()
     hp.mai.save()
-    submitted(hp)  # the outbox event goes to the worker, which makes the deliveries and sends them
+    submit_dossier(hp)  # the outbox event goes to the worker, which makes the deliveries and sends them
     assert _wait(lambda: Delivery.objects.filter(user=hp.mai).count() == 3), "no deliveries made"
     sms = Delivery.objects.get(user=hp.mai, channel="sms")
     started = folder / f"started-{sms.pk}"

@@ -20,10 +20,9 @@ from cheroot.ssl.builtin import BuiltinSSLAdapter
 from django import db
 from django.conf import settings
 
-from smartgov.exchange.gateway import Gateway
-from smartgov.exchange.messagelog.batches import log_batches_sign
-from smartgov.exchange.messagelog.ingest import log_ingest
+from smartgov.exchange.gateway.app import Gateway
 from smartgov.exchange.messagelog.shipper import Shipper
+from smartgov.exchange.services.messagelog import log_batches_sign, log_ingest
 from smartgov.platform.pki import ca_file, server_tls_files
 
 logger = logging.getLogger(__name__)
@@ -60,7 +59,7 @@ def _worker(*, host: str, port: int, threads: int, tls: bool, client_cert: str, 
     parent = os.getppid()
     server = gateway_server(
         host=host, port=port, threads=threads, tls=tls, client_cert=client_cert, reuse_port=True,
-        app=Gateway(ship=False, workers=workers),
+        app=Gateway(workers=workers),
     )  # fmt: skip
 
     def leave(*_: Any) -> None:

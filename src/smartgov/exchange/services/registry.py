@@ -9,6 +9,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -227,3 +228,23 @@ def certificate_revoke(*, actor: Any, certificate: ClientCertificate, reason: st
             certificate.save(update_fields=["revoked_at", "revocation_reason"])
             audit_record(actor=actor, action="exchange.certificate.revoke", obj=certificate, changes={"reason": reason})
     return certificate
+
+
+def registry_entry_save(*, actor: Any, entry: Model, fields: list[str], created: bool) -> Model:
+    """Save an entry of the registry edited by hand (the admin), audited as ``exchange.<model>.add|change``."""
+    with transaction.atomic():
+        entry.save()
+        audit_record(
+            actor=actor,
+            action=f"exchange.{entry._meta.model_name}.{'add' if created else 'change'}",
+            obj=entry,
+            changes={"fields": fields},
+        )
+    return entry
+
+
+def registry_entry_delete(*, actor: Any, entry: Model) -> None:
+    """Delete an entry of the registry by hand (the admin), audited as ``exchange.<model>.delete``."""
+    with transaction.atomic():
+        audit_record(actor=actor, action=f"exchange.{entry._meta.model_name}.delete", obj=entry)
+        entry.delete()

@@ -5,10 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from smartgov.exchange.messagelog.batches import log_batches_sign, log_batches_timestamp
-from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.messagelog.verify import log_verify
 from smartgov.exchange.models import LogBatch
+from smartgov.exchange.services.messagelog import log_batches_sign, log_batches_timestamp, log_ingest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

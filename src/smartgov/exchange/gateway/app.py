@@ -1,4 +1,5 @@
-"""The gateway's hot path: a plain WSGI application, in front of Django, that speaks X-Road's REST protocol.
+"""The gateway's hot path: ``Gateway.handle(GatewayRequest) -> GatewayAnswer``, and the same as a plain WSGI
+application that speaks X-Road's REST protocol.
 
 ``/r1/{instance}/{class}/{member}/{subsystem}/{service}[/path]`` with ``X-Road-Client`` is forwarded to the
 provider's address once the client is authenticated (its TLS certificate, issued by the platform's CA, or an
@@ -10,6 +11,10 @@ status. Every call — refused ones too — is written to the message journal be
 
 Metadata services (metadata.py) are answered here too: ``GET /listClients`` and, under ``/r1/{provider}/``,
 ``listMethods``, ``allowedMethods`` and ``getOpenAPI``.
+
+A gateway only answers and journals: it never ships its journal into the database. ``smartgov exchange serve``
+ships from its supervising process, and the Celery beat job ``exchange.ship_message_log`` ships the journals of
+gateways served inside the web workers (the front door) and of the platform's in-process calls.
 """
 
 import base64
@@ -27,50 +32,18 @@ from urllib.parse import quote
 from django.conf import settings
 from prometheus_client import Counter, Histogram
 
-from smartgov.exchange import metadata
-from smartgov.exchange.errors import Refusal
-from smartgov.exchange.identifiers import ClientId, client_id_parse
+from smartgov.exchange.domain.errors import Refusal
+from smartgov.exchange.domain.identifiers import ClientId, client_id_parse
+from smartgov.exchange.gateway import metadata
+from smartgov.exchange.gateway.demo import DEMO_PROVIDER, DEMO_RECEIVER, demo_provider, demo_receiver
+from smartgov.exchange.gateway.forward import provider_call
+from smartgov.exchange.gateway.wire import METADATA, PATH_SAFE, GatewayAnswer, GatewayRequest, StartResponse
 from smartgov.exchange.messagelog.journal import Journal, body_seal, now_iso, record_new
-from smartgov.exchange.messagelog.shipper import Shipper
 from smartgov.exchange.registry import Snapshot, SubsystemEntry, api_key_digest, certificate_usable, registry
-from smartgov.platform import outbound
-from smartgov.platform.webhooks import webhook_verify
 
 logger = logging.getLogger(__name__)
-StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-HOP_BY_HOP = frozenset(
-    {
-        "connection",
-        "keep-alive",
-        "proxy-authenticate",
-        "proxy-authorization",
-        "proxy-connection",
-        "te",
-        "trailer",
-        "trailers",
-        "transfer-encoding",
-        "upgrade",
-        "host",
-        "content-length",
-        "x-smartgov-api-key",
-        "x-road-client",
-        "x-road-service",
-        "x-road-id",
-        "x-road-userid",
-        "x-road-request-id",
-        "x-road-request-hash",
-        "x-road-error",
-    }
-)
-#: Where the demo's stand-in for the national population database is served (population.py).
-DEMO_PROVIDER = "/mo-phong/csdl-dan-cu"
-#: Where the demo's subscriber (the Department of Health's vaccination system) takes event deliveries.
-DEMO_RECEIVER = "/mo-phong/nhan-su-kien"
-#: Characters left as they are when the path is encoded again for the provider (RFC 3986 pchar and "/").
-PATH_SAFE = "/:@!$&'()*+,;=-._~"
-METADATA = frozenset({"listMethods", "allowedMethods", "getOpenAPI"})
 REQUESTS = Counter("smartgov_exchange_requests_total", "Calls through the data-exchange gateway", ["service", "status"])
 DURATION = Histogram(
     "smartgov_exchange_request_seconds",
@@ -78,67 +51,6 @@ DURATION = Histogram(
     ["service"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
 )
-
-
-REASONS = {
-    200: "OK",
-    202: "Accepted",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    406: "Not Acceptable",
-    413: "Payload Too Large",
-    429: "Too Many Requests",
-    502: "Bad Gateway",
-    503: "Service Unavailable",
-    500: "Internal Server Error",
-    504: "Gateway Timeout",
-}
-
-
-def _status_line(status: int) -> str:
-    return f"{status} {REASONS.get(status, 'Status')}"
-
-
-def _header_name(environ_key: str) -> str:
-    return environ_key[5:].replace("_", "-").title()
-
-
-def _headers_back(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The provider's response headers without hop-by-hop ones."""
-    listed = {t.strip().lower() for k, v in pairs if k.lower() == "connection" for t in v.split(",")}
-    return [(k, v) for k, v in pairs if k.lower() not in HOP_BY_HOP and k.lower() not in listed]
-
-
-def _path_text(environ: dict[str, Any]) -> str:
-    """PATH_INFO as the client wrote it, decoded as UTF-8 (WSGI hands it over as latin-1)."""
-    raw = environ.get("PATH_INFO", "")
-    try:
-        return raw.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        return raw
-
-
-def _demo_receiver(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-    """The demo subscriber (the Department of Health's vaccination system): takes an event delivery (POST) whose
-    Standard Webhooks signature verifies with the secret of a subscription to this address, as a real subscriber
-    would, and refuses anything else."""
-    from smartgov.exchange.models import Subscription
-
-    if environ.get("REQUEST_METHOD") != "POST":
-        start_response("405 Method Not Allowed", [("Content-Length", "0")])
-        return [b""]
-    body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-    headers = {_header_name(k): v for k, v in environ.items() if k.startswith("HTTP_")}
-    subscriptions = Subscription.objects.filter(url__contains=DEMO_RECEIVER, active=True)
-    secrets = list(subscriptions.values_list("secret", flat=True))
-    if not secrets or not webhook_verify(secret=secrets, headers=headers, body=body):
-        start_response("401 Unauthorized", [("Content-Length", "0")])
-        return [b""]
-    start_response("204 No Content", [])
-    return [b""]
 
 
 @dataclass
@@ -159,14 +71,14 @@ class _Call:
     provider_ms: float | None = None
 
     @classmethod
-    def of(cls, environ: dict[str, Any]) -> "_Call":
+    def of(cls, request: GatewayRequest) -> "_Call":
         return cls(
-            method=environ.get("REQUEST_METHOD", "GET"),
-            path=_path_text(environ),
-            query=environ.get("QUERY_STRING", ""),
-            query_id=environ.get("HTTP_X_ROAD_ID") or str(uuid.uuid4()),
-            user_id=environ.get("HTTP_X_ROAD_USERID", ""),
-            client=environ.get("HTTP_X_ROAD_CLIENT", "")[:300],
+            method=request.method,
+            path=request.path,
+            query=request.query,
+            query_id=request.header("X-Road-Id") or str(uuid.uuid4()),
+            user_id=request.header("X-Road-UserId"),
+            client=request.header("X-Road-Client")[:300],
         )
 
     def headers(self) -> dict[str, str]:
@@ -185,15 +97,14 @@ def _internal(method: str, path: str) -> Refusal:
 
 
 class Gateway:
-    """``Gateway(django_app)``: gateway paths here, everything else to ``fallback``."""
+    """``Gateway(django_app)``: gateway paths here, everything else to ``fallback``. ``workers``: how many
+    processes share the rate limit (``smartgov exchange serve --workers``)."""
 
-    def __init__(self, fallback: WSGIApp | None = None, *, ship: bool = True, workers: int = 1) -> None:
+    def __init__(self, fallback: WSGIApp | None = None, *, workers: int = 1) -> None:
         self.fallback = fallback
         self.workers = workers
         self._windows: dict[int, tuple[int, int]] = {}  # client id → (minute, requests in it)
         self._journal: Journal | None = None
-        self._ship = ship
-        self._shipper: Shipper | None = None
         self._lock = threading.Lock()
 
     # -- plumbing ------------------------------------------------------------------------------------------------
@@ -203,53 +114,48 @@ class Gateway:
             with self._lock:
                 if self._journal is None:
                     self._journal = Journal()
-                    if self._ship and settings.SMARTGOV_EXCHANGE_SHIP:
-                        self._shipper = Shipper()
-                        self._shipper.start()
         return self._journal
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """The WSGI application: the gateway's addresses, the demo's stand-ins, everything else to ``fallback``."""
         path = environ.get("PATH_INFO", "")
-        if path.startswith("/r1/"):
-            return self.exchange(environ, start_response)
-        if path == "/listClients":
-            return self.list_clients(environ, start_response)
         if path.startswith(DEMO_RECEIVER) and settings.SMARTGOV_EXCHANGE_DEMO_PROVIDER:
-            return _demo_receiver(environ, start_response)
-        if path.startswith("/events/"):
-            return self.publish(environ, start_response)
+            return demo_receiver(environ, start_response)
         if path.startswith(DEMO_PROVIDER) and settings.SMARTGOV_EXCHANGE_DEMO_PROVIDER:
-            from smartgov.exchange.population import population_app
-
-            return population_app({**environ, "PATH_INFO": path.removeprefix(DEMO_PROVIDER)}, start_response)
-        if self.fallback is not None:
+            return demo_provider(environ, start_response)
+        if not self.answers(path) and self.fallback is not None:
             return self.fallback(environ, start_response)
-        return self._error(start_response, Refusal(404, "Client.InvalidRequest", "Not a gateway address"), {})
+        return self.handle(GatewayRequest.from_environ(environ)).send(start_response)
 
     @staticmethod
-    def _error(start_response: StartResponse, refusal: Refusal, extra: dict[str, str]) -> list[bytes]:
-        body = json.dumps({"type": refusal.code, "message": refusal.message}, ensure_ascii=False).encode()
-        headers = [
-            ("Content-Type", "application/json; charset=utf-8"),
-            ("Content-Length", str(len(body))),
-            ("X-Road-Error", refusal.code),
-            *extra.items(),
-        ]
-        start_response(_status_line(refusal.status), headers)
-        return [body]
+    def answers(path: str) -> bool:
+        """Whether ``path`` is one of the gateway's own addresses."""
+        return path.startswith(("/r1/", "/events/")) or path == "/listClients"
+
+    def handle(self, request: GatewayRequest) -> GatewayAnswer:
+        """The gateway's Python interface: one call, answered (refusals too) and journalled."""
+        path = request.path
+        if path.startswith("/r1/"):
+            return self._answer(request, self._exchange)
+        if path == "/listClients":
+            return self.list_clients(request)
+        if path.startswith("/events/"):
+            return self._answer(request, self._publish)
+        return GatewayAnswer.refusal(Refusal(404, "Client.InvalidRequest", "Not a gateway address"), {})
 
     # -- who is calling -----------------------------------------------------------------------------------------
-    def authenticate(self, environ: dict[str, Any], snap: Snapshot) -> SubsystemEntry:
+    def authenticate(self, request: GatewayRequest, snap: Snapshot) -> SubsystemEntry:
         """The subsystem that proved itself with a certificate or a key, and names itself in X-Road-Client."""
-        named_text = environ.get("HTTP_X_ROAD_CLIENT", "")
+        named_text = request.header("X-Road-Client")
         if not named_text:
             raise Refusal(400, "Client.InvalidClientIdentifier", "The X-Road-Client header is missing")
         named = client_id_parse(named_text)
         if named is None:
             raise Refusal(400, "Client.InvalidClientIdentifier", "X-Road-Client is not INSTANCE/CLASS/MEMBER/SUBSYSTEM")
         proven: str | None = None
-        if environ.get("SSL_CLIENT_VERIFY") == "SUCCESS" and environ.get("SSL_CLIENT_M_SERIAL"):
-            entry = snap.certificates.get(environ["SSL_CLIENT_M_SERIAL"].upper().lstrip("0") or "0")
+        api_key = request.header("X-SmartGov-Api-Key")
+        if request.certificate_serial:
+            entry = snap.certificates.get(request.certificate_serial.upper().lstrip("0") or "0")
             if not certificate_usable(entry):
                 raise Refusal(
                     401,
@@ -258,8 +164,8 @@ class Gateway:
                 )
             assert entry is not None  # noqa: S101 - certificate_usable checked it
             proven = entry.subsystem
-        elif environ.get("HTTP_X_SMARTGOV_API_KEY"):
-            proven = snap.api_keys.get(api_key_digest(environ["HTTP_X_SMARTGOV_API_KEY"]))
+        elif api_key:
+            proven = snap.api_keys.get(api_key_digest(api_key))
             if proven is None:
                 raise Refusal(401, "Server.ClientProxy.AuthenticationFailed", "The API key is unknown or revoked")
         else:
@@ -289,52 +195,47 @@ class Gateway:
             raise Refusal(429, "Server.ClientProxy.RateLimitExceeded", f"More than {limit} requests in a minute")
 
     # -- the metadata services ----------------------------------------------------------------------------------
-    def list_clients(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        body, content_type = metadata.list_clients(registry(), accept=environ.get("HTTP_ACCEPT", ""))
-        start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
-        return [body]
+    def list_clients(self, request: GatewayRequest) -> GatewayAnswer:
+        body, content_type = metadata.list_clients(registry(), accept=request.header("Accept"))
+        return GatewayAnswer(200, [("Content-Type", content_type), ("Content-Length", str(len(body)))], body)
 
     # -- answering and logging, the same for every kind of request ----------------------------------------------
-    def _answer(
-        self, environ: dict[str, Any], start_response: StartResponse, handle: Callable[[_Call], Answered]
-    ) -> list[bytes]:
+    def _answer(self, request: GatewayRequest, handle: Callable[[GatewayRequest, _Call], Answered]) -> GatewayAnswer:
         """Run ``handle``; a refusal or a failure of its own becomes an X-Road error. Either way the call is in the
         journal before the answer leaves, and counted."""
-        call = _Call.of(environ)
+        call = _Call.of(request)
         error = ""
         try:
-            status, headers, body = handle(call)
-            out = [*headers, *call.headers().items(), ("Content-Length", str(len(body)))]
-            start_response(_status_line(status), out)
+            status, headers, body = handle(request, call)
+            answer = GatewayAnswer(
+                status, [*headers, *call.headers().items(), ("Content-Length", str(len(body)))], body
+            )
         except Exception as exc:
             refusal = exc if isinstance(exc, Refusal) else _internal(call.method, call.path)
-            status, error = refusal.status, refusal.code
-            body = self._error(start_response, refusal, call.headers())[0]
+            error = refusal.code
+            answer = GatewayAnswer.refusal(refusal, call.headers())
         duration = round((time.perf_counter() - call.started) * 1000, 3)
-        self._log(call, duration, status, error, body)
+        self._log(call, duration, answer.status, error, answer.body)
         label = call.service if not error or error.startswith("Server.ServerProxy.ServiceFailed") else "refused"
-        REQUESTS.labels(label, str(status)).inc()
+        REQUESTS.labels(label, str(answer.status)).inc()
         DURATION.labels(label).observe(duration / 1000)
-        return [body]
+        return answer
 
     # -- events -------------------------------------------------------------------------------------------------
-    def publish(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        """``POST /events/{topic}`` with a JSON body: the topic's publisher hands over an event (events.py)."""
-        return self._answer(environ, start_response, lambda call: self._publish(environ, call))
-
-    def _publish(self, environ: dict[str, Any], call: _Call) -> Answered:
-        from smartgov.exchange.events import event_publish
-        from smartgov.exchange.models import Subsystem
+    def _publish(self, request: GatewayRequest, call: _Call) -> Answered:
+        """``POST /events/{topic}`` with a JSON body: the topic's publisher hands over an event
+        (services/events.py)."""
+        from smartgov.exchange.services.events import event_publish_by
         from smartgov.platform.errors import Forbidden, NotFound
 
         topic = call.path.removeprefix("/events/").strip("/")
         call.service = f"events/{topic}"
         if call.method != "POST":
             raise Refusal(405, "Client.InvalidRequest", "Publish an event with POST")
-        client = self.authenticate(environ, registry())
+        client = self.authenticate(request, registry())
         call.client = str(client.client)
         self.rate_check(client)
-        call.request_body = self._read_body(environ)
+        call.request_body = request.read_body(settings.SMARTGOV_EXCHANGE_MAX_BODY)
         try:
             payload = json.loads(call.request_body or b"null")
         except ValueError as exc:
@@ -342,7 +243,7 @@ class Gateway:
         if not isinstance(payload, dict):
             raise Refusal(400, "Client.InvalidRequest", "The event must be a JSON object")
         try:
-            event = event_publish(publisher=Subsystem.objects.get(pk=client.id), topic_code=topic, payload=payload)
+            event = event_publish_by(publisher_id=client.id, topic_code=topic, payload=payload)
         except NotFound as exc:
             raise Refusal(404, "Server.ServerProxy.UnknownTopic", f"No topic {topic!r}") from exc
         except Forbidden as exc:
@@ -350,10 +251,7 @@ class Gateway:
         return 202, [("Content-Type", "application/json")], json.dumps({"id": str(event.id)}).encode()
 
     # -- a call -------------------------------------------------------------------------------------------------
-    def exchange(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        return self._answer(environ, start_response, lambda call: self._exchange(environ, call))
-
-    def _exchange(self, environ: dict[str, Any], call: _Call) -> Answered:
+    def _exchange(self, request: GatewayRequest, call: _Call) -> Answered:
         parts = call.path.split("/", 7)  # '', 'r1', instance, class, member, subsystem, service, rest
         if len(parts) < 6:
             raise Refusal(
@@ -361,12 +259,12 @@ class Gateway:
             )
         provider = ClientId(*parts[2:6])
         snap = registry()
-        client = self.authenticate(environ, snap)
+        client = self.authenticate(request, snap)
         call.client = str(client.client)
         if len(parts) == 7 and parts[6] in METADATA and provider.instance == settings.SMARTGOV_EXCHANGE_INSTANCE:
             call.service = f"{provider}/{parts[6]}"
             status, content_type, body = metadata.answer(
-                snap, client, provider, parts[6], query=call.query, accept=environ.get("HTTP_ACCEPT", "")
+                snap, client, provider, parts[6], query=call.query, accept=request.header("Accept")
             )
             headers = [("Content-Type", content_type)]
         else:
@@ -386,14 +284,8 @@ class Gateway:
                     f"{call.client} may not call {call.method} {rest or '/'} of {call.service}",
                 )
             self.rate_check(client)
-            call.request_body = self._read_body(environ)
-            headers_out = {
-                name: value
-                for key, value in environ.items()
-                if key.startswith("HTTP_") and (name := _header_name(key)).lower() not in HOP_BY_HOP
-            }
-            if environ.get("CONTENT_TYPE"):
-                headers_out["Content-Type"] = environ["CONTENT_TYPE"]
+            call.request_body = request.read_body(settings.SMARTGOV_EXCHANGE_MAX_BODY)
+            headers_out = request.forwardable()
             headers_out.update(
                 {"X-Road-Client": call.client, "X-Road-Service": call.service, "X-Road-Id": call.query_id}
             )
@@ -401,7 +293,7 @@ class Gateway:
                 headers_out["X-Road-UserId"] = call.user_id
             url = service.url + quote(rest, safe=PATH_SAFE) + (f"?{call.query}" if call.query else "")
             called = time.perf_counter()
-            status, headers, body = self._forward(call.method, url, headers_out, call.request_body, service.timeout)
+            status, headers, body = provider_call(call.method, url, headers_out, call.request_body, service.timeout)
             call.provider_ms = round((time.perf_counter() - called) * 1000, 3)
         request_hash = base64.b64encode(
             hashlib.sha512(
@@ -414,59 +306,6 @@ class Gateway:
             ("X-Road-Request-Hash", request_hash),
         ]
         return status, [*headers, *x_road], body
-
-    @staticmethod
-    def _read_body(environ: dict[str, Any]) -> bytes:
-        limit = settings.SMARTGOV_EXCHANGE_MAX_BODY
-        length_text = environ.get("CONTENT_LENGTH") or ""
-        if length_text:
-            try:
-                length = int(length_text)
-            except ValueError as exc:
-                raise Refusal(400, "Client.InvalidRequest", "Content-Length is not a number") from exc
-            if length > limit:
-                raise Refusal(413, "Client.RequestTooLarge", f"The request body is larger than {limit} bytes")
-            return environ["wsgi.input"].read(length) if length else b""
-        if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
-            data = environ["wsgi.input"].read(limit + 1)
-            if len(data) > limit:
-                raise Refusal(413, "Client.RequestTooLarge", f"The request body is larger than {limit} bytes")
-            return data
-        return b""
-
-    @staticmethod
-    def _forward(
-        method: str, url: str, headers: dict[str, str], body: bytes, timeout: float
-    ) -> tuple[int, list[tuple[str, str]], bytes]:
-        """One call to the provider through the platform's outbound client: no redirect followed, time and size
-        limited, no retry (the client decides), bodies passed through as they are, and only to a public address or
-        one in ``SMARTGOV_EXCHANGE_PROVIDER_ALLOW`` (the registry names the addresses)."""
-        limit = settings.SMARTGOV_EXCHANGE_MAX_BODY
-        try:
-            answer = outbound.request(
-                method, url, headers=headers, body=body, timeout=timeout, connect_timeout=min(timeout, 5.0),
-                max_bytes=limit, allow=settings.SMARTGOV_EXCHANGE_PROVIDER_ALLOW, retries=0, decode=False,
-            )  # fmt: skip
-        except outbound.TooLarge as exc:
-            raise Refusal(
-                502,
-                "Server.ServerProxy.ServiceFailed.ResponseTooLarge",
-                f"The provider's answer is larger than {limit} bytes",
-            ) from exc
-        except outbound.TimedOut as exc:
-            raise Refusal(
-                504, "Server.ServerProxy.ServiceFailed.Timeout", "The provider did not answer in time"
-            ) from exc
-        except outbound.AddressRefused as exc:
-            logger.warning("provider address refused: %s", exc)
-            raise Refusal(
-                502, "Server.ServerProxy.ServiceFailed.NetworkError", "The provider's address is not allowed"
-            ) from exc
-        except outbound.OutboundError as exc:
-            raise Refusal(
-                502, "Server.ServerProxy.ServiceFailed.NetworkError", "The provider cannot be reached"
-            ) from exc
-        return answer.status, _headers_back(answer.headers), answer.body
 
     def _log(self, call: _Call, duration: float, status: int, error: str, response_body: bytes) -> None:
         record = call.record

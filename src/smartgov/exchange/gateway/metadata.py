@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import parse_qs
 from xml.etree import ElementTree as ET
 
-from smartgov.exchange.errors import Refusal
-from smartgov.exchange.identifiers import ClientId
+from smartgov.exchange.domain.errors import Refusal
+from smartgov.exchange.domain.identifiers import ClientId
 from smartgov.exchange.registry import ServiceEntry, Snapshot, SubsystemEntry
 
 XROAD_NS = "http://x-road.eu/xsd/xroad.xsd"
@@ -151,7 +151,7 @@ def answer(
     found = next((s for s in services if s.service.service_code == code), None)
     if found is None or not found.has_openapi:
         raise Refusal(404, "Server.ServerProxy.UnknownService", f"No OpenAPI description for service {code!r}")
-    from smartgov.exchange.models import Service
+    from smartgov.exchange.selectors import service_openapi
 
-    document = Service.objects.filter(pk=found.id).values_list("openapi", flat=True).first()
+    document = service_openapi(found.id)
     return 200, JSON_TYPE, json.dumps(document, ensure_ascii=False).encode()

@@ -12,9 +12,9 @@ import pytest
 import requests
 from django.db import connection
 
-from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.messagelog.verify import log_verify
 from smartgov.exchange.models import MessageRecord
+from smartgov.exchange.services.messagelog import log_ingest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

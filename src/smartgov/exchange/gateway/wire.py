@@ -1,0 +1,186 @@
+"""What goes in and out of the gateway, whatever carries it: ``GatewayRequest`` and ``GatewayAnswer``.
+
+The WSGI application (``app.Gateway.__call__``) turns an environ into a ``GatewayRequest``; the platform's own
+calls (``services.client.GatewayClient``) build one directly. Both get a ``GatewayAnswer`` from
+``Gateway.handle``."""
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from smartgov.exchange.domain.errors import Refusal
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+        "x-smartgov-api-key",
+        "x-road-client",
+        "x-road-service",
+        "x-road-id",
+        "x-road-userid",
+        "x-road-request-id",
+        "x-road-request-hash",
+        "x-road-error",
+    }
+)
+#: Characters left as they are when the path is encoded again for the provider (RFC 3986 pchar and "/").
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
+#: The metadata services answered under ``/r1/{provider}/``.
+METADATA = frozenset({"listMethods", "allowedMethods", "getOpenAPI"})
+REASONS = {
+    200: "OK",
+    202: "Accepted",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    413: "Payload Too Large",
+    429: "Too Many Requests",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    500: "Internal Server Error",
+    504: "Gateway Timeout",
+}
+
+StartResponse = Callable[..., Any]
+
+
+def status_line(status: int) -> str:
+    return f"{status} {REASONS.get(status, 'Status')}"
+
+
+def header_name(environ_key: str) -> str:
+    """``HTTP_X_ROAD_CLIENT`` → ``X-Road-Client``."""
+    return environ_key[5:].replace("_", "-").title()
+
+
+def headers_back(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The provider's response headers without hop-by-hop ones."""
+    listed = {t.strip().lower() for k, v in pairs if k.lower() == "connection" for t in v.split(",")}
+    return [(k, v) for k, v in pairs if k.lower() not in HOP_BY_HOP and k.lower() not in listed]
+
+
+def path_text(environ: Mapping[str, Any]) -> str:
+    """PATH_INFO as the client wrote it, decoded as UTF-8 (WSGI hands it over as latin-1)."""
+    raw = environ.get("PATH_INFO", "")
+    try:
+        return str(raw.encode("latin-1").decode("utf-8"))
+    except UnicodeError:
+        return str(raw)
+
+
+@dataclass
+class GatewayRequest:
+    """One call to the gateway: method, path (decoded text), query string, headers (names in any case), body.
+
+    ``certificate_serial`` is the serial (hex) of a TLS client certificate the server verified, if any. A request
+    read from a socket keeps its body in ``stream`` (with ``content_length``): it is read, under the size limit,
+    only once the call got that far."""
+
+    method: str
+    path: str
+    query: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    certificate_serial: str = ""
+    stream: IO[bytes] | None = None
+    content_length: str = ""
+
+    def __post_init__(self) -> None:
+        self._by_name = {name.lower(): value for name, value in self.headers.items()}
+
+    def header(self, name: str, default: str = "") -> str:
+        return self._by_name.get(name.lower(), default)
+
+    def forwardable(self) -> dict[str, str]:
+        """The headers the provider may see (no hop-by-hop or X-Road ones), as the client named them."""
+        return {name.title(): value for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP}
+
+    def read_body(self, limit: int) -> bytes:
+        """The body, refused (413) when larger than ``limit`` bytes."""
+        if self.stream is None:
+            if len(self.body) > limit:
+                raise Refusal(413, "Client.RequestTooLarge", f"The request body is larger than {limit} bytes")
+            return self.body
+        if self.content_length:
+            try:
+                length = int(self.content_length)
+            except ValueError as exc:
+                raise Refusal(400, "Client.InvalidRequest", "Content-Length is not a number") from exc
+            if length > limit:
+                raise Refusal(413, "Client.RequestTooLarge", f"The request body is larger than {limit} bytes")
+            return self.stream.read(length) if length else b""
+        if self.header("Transfer-Encoding").lower() == "chunked":
+            data = self.stream.read(limit + 1)
+            if len(data) > limit:
+                raise Refusal(413, "Client.RequestTooLarge", f"The request body is larger than {limit} bytes")
+            return data
+        return b""
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, Any]) -> "GatewayRequest":
+        headers = {header_name(k): v for k, v in environ.items() if k.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
+        verified = environ.get("SSL_CLIENT_VERIFY") == "SUCCESS"
+        return cls(
+            method=environ.get("REQUEST_METHOD", "GET"),
+            path=path_text(environ),
+            query=environ.get("QUERY_STRING", ""),
+            headers=headers,
+            certificate_serial=environ.get("SSL_CLIENT_M_SERIAL", "") if verified else "",
+            stream=environ.get("wsgi.input"),
+            content_length=environ.get("CONTENT_LENGTH") or "",
+        )
+
+
+@dataclass
+class GatewayAnswer:
+    """The gateway's answer: status, headers (X-Road ones included), body."""
+
+    status: int
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+    def header(self, name: str, default: str = "") -> str:
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), default)
+
+    @property
+    def error(self) -> str:
+        """The X-Road error code of a refusal ("" when the gateway passed the call on)."""
+        return self.header("X-Road-Error")
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+    @classmethod
+    def refusal(cls, refusal: Refusal, extra: Mapping[str, str]) -> "GatewayAnswer":
+        body = json.dumps({"type": refusal.code, "message": refusal.message}, ensure_ascii=False).encode()
+        headers = [
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("X-Road-Error", refusal.code),
+            *extra.items(),
+        ]
+        return cls(refusal.status, headers, body)
+
+    def send(self, start_response: StartResponse) -> list[bytes]:
+        """Answer over WSGI."""
+        start_response(status_line(self.status), self.headers)
+        return [self.body]
