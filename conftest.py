@@ -51,7 +51,6 @@ def _eager_tasks_and_clean_cache(settings):  # type: ignore[no-untyped-def]
     from django.core.cache import cache
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.SMARTGOV_EXCHANGE_SHIP = False  # no background shipping thread: tests take the journal in themselves
     from celery._state import _set_task_join_will_block
 
     from smartgov.celery import app

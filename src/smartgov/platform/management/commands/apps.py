@@ -8,7 +8,6 @@ topics kept in docs/events.md (a test checks the two agree).
 import json
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.table import Table
@@ -62,9 +61,7 @@ class Command(BaseCommand):
         steps: dict[str, list[str]] = {}
         for name, _step in demo_steps():
             steps.setdefault(name.split(".")[0], []).append(name)
-        jobs: dict[str, list[str]] = {}
-        for name, job in settings.CELERY_BEAT_SCHEDULE.items():
-            jobs.setdefault(str(job["task"]).split(".")[1], []).append(name)
+        jobs = {config.label: list(schedule) for config, schedule in contract_exports("conf", "SCHEDULE")}
         result: dict[str, dict[str, list[str]]] = {}
         for config in contract_apps():
             label = config.label
