@@ -13,8 +13,8 @@ from smartgov.identity.models import (
     SecurityEvent,
     User,
 )
-from smartgov.identity.privacy import personal_data_view_record
-from smartgov.identity.services import role_grant, role_revoke
+from smartgov.identity.services.privacy import personal_data_view_record
+from smartgov.identity.services.roles import role_grant, role_revoke
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

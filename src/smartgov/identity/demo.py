@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 
 from smartgov.identity.authz import AGENCY_ROLES
-from smartgov.identity.services import role_grant
+from smartgov.identity.services.roles import role_grant
 from smartgov.platform.demo import DemoContext, DemoStep
 from smartgov.platform.errors import Conflict
 from smartgov.platform.models import Agency

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from oauth2_provider.models import get_access_token_model, get_application_model
 
+from smartgov.identity.domain.privacy import PURPOSES
 from smartgov.identity.models import ConsentRecord, DataRequest, PersonalDataAccess
-from smartgov.identity.privacy import PURPOSES
 from smartgov.identity.services import role_grant
 from smartgov.platform.models import AuditEntry
 

@@ -1,4 +1,4 @@
-"""Where an account is signed in, and ending those sessions ("sign out everywhere")."""
+"""Remembering where an account signs in, and ending those sessions ("sign out everywhere")."""
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from smartgov.identity.models import SecurityEvent, User, UserSession
-from smartgov.identity.services import security_event_record
+from smartgov.identity.services.security import security_event_record
 from smartgov.platform.services.audit import audit_record
 
 
@@ -23,16 +23,6 @@ def session_record(*, request: HttpRequest, user: User) -> None:
             "user_agent": request.headers.get("User-Agent", "")[:250],
         },
     )
-
-
-def session_list(*, user: User) -> list[UserSession]:
-    """The account's live sessions (those Django still holds and that have not expired)."""
-    live = set(
-        Session.objects.filter(
-            session_key__in=UserSession.objects.filter(user=user).values("session_key"), expire_date__gt=timezone.now()
-        ).values_list("session_key", flat=True)
-    )
-    return [s for s in UserSession.objects.filter(user=user) if s.session_key in live]
 
 
 def sessions_end_all(*, user: User) -> int:

@@ -18,7 +18,6 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,7 +27,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from smartgov.identity.models import SecurityEvent, User, VerificationCode
-from smartgov.identity.services import compact_identifier, security_event_record
+from smartgov.identity.selectors.accounts import account_for_identifier
+from smartgov.identity.services.security import security_event_record
 from smartgov.platform.errors import DomainError
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.sms import sms_send
@@ -138,20 +138,9 @@ def phone_verify(*, request: HttpRequest, user: User, code: str) -> bool:
     return False
 
 
-def _account_for(identifier: str) -> User | None:
-    compact = compact_identifier(identifier)
-    if not compact:
-        return None
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(username=compact) | Q(email__iexact=compact, email_verified_at__isnull=False))
-        .first()
-    )
-
-
 def password_reset_request(*, request: HttpRequest, identifier: str) -> None:
     """Send a reset link to the account's verified e-mail and phone. Says nothing about whether it exists."""
-    user = _account_for(identifier)
+    user = account_for_identifier(identifier)
     security_event_record(
         kind=SecurityEvent.Kind.PASSWORD_RESET,
         request=request,

@@ -10,23 +10,11 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from smartgov.identity.domain.mfa import RECOVERY_CODES, second_factor_required
 from smartgov.identity.models import SecurityEvent, User
-from smartgov.identity.services import security_event_record
+from smartgov.identity.services.security import security_event_record
 from smartgov.platform.errors import DomainError
-from smartgov.platform.qr import qr_svg
 from smartgov.platform.services.audit import audit_record
-
-RECOVERY_CODES = 10
-#: Session key set at sign-in when the account has a second factor it chose to turn on.
-SECOND_FACTOR_PENDING = "smartgov_second_factor_pending"
-
-
-def second_factor_required(user: User) -> bool:
-    return bool(user.is_authenticated and (user.kind == User.Kind.STAFF or user.is_staff or user.is_superuser))
-
-
-def has_second_factor(user: User) -> bool:
-    return any(True for _device in devices_for_user(user, confirmed=True))
 
 
 def totp_enrolment_start(*, user: User) -> TOTPDevice:
@@ -35,11 +23,6 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     return device
-
-
-def totp_qr_svg(device: TOTPDevice) -> str:
-    """The otpauth:// URI as an inline SVG QR code (no image service, no CDN)."""
-    return qr_svg(device.config_url)
 
 
 def totp_enrolment_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> list[str] | None:
@@ -72,10 +55,6 @@ def _recovery_codes_issue(user: User) -> list[str]:
     recovery = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
     StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
     return codes
-
-
-def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def _authenticator_code_ok(*, request: HttpRequest, user: User, token: str, stage: str) -> bool:
