@@ -105,3 +105,42 @@ def test_an_administrator_creates_a_civil_servants_account_in_the_admin(client):
     created = get_user_model().objects.get(username="motcua.thanhdong")
     assert (created.kind, created.full_name) == ("staff", "Hoàng Văn Nam")
     assert created.password.startswith("argon2$")
+
+
+@pytest.mark.parametrize("action", ["identity.role.grant", "identity.role.revoke"])
+def test_only_platform_administrators_and_the_superuser_manage_roles(agencies, identity_factories, grant_role, action):
+    from smartgov.identity import authz
+
+    own, _ = agencies
+    target = identity_factories.Staff()
+    people = {"citizen": identity_factories.Citizen(), "business": identity_factories.Business()}
+    people["staff"] = identity_factories.Staff()
+    people["superuser"] = identity_factories.Staff(is_superuser=True, is_staff=True)
+    for role in Role.values:
+        people[role] = identity_factories.Staff()
+        grant_role(people[role], role, agency=own if role in authz.AGENCY_ROLES else None)
+    assignment = grant_role(target, Role.SPECIALIST, agency=own)
+    resource = target if action.endswith("grant") else assignment
+    allowed = {name for name, user in people.items() if authz.permitted(user, action, resource)}
+    assert allowed == {"superuser", Role.PLATFORM_ADMIN}
+    token = authz.Principal(people[Role.PLATFORM_ADMIN], scopes=frozenset({"openid", "profile"}), client_id="app")
+    assert not authz.permitted(token, action, resource)
+
+
+def test_the_services_refuse_an_actor_the_policy_refuses(agencies, identity_factories, grant_role):
+    from django.core.exceptions import PermissionDenied
+
+    own, _ = agencies
+    leader = identity_factories.Staff()
+    grant_role(leader, Role.LEADER, agency=own)
+    officer = identity_factories.Staff()
+    with pytest.raises(PermissionDenied):
+        role_grant(actor=leader, user=officer, role=Role.SPECIALIST, agency=own)
+    assert not holds(officer, Role.SPECIALIST, agency=own)
+    assignment = grant_role(officer, Role.SPECIALIST, agency=own)
+    with pytest.raises(PermissionDenied):
+        role_revoke(actor=leader, assignment_id=assignment.pk)
+    admin = identity_factories.Staff()
+    grant_role(admin, Role.PLATFORM_ADMIN)
+    role_revoke(actor=admin, assignment_id=assignment.pk)
+    assert not holds(officer, Role.SPECIALIST, agency=own)
