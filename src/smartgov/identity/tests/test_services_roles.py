@@ -144,3 +144,31 @@ def test_the_services_refuse_an_actor_the_policy_refuses(agencies, identity_fact
     grant_role(admin, Role.PLATFORM_ADMIN)
     role_revoke(actor=admin, assignment_id=assignment.pk)
     assert not holds(officer, Role.SPECIALIST, agency=own)
+
+
+def _admin_client(client, user):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.create(user=user, name="app", confirmed=True).persistent_id
+    session.save()
+    return client
+
+
+def test_roles_are_granted_in_the_admin_only_by_those_the_policy_lets(agencies, identity_factories, client):
+    from django.contrib.auth.models import Permission
+
+    own, _ = agencies
+    officer = identity_factories.Staff()
+    form = {"user": officer.pk, "role": Role.SPECIALIST, "agency": own.pk, "admin_unit": ""}
+    clerk = identity_factories.Staff(is_staff=True)  # the admin site with the model's permissions, but no role
+    clerk.user_permissions.set(Permission.objects.filter(codename__endswith="roleassignment"))
+    assert _admin_client(client, clerk).get("/admin/identity/roleassignment/").status_code == 200  # may look
+    assert client.post("/admin/identity/roleassignment/add/", form).status_code == 403
+    assert not holds(officer, Role.SPECIALIST, agency=own)
+    superuser = identity_factories.Staff(is_staff=True, is_superuser=True)
+    assert _admin_client(client, superuser).post("/admin/identity/roleassignment/add/", form).status_code == 302
+    assert holds(officer, Role.SPECIALIST, agency=own)
+    grant = AuditEntry.objects.get(action="identity.role.grant", changes__role=[None, Role.SPECIALIST])
+    assert grant.actor_id == superuser.pk
