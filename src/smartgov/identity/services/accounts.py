@@ -53,11 +53,11 @@ def account_register(
     return user
 
 
-def profile_update(*, request: HttpRequest | None, user: User, full_name: str, email: str, phone: str) -> list[str]:
+def profile_update(*, request: HttpRequest | None, actor: User, full_name: str, email: str, phone: str) -> list[str]:
     """Change one's own name and contact details; a changed address or number must be verified again."""
     wanted = {"full_name": full_name.strip(), "email": email.strip(), "phone": phone.strip()}
     with transaction.atomic():
-        fresh = User.objects.select_for_update().get(pk=user.pk)
+        fresh = User.objects.select_for_update().get(pk=actor.pk)
         changed = [field for field, value in wanted.items() if getattr(fresh, field) != value]
         if not changed:
             return []
@@ -71,5 +71,5 @@ def profile_update(*, request: HttpRequest | None, user: User, full_name: str, e
         fresh.save()
         audit_record(actor=fresh, action="identity.profile.update", obj=fresh, changes=changes, request=request)
     for field in ("full_name", "email", "phone", "email_verified_at", "phone_verified_at"):
-        setattr(user, field, getattr(fresh, field))
+        setattr(actor, field, getattr(fresh, field))
     return changed

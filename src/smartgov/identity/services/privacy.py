@@ -51,20 +51,20 @@ authz.policy("identity.data_request.cancel", scope=SCOPE_OWN)(_owner)
 authz.policy("identity.data_request.handle", scope=SCOPE_STEWARD)(_steward)
 
 
-def consent_decide(*, request: HttpRequest | None, user: User, purpose: str, give: bool) -> ConsentRecord:
+def consent_decide(*, request: HttpRequest | None, actor: User, purpose: str, give: bool) -> ConsentRecord:
     """Give or withdraw consent for one purpose. Deciding the same twice (a double click) records it once."""
-    authz.authorize(request if request is not None else user, "identity.consent.decide", user)
+    authz.authorize(request if request is not None else actor, "identity.consent.decide", actor)
     if purpose not in PURPOSES:
         raise DomainError(_("Unknown purpose: %(purpose)s") % {"purpose": purpose})
     spec = PURPOSES[purpose]
     action = ConsentRecord.Action.GIVEN if give else ConsentRecord.Action.WITHDRAWN
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()
-        latest = ConsentRecord.objects.filter(user=user, purpose=purpose).order_by("-decided_at", "-pk").first()
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        latest = ConsentRecord.objects.filter(user=actor, purpose=purpose).order_by("-decided_at", "-pk").first()
         if latest is not None and latest.action == action and latest.notice_version == spec.version:
             return latest
         record = ConsentRecord.objects.create(
-            user=user,
+            user=actor,
             purpose=purpose,
             action=action,
             decided_at=timezone.now(),
@@ -74,13 +74,13 @@ def consent_decide(*, request: HttpRequest | None, user: User, purpose: str, giv
             user_agent=(request.headers.get("User-Agent", "") if request else "")[:250],
         )
         audit_record(
-            actor=user,
+            actor=actor,
             action=f"identity.consent.{action}",
             obj=record,
             changes={"purpose": purpose, "version": spec.version, "digest": record.notice_digest},
             request=request,
         )
-        event_publish(topic=f"identity.consent.{action}", payload={"user": user.pk, "purpose": purpose}, obj=record)
+        event_publish(topic=f"identity.consent.{action}", payload={"user": actor.pk, "purpose": purpose}, obj=record)
     return record
 
 
@@ -103,41 +103,41 @@ def personal_data_view_record(*, request: HttpRequest, subject: User, place: str
 
 # --- Correction and deletion requests ----------------------------------------------------------------------
 def data_request_submit(
-    *, request: HttpRequest | None, user: User, kind: str, reason: str, proposed: dict[str, str] | None = None
+    *, request: HttpRequest | None, actor: User, kind: str, reason: str, proposed: dict[str, str] | None = None
 ) -> DataRequest:
     """A person asks for their data to be corrected or deleted (one open request of each kind at a time)."""
-    authz.authorize(request if request is not None else user, "identity.data_request.submit", user)
+    authz.authorize(request if request is not None else actor, "identity.data_request.submit", actor)
     if kind not in DataRequest.Kind.values:
         raise DomainError(_("Unknown request type."))
     proposed = {k: v.strip() for k, v in (proposed or {}).items() if k in CORRECTABLE and v and v.strip()}
     if kind == DataRequest.Kind.CORRECTION and not proposed:
         raise DomainError(_("Say what should be corrected: at least one new value."))
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()
-        if DataRequest.objects.filter(user=user, kind=kind, status=DataRequest.Status.OPEN).exists():
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        if DataRequest.objects.filter(user=actor, kind=kind, status=DataRequest.Status.OPEN).exists():
             raise Conflict(_("You already have a request of this kind waiting. You can cancel it and send a new one."))
         data_request = DataRequest.objects.create(
-            user=user, kind=kind, reason=reason.strip()[:2000], proposed=proposed, submitted_at=timezone.now()
+            user=actor, kind=kind, reason=reason.strip()[:2000], proposed=proposed, submitted_at=timezone.now()
         )
         audit_record(
-            actor=user, action=f"identity.data_request.{kind}", obj=data_request, changes={"fields": sorted(proposed)}
+            actor=actor, action=f"identity.data_request.{kind}", obj=data_request, changes={"fields": sorted(proposed)}
         )
         event_publish(topic="identity.data_request.submitted", payload={"id": data_request.pk}, obj=data_request)
     return data_request
 
 
-def data_request_cancel(*, user: User, request_id: int) -> DataRequest:
+def data_request_cancel(*, actor: User, request_id: int) -> DataRequest:
     """The person withdraws their own open request (another person's request is not found)."""
     with transaction.atomic():
         data_request = DataRequest.objects.select_for_update().filter(pk=request_id).first()
-        if data_request is None or not authz.permitted(user, "identity.data_request.cancel", data_request):
+        if data_request is None or not authz.permitted(actor, "identity.data_request.cancel", data_request):
             raise NotFound(_("No such request."))
         if data_request.status != DataRequest.Status.OPEN:
             raise Conflict(_("This request has already been handled."))
         data_request.status = DataRequest.Status.CANCELLED
         data_request.handled_at = timezone.now()
         data_request.save(update_fields=["status", "handled_at"])
-        audit_record(actor=user, action="identity.data_request.cancel", obj=data_request, changes={})
+        audit_record(actor=actor, action="identity.data_request.cancel", obj=data_request, changes={})
     return data_request
 
 

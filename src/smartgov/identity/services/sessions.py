@@ -34,16 +34,16 @@ def sessions_end_all(*, user: User) -> int:
     return len(keys)
 
 
-def sessions_end_others(*, request: HttpRequest, user: User) -> int:
+def sessions_end_others(*, request: HttpRequest, actor: User) -> int:
     """Sign the account out of every other browser. Returns how many sessions were ended."""
     current = request.session.session_key
     with transaction.atomic():
-        others = UserSession.objects.filter(user=user).exclude(session_key=current)
+        others = UserSession.objects.filter(user=actor).exclude(session_key=current)
         keys = list(others.values_list("session_key", flat=True))
         Session.objects.filter(session_key__in=keys).delete()
         others.delete()
-        audit_record(actor=user, action="identity.sessions.end_others", obj=user, changes={"ended": len(keys)})
+        audit_record(actor=actor, action="identity.sessions.end_others", obj=actor, changes={"ended": len(keys)})
     security_event_record(
-        kind=SecurityEvent.Kind.SESSIONS_ENDED, request=request, user=user, details={"ended": len(keys)}
+        kind=SecurityEvent.Kind.SESSIONS_ENDED, request=request, user=actor, details={"ended": len(keys)}
     )
     return len(keys)

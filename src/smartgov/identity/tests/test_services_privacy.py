@@ -82,10 +82,10 @@ def test_the_stewards_checkpoints_refuse_everyone_else(people, open_request):
 
 def test_another_persons_request_is_not_found_and_stays_open(people, open_request):
     with pytest.raises(NotFound):
-        data_request_cancel(user=people["business"], request_id=open_request.pk)
+        data_request_cancel(actor=people["business"], request_id=open_request.pk)
     open_request.refresh_from_db()
     assert open_request.status == DataRequest.Status.OPEN
-    assert data_request_cancel(user=people["citizen"], request_id=open_request.pk).status == "cancelled"
+    assert data_request_cancel(actor=people["citizen"], request_id=open_request.pk).status == "cancelled"
 
 
 def test_a_token_without_the_scope_cannot_decide_consents_or_send_requests(people, rf):
@@ -94,9 +94,9 @@ def test_a_token_without_the_scope_cannot_decide_consents_or_send_requests(peopl
     request.user = citizen
     request.principal = authz.Principal(citizen, scopes=frozenset({"openid"}), client_id="app")
     with pytest.raises(PermissionDenied):
-        consent_decide(request=request, user=citizen, purpose="surveys", give=True)
+        consent_decide(request=request, actor=citizen, purpose="surveys", give=True)
     with pytest.raises(PermissionDenied):
-        data_request_submit(request=request, user=citizen, kind="deletion", reason="")
+        data_request_submit(request=request, actor=citizen, kind="deletion", reason="")
     assert not DataRequest.objects.filter(user=citizen).exists()
     request.principal = authz.Principal(citizen)  # the person's own browser session
-    assert consent_decide(request=request, user=citizen, purpose="surveys", give=True).action == "given"
+    assert consent_decide(request=request, actor=citizen, purpose="surveys", give=True).action == "given"

@@ -40,7 +40,7 @@ def consents(request: HttpRequest) -> HttpResponse:
         try:
             consent_decide(
                 request=request,
-                user=user,
+                actor=user,
                 purpose=request.POST.get("purpose", ""),
                 give=request.POST.get("give") == "1",
             )
@@ -63,7 +63,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
         try:
             data_request_submit(
                 request=request,
-                user=user,
+                actor=user,
                 kind=data["kind"],
                 reason=data.get("reason") or "",
                 proposed={k: data.get(k) or "" for k in ("full_name", "email", "phone")},
@@ -96,7 +96,7 @@ def my_data_download(request: HttpRequest) -> HttpResponse:
 @require_POST
 def data_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        data_request_cancel(user=signed_in_user(request), request_id=pk)
+        data_request_cancel(actor=signed_in_user(request), request_id=pk)
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("identity:my-data")

@@ -27,7 +27,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     initial = {"full_name": user.full_name, "email": user.email, "phone": user.phone}
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changed = profile_update(request=request, user=user, **form.cleaned_data)
+        changed = profile_update(request=request, actor=user, **form.cleaned_data)
         if changed:
             messages.success(request, _("Your profile is saved."))
         return redirect("identity:profile")
@@ -38,7 +38,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def email_verification_start(request: HttpRequest) -> HttpResponse:
     try:
-        email_verification_send(request=request, user=signed_in_user(request))
+        email_verification_send(request=request, actor=signed_in_user(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -72,14 +72,14 @@ def phone_verification(request: HttpRequest) -> HttpResponse:
     error: Any = ""
     if request.method == "POST" and request.POST.get("action") == "send":
         try:
-            phone_code_send(request=request, user=user)
+            phone_code_send(request=request, actor=user)
         except DomainError as exc:
             error = exc.message
         else:
             messages.success(request, _("We sent a code to your phone."))
             return redirect("identity:phone-verify")
     elif request.method == "POST":
-        if phone_verify(request=request, user=user, code=request.POST.get("code", "")):
+        if phone_verify(request=request, actor=user, code=request.POST.get("code", "")):
             messages.success(request, _("Your phone number is confirmed."))
             return redirect("identity:profile")
         error = _("That code is not right or has expired. Ask for a new code if needed.")

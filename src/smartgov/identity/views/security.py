@@ -38,7 +38,9 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes (the old ones stop working) after a current code from the authenticator app."""
     error: Any = ""
     if request.method == "POST":
-        codes = recovery_codes_renew(request=request, user=signed_in_user(request), token=request.POST.get("token", ""))
+        codes = recovery_codes_renew(
+            request=request, actor=signed_in_user(request), token=request.POST.get("token", "")
+        )
         if codes is not None:
             return render(
                 request, "identity/mfa_codes.html", {"codes": codes, "next": reverse_lazy("identity:security")}
@@ -58,7 +60,7 @@ def second_factor_off(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if second_factor_disable(
-                request=request, user=signed_in_user(request), token=request.POST.get("token", "")
+                request=request, actor=signed_in_user(request), token=request.POST.get("token", "")
             ):
                 messages.success(request, _("Two-step sign-in is turned off."))
                 return redirect("identity:security")
@@ -81,7 +83,7 @@ class PasswordChange(auth_views.PasswordChangeView):
         response = super().form_valid(form)  # keeps this session signed in
         user = signed_in_user(self.request)
         security_event_record(kind=SecurityEvent.Kind.PASSWORD_CHANGED, request=self.request, user=user)
-        sessions_end_others(request=self.request, user=user)
+        sessions_end_others(request=self.request, actor=user)
         messages.success(self.request, _("Your password is changed; other browsers were signed out."))
         return response
 
@@ -90,7 +92,7 @@ class PasswordChange(auth_views.PasswordChangeView):
 def sessions(request: HttpRequest) -> HttpResponse:
     """Where the account is signed in; sign out of every other browser."""
     if request.method == "POST":
-        ended = sessions_end_others(request=request, user=request.user)  # type: ignore[arg-type]
+        ended = sessions_end_others(request=request, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, _("Signed out of %(count)d other sessions.") % {"count": ended})
         return redirect("identity:sessions")
     context = {"sessions": session_list(user=request.user), "current": request.session.session_key}  # type: ignore[arg-type]

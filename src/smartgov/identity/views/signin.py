@@ -123,7 +123,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: scan the QR code, confirm with a first code, keep the recovery codes."""
     if has_second_factor(request.user) and request.user.is_verified():  # type: ignore[arg-type, union-attr]
         return redirect("platform:home")
-    device = totp_enrolment_start(user=request.user)  # type: ignore[arg-type]
+    device = totp_enrolment_start(actor=request.user)  # type: ignore[arg-type]
     error: Any = ""
     if request.method == "POST":
         codes = totp_enrolment_confirm(request=request, device=device, token=request.POST.get("token", ""))
