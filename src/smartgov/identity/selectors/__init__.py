@@ -1,7 +1,7 @@
 """Every read of identity (docs/kernel.md §2), one module per area. Other apps use the account type and
 ``user_get`` from here."""
 
-from smartgov.identity.selectors.accounts import User, account_for_identifier, user_get
+from smartgov.identity.selectors.accounts import User, account_for_identifier, user_get, user_get_by_username
 from smartgov.identity.selectors.mfa import has_second_factor, recovery_codes_left, security_events_recent
 from smartgov.identity.selectors.privacy import (
     consent_state,
@@ -29,4 +29,5 @@ __all__ = [
     "security_events_recent",
     "session_list",
     "user_get",
+    "user_get_by_username",
 ]

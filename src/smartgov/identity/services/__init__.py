@@ -1,7 +1,7 @@
 """Every write of identity (docs/kernel.md §2), one module per area; the policies of who may do what are registered
 beside the services they guard. Importing the package registers them all."""
 
-from smartgov.identity.services.accounts import account_register, profile_update
+from smartgov.identity.services.accounts import account_create, account_register, profile_update
 from smartgov.identity.services.federation import federated_sign_in
 from smartgov.identity.services.mfa import (
     recovery_codes_renew,
@@ -30,6 +30,7 @@ from smartgov.identity.services.verification import (
 )
 
 __all__ = [
+    "account_create",
     "account_erase",
     "account_register",
     "consent_decide",

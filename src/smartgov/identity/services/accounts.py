@@ -1,5 +1,7 @@
 """Accounts: registering oneself, one's profile, and closing an account (erasure is in ``privacy``)."""
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -73,3 +75,23 @@ def profile_update(*, request: HttpRequest | None, actor: User, full_name: str, 
     for field in ("full_name", "email", "phone", "email_verified_at", "phone_verified_at"):
         setattr(actor, field, getattr(fresh, field))
     return changed
+
+
+def account_create(
+    *, actor: User | None, actor_label: str = "", username: str, password: str | None, **fields: Any
+) -> User:
+    """Create an account for somebody (a civil servant, demo data): validated, with ``password`` (None: unusable),
+    audited as ``identity.user.create``."""
+    user = User(username=username, **fields)
+    user.set_password(password)
+    user.full_clean()
+    with transaction.atomic():
+        user.save()
+        audit_record(
+            actor=actor,
+            actor_label=actor_label,
+            action="identity.user.create",
+            obj=user,
+            changes={"username": [None, username], "kind": [None, fields.get("kind")]},
+        )
+    return user
