@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from smartgov.identity import authz
 from smartgov.identity.models import (
     ConsentRecord,
     DataRequest,
@@ -13,8 +14,8 @@ from smartgov.identity.models import (
     SecurityEvent,
     User,
 )
-from smartgov.identity.privacy import personal_data_view_record
-from smartgov.identity.services import role_grant, role_revoke
+from smartgov.identity.services.privacy import personal_data_view_record
+from smartgov.identity.services.roles import role_grant, role_revoke
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -136,8 +137,14 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "agency", "admin_unit")
     fields = ("user", "role", "agency", "admin_unit")
 
+    def has_add_permission(self, request: Any) -> bool:
+        return super().has_add_permission(request) and authz.permitted(request, "identity.role.grant")
+
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and authz.permitted(request, "identity.role.revoke", obj)
 
     def save_model(self, request: Any, obj: RoleAssignment, form: Any, change: bool) -> None:
         saved = role_grant(

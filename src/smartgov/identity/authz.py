@@ -42,35 +42,56 @@ PLATFORM_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.SOC_ANALYST, Role.IOC_OPER
 ALL = "all"
 
 
-def roles_in(user: Any, agency: Any = None) -> frozenset[str]:
-    """The roles ``user`` holds that cover ``agency`` (held there or without a scope; any agency when None), in one
-    query. A platform administrator holds every role everywhere."""
+def _assignments(user: Any) -> list[tuple[str, int | None, int | None]]:
+    """``(role, agency id, unit id)`` of every role ``user`` holds (none for a visitor or a closed account)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.pk is None:
-        return frozenset()
-    rows = list(RoleAssignment.objects.filter(user=user).values_list("role", "agency_id", "admin_unit_id"))
-    if any(role == Role.PLATFORM_ADMIN and a is None and u is None for role, a, u in rows):
+        return []
+    return list(RoleAssignment.objects.filter(user=user).values_list("role", "agency_id", "admin_unit_id"))
+
+
+def _administers(rows: list[tuple[str, int | None, int | None]]) -> bool:
+    return any(role == Role.PLATFORM_ADMIN and a is None and u is None for role, a, u in rows)
+
+
+def roles_in(user: Any, agency: Any = None, *, admin_unit: Any = None) -> frozenset[str]:
+    """The roles ``user`` holds that cover ``agency`` and ``admin_unit`` (held there or without that scope; any
+    when None), in one query. A platform administrator holds every role everywhere."""
+    rows = _assignments(user)
+    if _administers(rows):
         return frozenset(Role.values)
     agency_id = getattr(agency, "pk", agency)
+    unit_id = getattr(admin_unit, "pk", admin_unit)
     return frozenset(
-        role for role, held_at, _unit in rows if agency_id is None or held_at is None or held_at == agency_id
+        role
+        for role, held_at, held_in in rows
+        if (agency_id is None or held_at is None or held_at == agency_id)
+        and (unit_id is None or held_in is None or held_in == unit_id)
     )
 
 
-def holds(user: Any, *roles: str, agency: Any = None) -> bool:
-    """Whether ``user`` holds one of ``roles`` covering ``agency`` (anywhere when None)."""
-    return bool(roles_in(user, agency) & set(roles))
+def holds(user: Any, *roles: str, agency: Any = None, admin_unit: Any = None) -> bool:
+    """Whether ``user`` holds one of ``roles`` covering ``agency`` and ``admin_unit`` (anywhere when None)."""
+    return bool(roles_in(user, agency, admin_unit=admin_unit) & set(roles))
+
+
+def administers_platform(user: Any) -> bool:
+    """Whether ``user`` is a platform administrator (the role held without a scope: every role everywhere)."""
+    return _administers(_assignments(user))
 
 
 def agencies_with(user: Any, *roles: str) -> set[int] | str:
     """The ids of the agencies where ``user`` holds one of ``roles``, or :data:`ALL` when one is held without an
     agency (or the user administers the platform)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active or user.pk is None:
-        return set()
-    rows = list(RoleAssignment.objects.filter(user=user).values_list("role", "agency_id", "admin_unit_id"))
-    if any(role == Role.PLATFORM_ADMIN and a is None and u is None for role, a, u in rows):
+    rows = _assignments(user)
+    if _administers(rows):
         return ALL
     held = [agency_id for role, agency_id, _unit in rows if role in roles]
-    return ALL if any(agency_id is None for agency_id in held) else set(held)
+    return ALL if None in held else {agency_id for agency_id in held if agency_id is not None}
+
+
+def role_assignments(user: Any) -> list[RoleAssignment]:
+    """Every role assignment of ``user`` with its agency (the person's copy of their data, the admin)."""
+    return list(RoleAssignment.objects.filter(user=user).select_related("agency", "admin_unit"))
 
 
 @dataclass(frozen=True)

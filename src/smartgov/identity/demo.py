@@ -3,26 +3,22 @@ a business (the accounts of ``platform/data/haiphong.json``). Idempotent: an exi
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
-
 from smartgov.identity.authz import AGENCY_ROLES
-from smartgov.identity.services import role_grant
+from smartgov.identity.selectors.accounts import User, user_get_by_username
+from smartgov.identity.services.accounts import account_create
+from smartgov.identity.services.roles import role_grant
 from smartgov.platform.demo import DemoContext, DemoStep
 from smartgov.platform.errors import Conflict
 from smartgov.platform.models import Agency
-from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.org import position_assign
 
 
 def _load_accounts(ctx: DemoContext) -> int:
     """Staff with their positions and roles, citizens and a business; their logins go into the report."""
     data, password, report = ctx.data, ctx.password, ctx.report
-    user_model = get_user_model()
     changed = 0
     for person in data["staff"]:
         user, created = _account(
-            user_model,
             username=person["username"],
             password=password,
             full_name=person["full_name"],
@@ -44,7 +40,6 @@ def _load_accounts(ctx: DemoContext) -> int:
         report.logins.append((person["username"], f"{person['title']}, {agency.name}", password))
     for person in data["citizens"]:
         _user, created = _account(
-            user_model,
             username=person["username"],
             password=password,
             full_name=person["full_name"],
@@ -68,23 +63,12 @@ def _role(user: Any, role: str, agency: Agency) -> bool:
     return True
 
 
-def _account(user_model: Any, *, username: str, password: str, **fields: Any) -> tuple[AbstractBaseUser, bool]:
+def _account(*, username: str, password: str, **fields: Any) -> tuple[User, bool]:
     """The demo account ``username``, created with ``password`` if missing; an existing one is left as it is."""
-    user = user_model.objects.filter(username=username).first()
+    user = user_get_by_username(username)
     if user is not None:
         return user, False
-    user = user_model(username=username, **fields)
-    user.set_password(password)
-    user.full_clean()
-    user.save()
-    audit_record(
-        actor=None,
-        actor_label="system:demo",
-        action="identity.user.create",
-        obj=user,
-        changes={"username": [None, username], "kind": [None, fields.get("kind")]},
-    )
-    return user, True
+    return account_create(actor=None, actor_label="system:demo", username=username, password=password, **fields), True
 
 
 STEPS = [DemoStep("accounts", _load_accounts, after=("platform.locality",))]

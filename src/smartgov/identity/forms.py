@@ -9,8 +9,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from smartgov.identity.domain.accounts import compact_identifier
 from smartgov.identity.models import User
-from smartgov.identity.services import compact_identifier
 from smartgov.identity.validators import normalize_tax_code, parse_personal_id
 
 

@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from smartgov.identity.mfa import SECOND_FACTOR_PENDING, has_second_factor, second_factor_required
+from smartgov.identity.domain.mfa import SECOND_FACTOR_PENDING, second_factor_required
+from smartgov.identity.selectors.mfa import has_second_factor
 
 _OPEN_PREFIXES = ("/static/", "/healthz", "/metrics", "/i18n/", "/xac-thuc/", "/dang-xuat/")
 

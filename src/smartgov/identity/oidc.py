@@ -8,7 +8,7 @@ from oauth2_provider.models import get_refresh_token_model
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from smartgov.identity.models import SecurityEvent, User
-from smartgov.identity.services import security_event_record
+from smartgov.identity.services.security import security_event_record
 
 
 def _token_misuse(request: Any, reason: str, severity: str = SecurityEvent.Severity.WARNING, **details: Any) -> None:

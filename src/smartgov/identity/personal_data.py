@@ -2,12 +2,12 @@
 
 from typing import Any
 
+from smartgov.identity.authz import role_assignments
 from smartgov.identity.models import (
     ConsentRecord,
     DataRequest,
     FederatedIdentity,
     PersonalDataAccess,
-    RoleAssignment,
     SecurityEvent,
     User,
     UserSession,
@@ -36,7 +36,7 @@ def _export_account(user: User) -> dict[str, Any]:
         "last_login": _when(user.last_login),
         "roles": [
             {"role": r.role, "agency": r.agency.code if r.agency else None, "granted_at": _when(r.granted_at)}
-            for r in RoleAssignment.objects.filter(user=user).select_related("agency")
+            for r in role_assignments(user)
         ],
         "linked_identities": [
             {"provider": f.provider, "linked_at": _when(f.linked_at)}

@@ -6,10 +6,11 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from smartgov.identity.mfa import SECOND_FACTOR_PENDING, has_second_factor, second_factor_required
+from smartgov.identity.domain.mfa import SECOND_FACTOR_PENDING, second_factor_required
 from smartgov.identity.models import SecurityEvent
-from smartgov.identity.services import security_event_record
-from smartgov.identity.sessions import session_record
+from smartgov.identity.selectors.mfa import has_second_factor
+from smartgov.identity.services.security import security_event_record
+from smartgov.identity.services.sessions import session_record
 
 
 @receiver(user_login_failed, dispatch_uid="identity.login_failed")

@@ -4,12 +4,12 @@ from typing import Any
 
 from django import template
 
-from smartgov.identity.roles import has_role as _has_role
+from smartgov.identity import authz
 
 register = template.Library()
 
 
 @register.filter
-def has_role(user: Any, role: str) -> bool:
-    """``{% if user|has_role:"data_steward" %}``: show a link only to those its checkpoint lets in."""
-    return bool(user and user.is_authenticated and _has_role(user, role))
+def may(user: Any, action: str) -> bool:
+    """``{% if user|may:"identity.data_request.handle" %}``: show a link only to those the action's policy lets in."""
+    return bool(user and user.is_authenticated and authz.permitted(user, action))

@@ -1,13 +1,15 @@
-"""Fixtures of identity, for every app's tests (loaded as a pytest plugin by the root conftest): signing people in,
-in a browser, with their password and, for staff, the authenticator's code."""
+"""Fixtures of identity, for every app's tests (loaded as a pytest plugin by the root conftest): accounts made by
+identity's factories (citizens, businesses, civil servants with an authenticator, roles granted through the service),
+and signing people in, in a browser, with their password and, for staff, the authenticator's code."""
 
 import time
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-PASSWORD = "Mat-khau-dai-2026"
+PASSWORD = "Mat-khau-dai-2026"  # the factories' too (tests.factories.PASSWORD)
 
 
 @pytest.fixture
@@ -56,3 +58,48 @@ def sign_in() -> Callable[..., None]:
             page.get_by_role("button", name="Xác thực").click()
 
     return sign_in
+
+
+@pytest.fixture
+def identity_factories(db: Any) -> SimpleNamespace:
+    """identity's factory_boy factories: ``Citizen``, ``Business``, ``Staff``, ``RoleAssignment``, ``TOTPDevice``
+    (e.g. ``identity_factories.Staff(full_name="Lê Văn Bình")``)."""
+    from smartgov.identity.tests import factories
+
+    return SimpleNamespace(
+        Citizen=factories.CitizenFactory,
+        Business=factories.BusinessFactory,
+        Staff=factories.StaffFactory,
+        RoleAssignment=factories.RoleAssignmentFactory,
+        TOTPDevice=factories.TOTPDeviceFactory,
+    )
+
+
+@pytest.fixture
+def citizen_account(identity_factories: SimpleNamespace) -> Any:
+    """A citizen's account with a valid personal ID, e-mail and phone (password: the ``password`` fixture)."""
+    return identity_factories.Citizen()
+
+
+@pytest.fixture
+def business_account(identity_factories: SimpleNamespace) -> Any:
+    """A business's account with a valid tax code."""
+    return identity_factories.Business()
+
+
+@pytest.fixture
+def staff_account(identity_factories: SimpleNamespace) -> Any:
+    """A civil servant's account with a confirmed authenticator (``totp_code(staff_account)``) and no role yet."""
+    staff = identity_factories.Staff()
+    identity_factories.TOTPDevice(user=staff)
+    return staff
+
+
+@pytest.fixture
+def grant_role(identity_factories: SimpleNamespace) -> Callable[..., Any]:
+    """``grant_role(user, role, agency=None)``: the system grants a role through the service (audited)."""
+
+    def grant(user: Any, role: str, agency: Any = None, admin_unit: Any = None) -> Any:
+        return identity_factories.RoleAssignment(user=user, role=role, agency=agency, admin_unit=admin_unit)
+
+    return grant

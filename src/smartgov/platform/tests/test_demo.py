@@ -37,10 +37,10 @@ def test_demo_loads_hai_phong_and_is_idempotent(loaded_units, settings):
     assert Position.objects.get(user=officer).agency.admin_unit.name == "Phường Thành Đông"
     assert users.get(username="031195001234").personal_id == "031195001234"
     assert users.filter(kind="staff").count() == 13
-    from smartgov.identity.roles import has_role
+    from smartgov.identity.authz import holds
 
-    assert has_role(officer, "one_stop_officer", agency=Position.objects.get(user=officer).agency)
-    assert has_role(users.get(username="dulieu.skhcn"), "data_steward")
+    assert holds(officer, "one_stop_officer", agency=Position.objects.get(user=officer).agency)
+    assert holds(users.get(username="dulieu.skhcn"), "data_steward")
     assert not officer.is_staff and users.get(username="quantri").is_staff  # the admin site: administrators only
     assert AuditEntry.objects.filter(action="platform.demo.load").count() == 1
 

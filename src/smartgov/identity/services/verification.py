@@ -18,7 +18,6 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,7 +27,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from smartgov.identity.models import SecurityEvent, User, VerificationCode
-from smartgov.identity.services import compact_identifier, security_event_record
+from smartgov.identity.selectors.accounts import account_for_identifier
+from smartgov.identity.services.security import security_event_record
 from smartgov.platform.errors import DomainError
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.sms import sms_send
@@ -42,18 +42,18 @@ def _code_hash(user_id: int, code: str) -> str:
     return hmac.new(key, f"{user_id}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def email_verification_send(*, request: HttpRequest, user: User) -> None:
+def email_verification_send(*, request: HttpRequest, actor: User) -> None:
     """E-mail a link that proves the address; the link is signed and names the account and the address."""
-    if not user.email:
+    if not actor.email:
         raise DomainError(_("Add an e-mail address to your profile first."))
-    token = signing.dumps({"u": user.pk, "e": user.email}, salt=EMAIL_SALT, compress=True)
+    token = signing.dumps({"u": actor.pk, "e": actor.email}, salt=EMAIL_SALT, compress=True)
     link = request.build_absolute_uri(reverse("identity:email-verify", args=[token]))
-    context = {"user": user, "link": link, "hours": EMAIL_LINK_SECONDS // 3600}
+    context = {"user": actor, "link": link, "hours": EMAIL_LINK_SECONDS // 3600}
     send_mail(
         subject=_("Confirm your e-mail address for SmartGov"),
         message=render_to_string("identity/email/verify_email.txt", context),
         from_email=None,
-        recipient_list=[user.email],
+        recipient_list=[actor.email],
     )
 
 
@@ -78,52 +78,52 @@ def email_verify(*, token: str) -> User:
     return user
 
 
-def phone_code_send(*, request: HttpRequest, user: User) -> None:
+def phone_code_send(*, request: HttpRequest, actor: User) -> None:
     """Send a fresh 6-digit code to the account's phone (at most one a minute)."""
-    if not user.phone:
+    if not actor.phone:
         raise DomainError(_("Add a phone number to your profile first."))
     now = timezone.now()
     interval = timedelta(seconds=settings.SMARTGOV_PHONE_CODE_INTERVAL_SECONDS)
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()  # one sender at a time per account
-        if VerificationCode.objects.filter(user=user, created_at__gt=now - interval).exists():
+        User.objects.select_for_update().filter(pk=actor.pk).first()  # one sender at a time per account
+        if VerificationCode.objects.filter(user=actor, created_at__gt=now - interval).exists():
             raise DomainError(_("A code was sent less than a minute ago. Wait a moment before asking again."))
         code = f"{secrets.randbelow(10**6):06d}"
-        VerificationCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)  # old codes die
+        VerificationCode.objects.filter(user=actor, used_at__isnull=True).update(used_at=now)  # old codes die
         VerificationCode.objects.create(
-            user=user,
-            target=user.phone,
-            code_hash=_code_hash(user.pk, code),
+            user=actor,
+            target=actor.phone,
+            code_hash=_code_hash(actor.pk, code),
             created_at=now,
             expires_at=now + timedelta(seconds=settings.SMARTGOV_PHONE_CODE_SECONDS),
         )
     minutes = settings.SMARTGOV_PHONE_CODE_SECONDS // 60
     sms_send(
-        to=user.phone,
+        to=actor.phone,
         text=_("SmartGov: your verification code is %(code)s, valid %(minutes)d minutes. Never share it.")
         % {"code": code, "minutes": minutes},
     )
 
 
-def phone_verify(*, request: HttpRequest, user: User, code: str) -> bool:
+def phone_verify(*, request: HttpRequest, actor: User, code: str) -> bool:
     """Check a code; on success the phone number is verified. Wrong codes count against the code's tries."""
     now = timezone.now()
     code = "".join(code.split())
     with transaction.atomic():
         pending = (
             VerificationCode.objects.select_for_update()
-            .filter(user=user, target=user.phone, used_at__isnull=True, expires_at__gt=now)
+            .filter(user=actor, target=actor.phone, used_at__isnull=True, expires_at__gt=now)
             .order_by("-created_at")
             .first()
         )
         if pending is not None and pending.attempts < settings.SMARTGOV_PHONE_CODE_ATTEMPTS:
-            if hmac.compare_digest(pending.code_hash, _code_hash(user.pk, code)):
+            if hmac.compare_digest(pending.code_hash, _code_hash(actor.pk, code)):
                 pending.used_at = now
                 pending.save(update_fields=["used_at"])
-                User.objects.filter(pk=user.pk).update(phone_verified_at=now)
-                user.phone_verified_at = now
+                User.objects.filter(pk=actor.pk).update(phone_verified_at=now)
+                actor.phone_verified_at = now
                 audit_record(
-                    actor=user, action="identity.phone.verify", obj=user, changes={"phone_verified": [False, True]}
+                    actor=actor, action="identity.phone.verify", obj=actor, changes={"phone_verified": [False, True]}
                 )
                 return True
             pending.attempts += 1
@@ -132,26 +132,15 @@ def phone_verify(*, request: HttpRequest, user: User, code: str) -> bool:
         kind=SecurityEvent.Kind.VERIFICATION_FAILED,
         severity=SecurityEvent.Severity.WARNING,
         request=request,
-        user=user,
+        user=actor,
         details={"channel": "phone", "attempts": pending.attempts if pending else None},
     )
     return False
 
 
-def _account_for(identifier: str) -> User | None:
-    compact = compact_identifier(identifier)
-    if not compact:
-        return None
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(username=compact) | Q(email__iexact=compact, email_verified_at__isnull=False))
-        .first()
-    )
-
-
 def password_reset_request(*, request: HttpRequest, identifier: str) -> None:
     """Send a reset link to the account's verified e-mail and phone. Says nothing about whether it exists."""
-    user = _account_for(identifier)
+    user = account_for_identifier(identifier)
     security_event_record(
         kind=SecurityEvent.Kind.PASSWORD_RESET,
         request=request,

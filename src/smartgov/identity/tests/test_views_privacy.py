@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from oauth2_provider.models import get_access_token_model, get_application_model
 
+from smartgov.identity.domain.privacy import PURPOSES
 from smartgov.identity.models import ConsentRecord, DataRequest, PersonalDataAccess
-from smartgov.identity.privacy import PURPOSES
 from smartgov.identity.services import role_grant
 from smartgov.platform.models import AuditEntry
 
@@ -158,6 +158,7 @@ def test_deletion_request_erases_the_account(me, citizen, steward):
 def test_only_data_stewards_reach_the_queue(me, citizen, steward):
     me.post("/tai-khoan/du-lieu-cua-toi/", {"kind": "deletion", "reason": ""})
     request = DataRequest.objects.get()
+    assert "/quan-ly/yeu-cau-du-lieu/" not in me.get("/tai-khoan/").content.decode()  # no link to a refused page
     assert me.get("/quan-ly/yeu-cau-du-lieu/").status_code == 403
     assert me.get(f"/quan-ly/yeu-cau-du-lieu/{request.pk}/").status_code == 403
     assert me.post(f"/quan-ly/yeu-cau-du-lieu/{request.pk}/", {"decision": "accept"}).status_code == 403

@@ -1,4 +1,5 @@
-"""Sign-in and sign-out pages of the identity provider (every SmartGov page and client signs in here)."""
+"""Signing in (with a password, an upstream provider, the second factor) and registering: every SmartGov page and
+client signs in here."""
 
 import logging
 from typing import Any
@@ -16,20 +17,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from joserfc.errors import JoseError
 
-from smartgov.identity.federation import federated_sign_in, upstream_client, upstream_provider, upstream_providers
 from smartgov.identity.forms import RegistrationForm, SignInForm
-from smartgov.identity.mfa import (
-    has_second_factor,
-    second_factor_verify,
-    totp_enrolment_confirm,
-    totp_enrolment_start,
-    totp_qr_svg,
-)
 from smartgov.identity.models import SecurityEvent
-from smartgov.identity.services import account_register, security_event_record
-from smartgov.identity.sessions import session_list, sessions_end_others
+from smartgov.identity.selectors.mfa import has_second_factor
+from smartgov.identity.services.accounts import account_register
+from smartgov.identity.services.federation import federated_sign_in
+from smartgov.identity.services.mfa import second_factor_verify, totp_enrolment_confirm, totp_enrolment_start
+from smartgov.identity.services.security import security_event_record
+from smartgov.identity.upstream import upstream_client, upstream_provider, upstream_providers
 from smartgov.platform.errors import Conflict, DomainError
 from smartgov.platform.outbound.adapter import RequestsError
+from smartgov.platform.qr import qr_svg
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +123,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: scan the QR code, confirm with a first code, keep the recovery codes."""
     if has_second_factor(request.user) and request.user.is_verified():  # type: ignore[arg-type, union-attr]
         return redirect("platform:home")
-    device = totp_enrolment_start(user=request.user)  # type: ignore[arg-type]
+    device = totp_enrolment_start(actor=request.user)  # type: ignore[arg-type]
     error: Any = ""
     if request.method == "POST":
         codes = totp_enrolment_confirm(request=request, device=device, token=request.POST.get("token", ""))
@@ -135,7 +133,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             "That code is not right. Check the time on your phone, wait a few seconds and type the current 6 digits."
         )
     secret = device.config_url.split("secret=")[1].split("&")[0]
-    context = {"qr": mark_safe(totp_qr_svg(device)), "secret": secret, "error": error, "next": _next_url(request)}  # noqa: S308 - SVG we generated
+    context = {"qr": mark_safe(qr_svg(device.config_url)), "secret": secret, "error": error, "next": _next_url(request)}  # noqa: S308 - SVG we generated
     return render(request, "identity/mfa_setup.html", context, status=400 if error else 200)
 
 
@@ -152,14 +150,3 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request, "identity/mfa_verify.html", {"error": error, "next": _next_url(request)}, status=400 if error else 200
     )
-
-
-@login_required
-def sessions(request: HttpRequest) -> HttpResponse:
-    """Where the account is signed in; sign out of every other browser."""
-    if request.method == "POST":
-        ended = sessions_end_others(request=request, user=request.user)  # type: ignore[arg-type]
-        messages.success(request, _("Signed out of %(count)d other sessions.") % {"count": ended})
-        return redirect("identity:sessions")
-    context = {"sessions": session_list(user=request.user), "current": request.session.session_key}  # type: ignore[arg-type]
-    return render(request, "identity/sessions.html", context)

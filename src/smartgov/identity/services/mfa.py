@@ -10,36 +10,19 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from smartgov.identity.domain.mfa import RECOVERY_CODES, second_factor_required
 from smartgov.identity.models import SecurityEvent, User
-from smartgov.identity.services import security_event_record
+from smartgov.identity.services.security import security_event_record
 from smartgov.platform.errors import DomainError
-from smartgov.platform.qr import qr_svg
 from smartgov.platform.services.audit import audit_record
 
-RECOVERY_CODES = 10
-#: Session key set at sign-in when the account has a second factor it chose to turn on.
-SECOND_FACTOR_PENDING = "smartgov_second_factor_pending"
 
-
-def second_factor_required(user: User) -> bool:
-    return bool(user.is_authenticated and (user.kind == User.Kind.STAFF or user.is_staff or user.is_superuser))
-
-
-def has_second_factor(user: User) -> bool:
-    return any(True for _device in devices_for_user(user, confirmed=True))
-
-
-def totp_enrolment_start(*, user: User) -> TOTPDevice:
+def totp_enrolment_start(*, actor: User) -> TOTPDevice:
     """The unconfirmed authenticator the person is setting up (one at a time)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = TOTPDevice.objects.create(user=actor, name="authenticator", confirmed=False)
     return device
-
-
-def totp_qr_svg(device: TOTPDevice) -> str:
-    """The otpauth:// URI as an inline SVG QR code (no image service, no CDN)."""
-    return qr_svg(device.config_url)
 
 
 def totp_enrolment_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -> list[str] | None:
@@ -74,10 +57,6 @@ def _recovery_codes_issue(user: User) -> list[str]:
     return codes
 
 
-def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
-
-
 def _authenticator_code_ok(*, request: HttpRequest, user: User, token: str, stage: str) -> bool:
     """A current code from the authenticator app (not a recovery code): proof for changing the second factor."""
     code = token.strip().replace(" ", "")
@@ -94,34 +73,34 @@ def _authenticator_code_ok(*, request: HttpRequest, user: User, token: str, stag
     return False
 
 
-def recovery_codes_renew(*, request: HttpRequest, user: User, token: str) -> list[str] | None:
+def recovery_codes_renew(*, request: HttpRequest, actor: User, token: str) -> list[str] | None:
     """New recovery codes (the old ones stop working), after a current authenticator code; None if wrong."""
-    if not _authenticator_code_ok(request=request, user=user, token=token, stage="renew_recovery_codes"):
+    if not _authenticator_code_ok(request=request, user=actor, token=token, stage="renew_recovery_codes"):
         return None
     with transaction.atomic():
-        codes = _recovery_codes_issue(user)
-        audit_record(actor=user, action="identity.mfa.recovery_codes_renew", obj=user, changes={})
+        codes = _recovery_codes_issue(actor)
+        audit_record(actor=actor, action="identity.mfa.recovery_codes_renew", obj=actor, changes={})
     security_event_record(
-        kind=SecurityEvent.Kind.MFA_CHANGED, request=request, user=user, details={"change": "recovery_codes"}
+        kind=SecurityEvent.Kind.MFA_CHANGED, request=request, user=actor, details={"change": "recovery_codes"}
     )
     return codes
 
 
-def second_factor_disable(*, request: HttpRequest, user: User, token: str) -> bool:
+def second_factor_disable(*, request: HttpRequest, actor: User, token: str) -> bool:
     """Turn the second factor off (citizens and businesses only), after a current authenticator code."""
-    if second_factor_required(user):
+    if second_factor_required(actor):
         raise DomainError(_("Civil servants must keep two-step sign-in turned on."))
-    if not _authenticator_code_ok(request=request, user=user, token=token, stage="disable"):
+    if not _authenticator_code_ok(request=request, user=actor, token=token, stage="disable"):
         return False
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
-        audit_record(actor=user, action="identity.mfa.disable", obj=user, changes={"totp": ["confirmed", None]})
+        TOTPDevice.objects.filter(user=actor).delete()
+        StaticDevice.objects.filter(user=actor).delete()
+        audit_record(actor=actor, action="identity.mfa.disable", obj=actor, changes={"totp": ["confirmed", None]})
     security_event_record(
         kind=SecurityEvent.Kind.MFA_CHANGED,
         severity=SecurityEvent.Severity.WARNING,
         request=request,
-        user=user,
+        user=actor,
         details={"change": "disable"},
     )
     return True

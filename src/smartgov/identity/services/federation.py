@@ -1,20 +1,10 @@
-"""Signing in through an upstream OpenID Connect provider: VNeID, the National Public Service Portal.
-
-The protocol side is Authlib's Django client (discovery, authorization code with PKCE, ID-token signature
-checked against the provider's JWKS, nonce and state), calling out through the platform's outbound client (its
-session class mounts the outbound adapter); this module only decides which account the person is.
+"""Signing in through an upstream OpenID Connect provider (``identity.upstream``): which account the person is.
 The first sign-in links the provider's subject to the account with the same personal ID, or creates a
 citizen's account; later sign-ins follow the link.
 """
 
-import json
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from authlib.integrations.django_client import DjangoOAuth2App, OAuth
-from authlib.integrations.requests_client import OAuth2Session
-from django.conf import settings
 from django.contrib.auth import login
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -22,72 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartgov.identity.models import FederatedIdentity, SecurityEvent, User
-from smartgov.identity.services import security_event_record
+from smartgov.identity.services.security import security_event_record
+from smartgov.identity.upstream import UpstreamProvider
 from smartgov.identity.validators import mask_personal_id, parse_personal_id
-from smartgov.platform.errors import DomainError, NotFound
-from smartgov.platform.outbound.adapter import OutboundSessionMixin
+from smartgov.platform.errors import DomainError
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
-
-
-@dataclass(frozen=True)
-class UpstreamProvider:
-    name: str
-    label: str
-    issuer: str
-    client_id: str
-    client_secret: str
-    scope: str = "openid profile vn_personal_id"
-    personal_id_claim: str = "vn_personal_id"
-    name_claim: str = "name"
-
-    @property
-    def metadata_url(self) -> str:
-        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
-
-
-def upstream_providers() -> list[UpstreamProvider]:
-    """The providers configured in ``SMARTGOV_UPSTREAM_OIDC``, in order."""
-    return [UpstreamProvider(**entry) for entry in settings.SMARTGOV_UPSTREAM_OIDC]
-
-
-def upstream_provider(name: str) -> UpstreamProvider:
-    for provider in upstream_providers():
-        if provider.name == name:
-            return provider
-    raise NotFound(_("This sign-in method is not available."))
-
-
-class _Session(OutboundSessionMixin, OAuth2Session):
-    """Authlib's session, calling out through the platform's outbound client (discovery, keys, token, userinfo)."""
-
-
-class _App(DjangoOAuth2App):
-    client_cls = _Session
-
-
-class _OAuth(OAuth):
-    oauth2_client_cls = _App
-
-
-@cache
-def _client(config: str) -> DjangoOAuth2App:
-    provider = UpstreamProvider(**json.loads(config))
-    registry = _OAuth()
-    registry.register(
-        provider.name,
-        client_id=provider.client_id,
-        client_secret=provider.client_secret,
-        server_metadata_url=provider.metadata_url,
-        client_kwargs={"scope": provider.scope, "code_challenge_method": "S256", "timeout": 10},
-    )
-    client: DjangoOAuth2App = registry.create_client(provider.name)
-    return client
-
-
-def upstream_client(provider: UpstreamProvider) -> DjangoOAuth2App:
-    """Authlib's client for the provider (it caches the discovery document and the keys)."""
-    return _client(json.dumps(provider.__dict__, sort_keys=True))
 
 
 def federated_sign_in(*, request: HttpRequest, provider: UpstreamProvider, claims: dict[str, Any]) -> User:

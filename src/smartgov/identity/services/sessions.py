@@ -1,4 +1,4 @@
-"""Where an account is signed in, and ending those sessions ("sign out everywhere")."""
+"""Remembering where an account signs in, and ending those sessions ("sign out everywhere")."""
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from smartgov.identity.models import SecurityEvent, User, UserSession
-from smartgov.identity.services import security_event_record
+from smartgov.identity.services.security import security_event_record
 from smartgov.platform.services.audit import audit_record
 
 
@@ -25,16 +25,6 @@ def session_record(*, request: HttpRequest, user: User) -> None:
     )
 
 
-def session_list(*, user: User) -> list[UserSession]:
-    """The account's live sessions (those Django still holds and that have not expired)."""
-    live = set(
-        Session.objects.filter(
-            session_key__in=UserSession.objects.filter(user=user).values("session_key"), expire_date__gt=timezone.now()
-        ).values_list("session_key", flat=True)
-    )
-    return [s for s in UserSession.objects.filter(user=user) if s.session_key in live]
-
-
 def sessions_end_all(*, user: User) -> int:
     """Sign the account out of every browser (a reset password, an erased account). Returns how many."""
     sessions = UserSession.objects.filter(user=user)
@@ -44,16 +34,16 @@ def sessions_end_all(*, user: User) -> int:
     return len(keys)
 
 
-def sessions_end_others(*, request: HttpRequest, user: User) -> int:
+def sessions_end_others(*, request: HttpRequest, actor: User) -> int:
     """Sign the account out of every other browser. Returns how many sessions were ended."""
     current = request.session.session_key
     with transaction.atomic():
-        others = UserSession.objects.filter(user=user).exclude(session_key=current)
+        others = UserSession.objects.filter(user=actor).exclude(session_key=current)
         keys = list(others.values_list("session_key", flat=True))
         Session.objects.filter(session_key__in=keys).delete()
         others.delete()
-        audit_record(actor=user, action="identity.sessions.end_others", obj=user, changes={"ended": len(keys)})
+        audit_record(actor=actor, action="identity.sessions.end_others", obj=actor, changes={"ended": len(keys)})
     security_event_record(
-        kind=SecurityEvent.Kind.SESSIONS_ENDED, request=request, user=user, details={"ended": len(keys)}
+        kind=SecurityEvent.Kind.SESSIONS_ENDED, request=request, user=actor, details={"ended": len(keys)}
     )
     return len(keys)

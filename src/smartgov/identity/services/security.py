@@ -1,0 +1,44 @@
+"""Security events: sign-ins, failures, lock-outs, changes of privilege and of the second factor (their own rows,
+kept even when the caller's transaction fails)."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from smartgov.identity.models import SecurityEvent, User
+from smartgov.identity.validators import mask_account_name
+from smartgov.platform.services.audit import scrub_secrets
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    ip = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    return ip or None
+
+
+def security_event_record(
+    *,
+    kind: str,
+    severity: str = SecurityEvent.Severity.INFO,
+    request: HttpRequest | None = None,
+    user: User | None = None,
+    username: str = "",
+    details: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> SecurityEvent:
+    """Write one security event (its own row; not rolled back with the caller's failure)."""
+    safe = scrub_secrets(details or {})
+    return SecurityEvent.objects.create(
+        occurred_at=timezone.now(),
+        kind=kind,
+        severity=severity,
+        user=user,
+        username=mask_account_name(username or (user.get_username() if user else "")),
+        ip_address=client_ip(request) or ip_address or None,
+        user_agent=(request.headers.get("User-Agent", "") if request else user_agent)[:250],
+        request_id=getattr(request, "request_id", "") if request else "",
+        details=safe,
+    )
