@@ -10,17 +10,18 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
 
 from smartgov.identity import authz
-from smartgov.identity.models import User
+from smartgov.identity.selectors import User
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
 from smartgov.procedures.documents import receipt_response
+from smartgov.procedures.domain.moves import moves_allowed
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.gateways import gateways_available, return_url
 from smartgov.procedures.models import Dossier, DossierEvent, DossierResult, Procedure
 from smartgov.procedures.results import result_response, upload_verify
@@ -37,7 +38,6 @@ from smartgov.procedures.services import dossiers as svc
 from smartgov.procedures.services.citizens import applicant_check
 from smartgov.procedures.services.payments import payment_start
 from smartgov.procedures.services.portal import portal_sync_retry, portal_sync_state
-from smartgov.procedures.status import Status
 
 AUTH = authz.API_AUTH
 EVENTS = Prefetch("events", queryset=DossierEvent.objects.select_related("agency"))
@@ -191,28 +191,6 @@ class VersionIn(Schema):
 
 class NoteIn(VersionIn):
     note: str = ""
-
-
-class ReasonIn(VersionIn):
-    reason: str
-
-
-class TransferIn(VersionIn):
-    to_agency: str
-    note: str = ""
-
-
-class AssignIn(VersionIn):
-    specialist: str = Field(description="Account name of the specialist")
-
-
-class ApologyIn(VersionIn):
-    reason: str
-    new_due_at: datetime = Field(description="The new appointment (form 04), later than the current one")
-
-
-class PaymentRequestIn(NoteIn):
-    amount_vnd: int | None = Field(None, gt=0, description="The obligation in đồng; empty: the fee of the dossier")
 
 
 class PaymentIn(Schema):
@@ -491,92 +469,62 @@ def staff_receipt(request: HttpRequest, dossier_id: int) -> HttpResponse:
     return receipt_response(request, dossier_for_staff(request=request, dossier_id=dossier_id))
 
 
-def _staff_move(request: HttpRequest, dossier_id: int, action: str, payload: Any) -> DossierOut:
-    specialist = None
-    if action == "assign":
-        specialist = User.objects.filter(username=payload.specialist, is_active=True).first()
-        if specialist is None:
-            raise NotFound(_("No such account."))
-    due = getattr(payload, "new_due_at", None)
-    move = svc.dossier_officer_move(
-        officer=_me(request),
+class MoveInputOut(Schema):
+    name: str
+    kind: str = Field(description="text, longtext, agency (its code), account (its name), datetime, amount (đồng)")
+    label: str
+    required: bool
+
+
+class MoveOut(Schema):
+    name: str = Field(description="POST /queue/{id}/moves/{name} makes it")
+    label: str
+    target_status: int | None = Field(description="The status it leads to (empty: the status stays)")
+    inputs: list[MoveInputOut]
+
+
+class MoveIn(VersionIn):
+    """The inputs of any move; each move reads those it declares (GET /queue/{id}/moves)."""
+
+    note: str | None = None
+    reason: str | None = None
+    to_agency: str | None = Field(None, description="Agency code (transfer)")
+    specialist: str | None = Field(None, description="Account name of the specialist (assign)")
+    new_due_at: datetime | None = Field(None, description="The new appointment (apologise, form 04)")
+    amount_vnd: int | None = Field(None, gt=0, description="The obligation in đồng; empty: the fee of the dossier")
+
+
+@router.get(
+    "/queue/{dossier_id}/moves", response=list[MoveOut], auth=AUTH,
+    summary="The moves I may make on this dossier now, with their inputs",
+)  # fmt: skip
+def dossier_moves(request: HttpRequest, dossier_id: int) -> list[MoveOut]:
+    dossier = dossier_for_staff(request=request, dossier_id=dossier_id)
+    return [
+        MoveOut(
+            name=m.name,
+            label=str(m.label),
+            target_status=m.target,
+            inputs=[MoveInputOut(name=i.name, kind=i.kind, label=str(i.label), required=i.required) for i in m.inputs],
+        )
+        for m in moves_allowed(request, dossier)
+    ]
+
+
+@router.post(
+    "/queue/{dossier_id}/moves/{move}", response=DossierOut, auth=AUTH,
+    summary="Make a move (accept, request_supplement, refuse, transfer, assign, approve, stop, apologise, pause, "
+    "resume, request_payment, return_result)",
+)  # fmt: skip
+def dossier_move(request: HttpRequest, dossier_id: int, move: str, payload: MoveIn) -> DossierOut:
+    done = svc.dossier_officer_move(
+        officer=authz.principal_of(request),
         dossier_id=dossier_id,
-        action=action,
+        move=move,
         version=payload.version,
-        note=getattr(payload, "note", ""),
-        reason=getattr(payload, "reason", ""),
-        to_agency=_agency(payload.to_agency) if action == "transfer" else None,
-        specialist=specialist,
-        new_due_at=(timezone.make_aware(due) if timezone.is_naive(due) else due) if due else None,
-        amount_vnd=getattr(payload, "amount_vnd", None),
+        inputs=payload.dict(exclude={"version"}, exclude_none=True),
     )
-    return DossierOut.of(move.dossier)
-
-
-@router.post("/queue/{dossier_id}/accept", response=DossierOut, auth=AUTH, summary="Accept (one-stop shop)")
-def accept(request: HttpRequest, dossier_id: int, payload: NoteIn) -> DossierOut:
-    return _staff_move(request, dossier_id, "accept", payload)
-
-
-@router.post(
-    "/queue/{dossier_id}/request-supplement", response=DossierOut, auth=AUTH, summary="Request a supplement (once)"
-)
-def request_supplement(request: HttpRequest, dossier_id: int, payload: ReasonIn) -> DossierOut:
-    return _staff_move(request, dossier_id, "request_supplement", payload)
-
-
-@router.post("/queue/{dossier_id}/refuse", response=DossierOut, auth=AUTH, summary="Refuse to accept")
-def refuse(request: HttpRequest, dossier_id: int, payload: ReasonIn) -> DossierOut:
-    return _staff_move(request, dossier_id, "refuse", payload)
-
-
-@router.post("/queue/{dossier_id}/transfer", response=DossierOut, auth=AUTH, summary="Hand over to another agency")
-def transfer(request: HttpRequest, dossier_id: int, payload: TransferIn) -> DossierOut:
-    return _staff_move(request, dossier_id, "transfer", payload)
-
-
-@router.post("/queue/{dossier_id}/assign", response=DossierOut, auth=AUTH, summary="Assign to a specialist")
-def assign(request: HttpRequest, dossier_id: int, payload: AssignIn) -> DossierOut:
-    return _staff_move(request, dossier_id, "assign", payload)
-
-
-@router.post("/queue/{dossier_id}/approve", response=DossierOut, auth=AUTH, summary="Approve the result (leader)")
-def approve(request: HttpRequest, dossier_id: int, payload: NoteIn) -> DossierOut:
-    return _staff_move(request, dossier_id, "approve", payload)
-
-
-@router.post("/queue/{dossier_id}/stop", response=DossierOut, auth=AUTH, summary="Stop processing (leader)")
-def stop(request: HttpRequest, dossier_id: int, payload: ReasonIn) -> DossierOut:
-    return _staff_move(request, dossier_id, "stop", payload)
-
-
-@router.post(
-    "/queue/{dossier_id}/apologise", response=DossierOut, auth=AUTH, summary="Apologise, new appointment (form 04)"
-)
-def apologise(request: HttpRequest, dossier_id: int, payload: ApologyIn) -> DossierOut:
-    return _staff_move(request, dossier_id, "apologise", payload)
-
-
-@router.post("/queue/{dossier_id}/pause", response=DossierOut, auth=AUTH, summary="Pause processing (clock stops)")
-def pause(request: HttpRequest, dossier_id: int, payload: ReasonIn) -> DossierOut:
-    return _staff_move(request, dossier_id, "pause", payload)
-
-
-@router.post("/queue/{dossier_id}/resume", response=DossierOut, auth=AUTH, summary="Resume processing")
-def resume(request: HttpRequest, dossier_id: int, payload: VersionIn) -> DossierOut:
-    return _staff_move(request, dossier_id, "resume", payload)
-
-
-@router.post(
-    "/queue/{dossier_id}/request-payment", response=DossierOut, auth=AUTH, summary="Ask for the fee (status 6)"
-)
-def request_payment(request: HttpRequest, dossier_id: int, payload: PaymentRequestIn) -> DossierOut:
-    return _staff_move(request, dossier_id, "request_payment", payload)
-
-
-@router.post("/queue/{dossier_id}/return-result", response=DossierOut, auth=AUTH, summary="Hand the result over")
-def return_result(request: HttpRequest, dossier_id: int, payload: VersionIn) -> DossierOut:
-    return _staff_move(request, dossier_id, "return_result", payload)
+    return DossierOut.of(done.dossier)
 
 
 # --- the officers' views of payments, the national population database, the national portal's backlog ---------

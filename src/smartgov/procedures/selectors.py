@@ -9,7 +9,9 @@ from smartgov.identity.models import RoleAssignment, User
 from smartgov.identity.privacy import personal_data_view_record
 from smartgov.identity.roles import roles_held
 from smartgov.platform.errors import Forbidden, NotFound
+from smartgov.platform.models import Agency
 from smartgov.platform.text import fold
+from smartgov.procedures.domain.status import OPEN, Status
 from smartgov.procedures.models import (
     DocumentShare,
     Dossier,
@@ -19,7 +21,6 @@ from smartgov.procedures.models import (
     Reconciliation,
     StoredDocument,
 )
-from smartgov.procedures.status import OPEN, Status
 
 Role = RoleAssignment.Role
 STAFF_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER)
@@ -115,6 +116,11 @@ def officer_queue(*, user: User, status: int | None = None) -> QuerySet[Dossier]
         else queue.filter(status__in=[*OPEN, Status.FINISHED, Status.SUPPLEMENT_REQUESTED])
     )
     return queue.order_by("due_at", "pk")
+
+
+def specialists_of(*, agency: Agency) -> QuerySet[User]:
+    """The active accounts holding the specialist role in ``agency`` (whom a dossier there can be assigned to)."""
+    return User.objects.filter(roles__role=Role.SPECIALIST, roles__agency=agency, is_active=True).order_by("full_name")
 
 
 def payment_receipt_for(*, user: User, payment_id: int) -> Payment:

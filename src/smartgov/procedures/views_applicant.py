@@ -15,12 +15,12 @@ from smartgov.identity.models import User
 from smartgov.platform.errors import DomainError
 from smartgov.platform.models import Agency
 from smartgov.procedures.documents import NOTICES, notice_response, receipt_response
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.formrender import form_data_of, schema_form
 from smartgov.procedures.forms import FormInvalid
 from smartgov.procedures.models import Dossier, DossierResult, Payment, Procedure
 from smartgov.procedures.selectors import documents_of, dossier_for_applicant, procedure_by_code
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.status import Status
 
 
 def _me(request: HttpRequest) -> User:

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from smartgov.identity.models import User
 from smartgov.platform.services.outbox import WAITING
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.handlers import CONSUMER
 from smartgov.procedures.services.portal import portal_sync_retry, portal_sync_state
-from smartgov.procedures.status import Status
 
 
 def _me(request: HttpRequest) -> User:

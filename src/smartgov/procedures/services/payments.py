@@ -31,10 +31,10 @@ from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
 from smartgov.platform.money import format_vnd
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
+from smartgov.procedures.domain.status import TRANSITIONS, Status
 from smartgov.procedures.gateways import Checkout, NoticeForged, gateway_choice, gateway_get
 from smartgov.procedures.models import Payment, PaymentCallback, Reconciliation
-from smartgov.procedures.services.dossiers import Move, _check_move, _locked, _record, clock_restart
-from smartgov.procedures.status import TRANSITIONS, Status
+from smartgov.procedures.services.dossiers import Moved, _check_move, _locked, _record, clock_restart
 
 logger = logging.getLogger(__name__)
 Outcome = PaymentCallback.Outcome
@@ -85,7 +85,7 @@ def payment_start(*, payer: User, dossier_id: int, gateway: str, return_url: str
 class NoticeResult:
     outcome: str
     payment: Payment | None
-    move: Move | None = None
+    move: Moved | None = None
 
 
 def _payload(params: Mapping[str, Any]) -> dict[str, str]:
@@ -199,7 +199,7 @@ def payment_notice_receive(*, gateway: str, params: Mapping[str, str]) -> Notice
             payload={"payment": payment.pk, "dossier": dossier.pk, "amount_vnd": payment.amount_vnd},
             obj=payment,
         )
-    return NoticeResult(Outcome.APPLIED, payment, Move(dossier, event))
+    return NoticeResult(Outcome.APPLIED, payment, Moved(dossier, event))
 
 
 # --- Daily reconciliation -----------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ import pytest
 from django.db import connections
 
 from smartgov.platform.errors import Conflict
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.models import Dossier, DossierEvent, Procedure
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.status import Status
 from smartgov.procedures.tests.test_dossiers import BIRTH, pdf, submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
 from smartgov.platform.models import AuditEntry, OutboxEvent
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.forms import FormInvalid
 from smartgov.procedures.models import Dossier, DossierEvent, Procedure
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.status import Status
 
 pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -296,7 +296,7 @@ def test_officer_pages_work_without_javascript(hp):
     session["otp_device_id"] = TOTPDevice.objects.create(user=hp.officer, name="app", confirmed=True).persistent_id
     session.save()
     page = client.get(f"/mot-cua/{dossier.pk}/").content.decode()
-    assert f'data-api="/api/v1/procedures/queue/{dossier.pk}/accept"' in page  # the page's script uses the API
+    assert f'data-api="/api/v1/procedures/queue/{dossier.pk}/moves/accept"' in page  # the page's script uses the API
     accepted = client.post(f"/mot-cua/{dossier.pk}/accept/", {"version": dossier.version})
     assert accepted.status_code == 302 and accepted["Location"] == f"/mot-cua/{dossier.pk}/"
     stale = client.post(f"/mot-cua/{dossier.pk}/accept/", {"version": dossier.version}, follow=True)

@@ -13,6 +13,7 @@ from vietnam_qr_pay import QRPay
 
 from smartgov.identity.models import SecurityEvent
 from smartgov.platform.errors import Conflict, Forbidden
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.gateways import gateway_get, signed
 from smartgov.procedures.models import Dossier, Payment, PaymentCallback, Reconciliation
 from smartgov.procedures.services import dossiers as svc
@@ -23,7 +24,6 @@ from smartgov.procedures.services.payments import (
     payments_reconcile,
     statement_read,
 )
-from smartgov.procedures.status import Status
 from smartgov.procedures.tests.fixtures import staff_client
 from smartgov.procedures.tests.test_dossiers import BIRTH, submitted
 
@@ -229,11 +229,11 @@ def test_an_officer_asks_for_an_assessed_obligation(hp):
     dossier = submitted(hp, applicant=hp.binh)  # free at submission
     svc.dossier_accept(officer=hp.officer, dossier_id=dossier.pk)
     moved = svc.dossier_officer_move(
-        officer=hp.specialist, dossier_id=dossier.pk, action="request_payment", amount_vnd=50000
+        officer=hp.specialist, dossier_id=dossier.pk, move="request_payment", inputs={"amount_vnd": 50000}
     ).dossier
     assert moved.status == Status.FINANCIAL_OBLIGATION and moved.fee_vnd == 50000
     with pytest.raises(Conflict):  # already waiting for it
-        svc.dossier_officer_move(officer=hp.specialist, dossier_id=dossier.pk, action="request_payment")
+        svc.dossier_officer_move(officer=hp.specialist, dossier_id=dossier.pk, move="request_payment")
     withdrawn = svc.dossier_withdraw(applicant=hp.binh, dossier_id=dossier.pk).dossier
     assert withdrawn.status == Status.WITHDRAWN
 

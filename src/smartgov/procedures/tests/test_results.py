@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from smartgov.platform.errors import Conflict, DomainError, NotFound
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.kpi import kpis
 from smartgov.procedures.models import Attachment, DossierResult, Procedure, StoredDocument
 from smartgov.procedures.results import pdf_verify
 from smartgov.procedures.services import dossiers as svc
 from smartgov.procedures.services import store
 from smartgov.procedures.services.store import documents_purge_expired
-from smartgov.procedures.status import Status
 from smartgov.procedures.tests.fixtures import staff_client
 from smartgov.procedures.tests.test_dossiers import BIRTH, submitted
 
