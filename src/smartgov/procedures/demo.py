@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from smartgov.identity.models import User
+from smartgov.identity.selectors import User
 from smartgov.platform.demo import DemoContext, DemoStep
 from smartgov.platform.models import Agency
 from smartgov.procedures.gateways import SandboxGateway, gateway_get

@@ -11,7 +11,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartgov.identity.models import User
+from smartgov.identity.selectors import User
 from smartgov.platform.errors import DomainError
 from smartgov.platform.models import Agency
 from smartgov.procedures.documents import NOTICES, notice_response, receipt_response

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from smartgov.identity.models import User
+from smartgov.identity.selectors import User
 from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.qr import qr_svg
 from smartgov.procedures.documents import payment_receipt_response

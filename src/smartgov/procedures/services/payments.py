@@ -25,7 +25,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartgov.identity.models import SecurityEvent, User
+from smartgov.identity.selectors import User
 from smartgov.identity.services import security_event_record
 from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
 from smartgov.platform.money import format_vnd
@@ -109,8 +109,8 @@ def payment_notice_receive(*, gateway: str, params: Mapping[str, str]) -> Notice
             payload=_payload(params),
         )
         security_event_record(
-            kind=SecurityEvent.Kind.PAYMENT_FORGED,
-            severity=SecurityEvent.Severity.HIGH,
+            kind="payment_forged",
+            severity="high",
             details={"gateway": source.code, "reason": str(exc), "reference": str(params.get("reference", ""))[:64]},
         )
         raise Forbidden(_("The payment notice's signature is not valid.")) from exc
