@@ -2,65 +2,36 @@
 process-control form and its outbox event. Two people acting on one dossier at once: the dossier row is
 locked, the second finds the status moved on (or a stale ``version``) and gets a Conflict, nothing changes."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import time as clock
+from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from smartgov.identity import authz
 from smartgov.identity.selectors import User
 from smartgov.platform.errors import Conflict, DomainError, NotFound
 from smartgov.platform.models import Agency
-from smartgov.platform.selectors.calendar import add_working_days, add_working_hours, working_days_between
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
-from smartgov.procedures.domain.moves import MOVES, move_guard
+from smartgov.procedures.domain.moves import move_guard
 from smartgov.procedures.domain.status import BIRTH_REGISTRATION, TRANSITIONS, Status
 from smartgov.procedures.events import BirthRegistered, DossierMoved
 from smartgov.procedures.fees import fee_for
 from smartgov.procedures.forms import form_validate
-from smartgov.procedures.models import Attachment, Dossier, DossierEvent, DossierSequence, Procedure, StoredDocument
+from smartgov.procedures.models import Dossier, DossierEvent, Procedure
+from smartgov.procedures.services.deadlines import clock_restart, dossier_code_next, due_from, step_due
 from smartgov.procedures.services.results import result_issue
-from smartgov.procedures.services.store import document_store_add
 
 #: Who makes an officers' move: the account, or a principal (an access token's scopes then count).
 Officer = User | authz.Principal
 
 
-# --- Codes and deadlines ----------------------------------------------------------------------------------
-def dossier_code_next(*, agency: Agency, moment: datetime) -> str:
-    """The next ``<agency ID>-<YYMMDD>-<NNNN>`` of the agency's day. Call inside the submitting transaction:
-    the day's counter row stays locked until it commits, so concurrent submissions get distinct, gap-free
-    numbers, and a submission that fails gives its number back."""
-    day = timezone.localtime(moment).date()
-    sequence = DossierSequence.objects.select_for_update().filter(agency=agency, day=day).first()
-    if sequence is None:
-        try:
-            with transaction.atomic():
-                sequence = DossierSequence.objects.create(agency=agency, day=day, last=0)
-        except IntegrityError:  # another submission created the day's row first: wait for its lock
-            sequence = DossierSequence.objects.select_for_update().get(agency=agency, day=day)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{agency.code}-{day:%y%m%d}-{sequence.last:04d}"
-
-
-def due_from(procedure: Procedure, start: datetime) -> datetime:
-    """The appointment: ``start`` plus the procedure's processing time on the working-day calendar."""
-    if procedure.processing_unit == Procedure.TimeUnit.WORKING_HOURS:
-        return add_working_hours(start, float(procedure.processing_time))
-    return add_working_days(start, int(procedure.processing_time))
-
-
-# --- The moves --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Moved:
     """What a move did, for the caller's message."""
@@ -324,7 +295,7 @@ def dossier_transfer(
             old_status=old,
             note=note,
             agency=to_agency,
-            step_due_at=_step_due(dossier),
+            step_due_at=step_due(dossier),
             changes={"from_agency": from_agency.code, "to_agency": to_agency.code},
         )
     return Moved(dossier, event)
@@ -345,7 +316,7 @@ def dossier_assign(*, officer: Officer, dossier_id: int, specialist: User, versi
             actor=officer,
             old_status=old,
             note=str(specialist),
-            step_due_at=_step_due(dossier),
+            step_due_at=step_due(dossier),
         )
     return Moved(dossier, event)
 
@@ -406,44 +377,6 @@ def dossier_apologise(
     return Moved(dossier, event)
 
 
-def dossiers_flag_due_soon(*, within: timedelta = timedelta(hours=24)) -> int:
-    """Warn once per appointment about open dossiers due within ``within``: an outbox event
-    ``procedures.dossier.due_soon`` for the agency holding it (notifications, dashboards), so an apology
-    (form 04) can still go out before the due time. Returns how many were flagged."""
-    from smartgov.procedures.domain.status import OPEN
-
-    now = timezone.now()
-    flagged = 0
-    candidates = Dossier.objects.filter(
-        status__in=OPEN,
-        due_at__gt=now,
-        due_at__lte=now + within,
-        due_soon_flagged_at__isnull=True,
-        paused_at__isnull=True,  # the clock of a paused dossier is stopped
-    ).values_list("pk", flat=True)
-    for dossier_id in list(candidates[:5000]):
-        with transaction.atomic():
-            dossier = (
-                Dossier.objects.select_for_update().filter(pk=dossier_id, due_soon_flagged_at__isnull=True).first()
-            )
-            if dossier is None:
-                continue
-            dossier.due_soon_flagged_at = now
-            dossier.save(update_fields=["due_soon_flagged_at"])
-            event_publish(
-                topic="procedures.dossier.due_soon",
-                payload={
-                    "dossier": dossier.pk,
-                    "code": dossier.code,
-                    "agency": dossier.current_agency_id,
-                    "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
-                },
-                obj=dossier,
-            )
-            flagged += 1
-    return flagged
-
-
 def dossier_pause(*, officer: Officer, dossier_id: int, reason: str, version: int | None = None) -> Moved:
     """Stop the clock while processing waits on something outside the agency (reason required)."""
     if not reason.strip():
@@ -452,21 +385,6 @@ def dossier_pause(*, officer: Officer, dossier_id: int, reason: str, version: in
         dossier.paused_at = timezone.now()
         event = _record(dossier, action="pause", actor=officer, old_status=old, note=reason.strip())
     return Moved(dossier, event)
-
-
-def clock_restart(dossier: Dossier) -> tuple[datetime | None, int]:
-    """Start the paused clock again: the appointment moves later by the working days the dossier waited.
-    Returns the previous appointment and those days."""
-    previous = dossier.due_at
-    if dossier.paused_at is None:
-        return previous, 0
-    paused_days = working_days_between(timezone.localdate(dossier.paused_at), timezone.localdate(timezone.now()))
-    if previous is not None and paused_days:
-        # counted from the due day itself (a late cut-off), so the appointment moves by exactly that many
-        dossier.due_at = add_working_days(previous, paused_days, cutoff=clock(23, 59))
-        dossier.due_soon_flagged_at = None
-    dossier.paused_at = None
-    return previous, paused_days
 
 
 def dossier_request_payment(
@@ -533,159 +451,3 @@ def dossier_rate(*, applicant: User, dossier_id: int, rating: int, comment: str 
         audit_record(actor=applicant, action="procedures.dossier.rate", obj=dossier, changes={"rating": rating})
         event_publish(topic="procedures.dossier.rated", payload={"dossier": dossier.pk, "rating": rating}, obj=dossier)
     return dossier
-
-
-def _step_due(dossier: Dossier) -> datetime | None:
-    """The due time of the current workflow step: its share of the whole processing time from now."""
-    steps = dossier.procedure.workflow or []
-    if not steps or dossier.step >= len(steps) or dossier.due_at is None:
-        return None
-    share = float(steps[dossier.step].get("share", 0) or 0)
-    now = timezone.now()
-    remaining = max(dossier.due_at - now, timedelta(0))
-    return now + remaining * share if share else None
-
-
-def _attachable(dossier_id: int, *, applicant: User, component: str) -> Dossier:
-    """The applicant's dossier, locked, if it takes documents now (a draft, or a supplement is asked) and the
-    procedure has ``component``."""
-    dossier = _locked(dossier_id, version=None)
-    if dossier.applicant_id != applicant.pk:
-        raise NotFound(_("No such dossier."))
-    if dossier.status not in (Status.DRAFT, Status.SUPPLEMENT_REQUESTED):
-        raise Conflict(_("Documents can be added to a draft or when a supplement is requested."))
-    if component not in {c["code"] for c in dossier.procedure.components}:
-        raise DomainError(_("This procedure has no such document component."))
-    return dossier
-
-
-def attachment_add(*, applicant: User, dossier_id: int, component: str, upload: Any) -> Attachment:
-    """Attach a document to a draft or to a dossier waiting for a supplement (type checked by content)."""
-    from smartgov.procedures.uploads import upload_check
-
-    with transaction.atomic():
-        dossier = _attachable(dossier_id, applicant=applicant, component=component)
-        checked = upload_check(upload)
-        attachment = Attachment(
-            dossier=dossier,
-            component=component,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_at=timezone.now(),
-        )
-        attachment.file.save(checked.sha256, checked.content, save=False)
-        attachment.save()
-        document_store_add(
-            owner=applicant,
-            kind=StoredDocument.Kind.UPLOAD,
-            title=checked.name,
-            file_name=attachment.file.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            component=component,
-            source_dossier=dossier,
-        )
-        audit_record(
-            actor=applicant,
-            action="procedures.attachment.add",
-            obj=attachment,
-            changes={"dossier": dossier.pk, "component": component, "sha256": checked.sha256},
-        )
-    return attachment
-
-
-def attachment_reuse(*, applicant: User, dossier_id: int, component: str, document_id: int) -> Attachment:
-    """Attach a document from the applicant's store (once-only): the same stored file, no new upload."""
-    with transaction.atomic():
-        dossier = _attachable(dossier_id, applicant=applicant, component=component)
-        document = StoredDocument.objects.filter(pk=document_id, owner=applicant).first()
-        if document is None:
-            raise NotFound(_("No such document in your store."))
-        attachment = Attachment.objects.create(
-            dossier=dossier,
-            component=component,
-            file=document.file.name,
-            original_name=document.title[:200],
-            content_type=document.content_type,
-            size=document.size,
-            sha256=document.sha256,
-            uploaded_at=timezone.now(),
-            reused_from=document,
-        )
-        audit_record(
-            actor=applicant,
-            action="procedures.attachment.reuse",
-            obj=attachment,
-            changes={"dossier": dossier.pk, "component": component, "document": document.pk},
-        )
-    return attachment
-
-
-def dossier_officer_move(
-    *,
-    officer: Officer,
-    dossier_id: int,
-    move: str,
-    version: int | None = None,
-    inputs: dict[str, Any] | None = None,
-) -> Moved:
-    """One door for the officers' moves, for the page and the API alike: ``move`` is a name of ``MOVES`` and
-    ``inputs`` its inputs as a client sends them (an agency's code, an account name, an ISO 8601 moment, đồng)."""
-    declared = MOVES.get(move)
-    if declared is None:
-        raise NotFound(_("No such action."))
-    given = inputs or {}
-    values: dict[str, Any] = {}
-    for field in declared.inputs:
-        raw = given.get(field.name)
-        value = (
-            _input(field.kind, raw) if raw not in (None, "") else ("" if field.kind in ("text", "longtext") else None)
-        )
-        if field.required and value is None and field.missing is not None:
-            raise DomainError(str(field.missing))
-        values[field.name] = value
-    return _SERVICES[move](officer=officer, dossier_id=dossier_id, version=version, **values)
-
-
-def _input(kind: str, raw: Any) -> Any:
-    """An input as the move's service takes it."""
-    if kind == "agency":
-        return Agency.objects.filter(code=str(raw)).first()
-    if kind == "account":
-        return User.objects.filter(username=str(raw), is_active=True).first()
-    if kind == "datetime":
-        moment = raw if isinstance(raw, datetime) else parse_datetime(str(raw))
-        if moment is None:
-            return None
-        return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
-    if kind == "amount":
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            return raw
-        if isinstance(raw, str) and raw.strip().isdigit():
-            return int(raw)
-        raise DomainError(_("The amount is a whole number of đồng, more than zero."))
-    return str(raw)
-
-
-def _approve(*, officer: Officer, **rest: Any) -> Moved:
-    return dossier_approve(leader=officer, **rest)
-
-
-#: The service of each officers' move (its keyword arguments are the move's inputs).
-_SERVICES: dict[str, Callable[..., Moved]] = {
-    "accept": dossier_accept,
-    "request_supplement": dossier_request_supplement,
-    "refuse": dossier_refuse,
-    "transfer": dossier_transfer,
-    "assign": dossier_assign,
-    "approve": _approve,
-    "stop": dossier_stop,
-    "apologise": dossier_apologise,
-    "pause": dossier_pause,
-    "resume": dossier_resume,
-    "request_payment": dossier_request_payment,
-    "return_result": dossier_return_result,
-}

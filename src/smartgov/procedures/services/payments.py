@@ -34,7 +34,8 @@ from smartgov.platform.services.outbox import event_publish
 from smartgov.procedures.domain.status import TRANSITIONS, Status
 from smartgov.procedures.gateways import Checkout, NoticeForged, gateway_choice, gateway_get
 from smartgov.procedures.models import Payment, PaymentCallback, Reconciliation
-from smartgov.procedures.services.dossiers import Moved, _check_move, _locked, _record, clock_restart
+from smartgov.procedures.services.deadlines import clock_restart
+from smartgov.procedures.services.dossiers import Moved, _check_move, _locked, _record
 
 logger = logging.getLogger(__name__)
 Outcome = PaymentCallback.Outcome

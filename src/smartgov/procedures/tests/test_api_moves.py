@@ -13,7 +13,7 @@ from smartgov.identity import authz
 from smartgov.procedures.domain.moves import MOVES, POLICY, SCOPE, moves_allowed
 from smartgov.procedures.domain.status import Status
 from smartgov.procedures.models import Dossier
-from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.services import moves
 from smartgov.procedures.tests.fixtures import staff_client
 from smartgov.procedures.tests.test_dossiers import submitted
 
@@ -32,7 +32,7 @@ def _token(user, scope: str) -> Client:
 
 
 def test_every_move_has_its_service():
-    assert set(svc._SERVICES) == set(MOVES)
+    assert set(moves._SERVICES) == set(MOVES)
 
 
 def test_the_moves_listed_are_those_the_role_may_make_now(hp):

@@ -13,6 +13,7 @@ from smartgov.platform.models import AuditEntry, OutboxEvent
 from smartgov.procedures.domain.status import Status
 from smartgov.procedures.forms import FormInvalid
 from smartgov.procedures.models import Dossier, DossierEvent, Procedure
+from smartgov.procedures.services import attachments, deadlines
 from smartgov.procedures.services import dossiers as svc
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,9 @@ def submitted(hp, *, applicant=None, code: str = "1.001193", form=None, agency=N
     )
     for component in procedure.components:
         if component["required"]:
-            svc.attachment_add(applicant=applicant, dossier_id=draft.pk, component=component["code"], upload=pdf())
+            attachments.attachment_add(
+                applicant=applicant, dossier_id=draft.pk, component=component["code"], upload=pdf()
+            )
     return svc.dossier_submit(applicant=applicant, dossier_id=draft.pk).dossier
 
 
@@ -156,14 +159,14 @@ def test_uploads_are_checked_by_content_and_size(hp, settings):
     draft = svc.dossier_draft_save(applicant=hp.mai, procedure=procedure, receiving_agency=hp.ward, form_data=BIRTH)
     disguised = SimpleUploadedFile("giay-chung-sinh.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200, "application/pdf")
     with pytest.raises(DomainError, match="PDF, JPEG"):
-        svc.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=disguised)
+        attachments.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=disguised)
     settings.SMARTGOV_UPLOAD_MAX_BYTES = 20
     with pytest.raises(DomainError):
-        svc.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=pdf())
+        attachments.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=pdf())
     assert not draft.attachments.exists()
     settings.SMARTGOV_UPLOAD_MAX_BYTES = 10_000
     png = SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")
-    saved = svc.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=png)
+    saved = attachments.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=png)
     assert saved.content_type == "image/png" and len(saved.sha256) == 64
 
 
@@ -180,7 +183,7 @@ def test_uploads_are_checked_by_content_and_size(hp, settings):
 )
 def test_appointments_skip_tet_and_the_april_may_holidays(hp, submitted_at, expected_due):
     procedure = Procedure.objects.get(code="1.004873")  # 3 working days
-    assert svc.due_from(procedure, submitted_at) == expected_due
+    assert deadlines.due_from(procedure, submitted_at) == expected_due
 
 
 def test_apology_with_a_new_appointment_only_before_the_due_date(hp):

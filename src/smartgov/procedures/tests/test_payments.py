@@ -16,6 +16,7 @@ from smartgov.procedures.domain.status import Status
 from smartgov.procedures.gateways import gateway_get, signed
 from smartgov.procedures.models import Dossier, Payment, PaymentCallback, Reconciliation
 from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.services import moves
 from smartgov.procedures.services.payments import (
     StatementLine,
     payment_notice_receive,
@@ -237,12 +238,12 @@ def test_vietqr_bank_webhook_as_json(hp, client):
 def test_an_officer_asks_for_an_assessed_obligation(hp):
     dossier = submitted(hp, applicant=hp.binh)  # free at submission
     svc.dossier_accept(officer=hp.officer, dossier_id=dossier.pk)
-    moved = svc.dossier_officer_move(
+    moved = moves.dossier_officer_move(
         officer=hp.specialist, dossier_id=dossier.pk, move="request_payment", inputs={"amount_vnd": 50000}
     ).dossier
     assert moved.status == Status.FINANCIAL_OBLIGATION and moved.fee_vnd == 50000
     with pytest.raises(Conflict):  # already waiting for it
-        svc.dossier_officer_move(officer=hp.specialist, dossier_id=dossier.pk, move="request_payment")
+        moves.dossier_officer_move(officer=hp.specialist, dossier_id=dossier.pk, move="request_payment")
     withdrawn = svc.dossier_withdraw(applicant=hp.binh, dossier_id=dossier.pk).dossier
     assert withdrawn.status == Status.WITHDRAWN
 

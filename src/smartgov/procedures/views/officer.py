@@ -22,7 +22,7 @@ from smartgov.procedures.domain.moves import MOVES, moves_allowed
 from smartgov.procedures.models import Dossier, DossierResult, Payment
 from smartgov.procedures.results import result_response
 from smartgov.procedures.selectors import STAFF_ROLES, dossier_for_staff, officer_queue, specialists_of
-from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.services import moves
 from smartgov.procedures.services.citizens import applicant_check
 
 Role = authz.Role
@@ -163,7 +163,7 @@ def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     dossier_for_staff(request=request, dossier_id=pk)  # the checkpoint before anything else
     post = request.POST
     try:
-        svc.dossier_officer_move(
+        moves.dossier_officer_move(
             officer=authz.principal_of(request),
             dossier_id=pk,
             move=action,
