@@ -19,10 +19,10 @@ from smartgov.platform.errors import Conflict, DomainError, NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
+from smartgov.procedures.domain.fees import fee_for
 from smartgov.procedures.domain.moves import move_guard
 from smartgov.procedures.domain.status import BIRTH_REGISTRATION, TRANSITIONS, Status
 from smartgov.procedures.events import BirthRegistered, DossierMoved
-from smartgov.procedures.fees import fee_for
 from smartgov.procedures.forms import form_validate
 from smartgov.procedures.models import Dossier, DossierEvent, Procedure
 from smartgov.procedures.services.deadlines import clock_restart, dossier_code_next, due_from, step_due

@@ -2,10 +2,8 @@
 
 from typing import Any
 
-from django.utils import timezone
-
 from smartgov.platform.testing import Probe
-from smartgov.procedures.models import Dossier, Procedure, Sector
+from smartgov.procedures.tests.factories import DossierFactory, ProcedureFactory
 
 #: URLs that need arguments, a method other than GET, a body, or call another system.
 PROBES: dict[str, Probe] = {
@@ -69,25 +67,11 @@ PROBES: dict[str, Probe] = {
 def world(base: dict[str, Any]) -> dict[str, Any]:
     """A birth-registration procedure of the test agency and a citizen's dossier received there."""
     agency = base["agency"]
-    sector = Sector.objects.create(code="ho-tich", name="Hộ tịch")
-    procedure = Procedure.objects.create(
-        code="1.001193",
-        name="Đăng ký khai sinh",
-        sector=sector,
-        level="province",
-        agency=agency,
-        online_level="full",
-        processing_time=3,
-        processing_unit="working_days",
-    )
-    dossier = Dossier.objects.create(
+    procedure = ProcedureFactory.create(code="1.001193", agency=agency)
+    dossier = DossierFactory.create(
         procedure=procedure,
         applicant=base["accounts"]["citizen"],
-        applicant_name="Mai",
         receiving_agency=agency,
-        current_agency=agency,
-        status=1,
         code="000.00.10.H31-261124-0001",
-        created_at=timezone.now(),
     )
     return {"DOSSIER": dossier.pk}

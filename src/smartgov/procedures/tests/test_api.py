@@ -9,7 +9,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_application_model
 
 from smartgov.procedures.models import Dossier
-from smartgov.procedures.tests.test_dossiers import BIRTH, PDF
+from smartgov.procedures.tests.factories import BIRTH, PDF
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/procedures"

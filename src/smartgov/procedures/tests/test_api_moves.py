@@ -14,8 +14,8 @@ from smartgov.procedures.domain.moves import MOVES, POLICY, SCOPE, moves_allowed
 from smartgov.procedures.domain.status import Status
 from smartgov.procedures.models import Dossier
 from smartgov.procedures.services import moves
+from smartgov.procedures.tests.factories import submitted
 from smartgov.procedures.tests.fixtures import staff_client
-from smartgov.procedures.tests.test_dossiers import submitted
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/procedures"

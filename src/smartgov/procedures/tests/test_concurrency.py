@@ -13,7 +13,7 @@ from smartgov.procedures.domain.status import Status
 from smartgov.procedures.models import Dossier, DossierEvent, Procedure
 from smartgov.procedures.services import attachments
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.tests.test_dossiers import BIRTH, pdf, submitted
+from smartgov.procedures.tests.factories import BIRTH, pdf, submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

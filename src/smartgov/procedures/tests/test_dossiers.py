@@ -15,36 +15,10 @@ from smartgov.procedures.forms import FormInvalid
 from smartgov.procedures.models import Dossier, DossierEvent, Procedure
 from smartgov.procedures.services import attachments, deadlines
 from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.tests.factories import BIRTH, PDF, pdf, submitted  # noqa: F401 - notifications tests import them from here
 
 pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-BIRTH = {
-    "ho_ten_tre": "Nguyễn An Nhiên",
-    "ngay_sinh": "2026-11-20",
-    "gioi_tinh": "Nữ",
-    "noi_sinh": "Bệnh viện Phụ sản Hải Phòng",
-    "ho_ten_me": "Nguyễn Thị Mai",
-    "quan_he": "Mẹ",
-}
-
-
-def pdf(name: str = "giay-chung-sinh.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def submitted(hp, *, applicant=None, code: str = "1.001193", form=None, agency=None) -> Dossier:
-    applicant = applicant or hp.mai
-    procedure = Procedure.objects.get(code=code)
-    draft = svc.dossier_draft_save(
-        applicant=applicant, procedure=procedure, receiving_agency=agency or hp.ward, form_data=form or BIRTH
-    )
-    for component in procedure.components:
-        if component["required"]:
-            attachments.attachment_add(
-                applicant=applicant, dossier_id=draft.pk, component=component["code"], upload=pdf()
-            )
-    return svc.dossier_submit(applicant=applicant, dossier_id=draft.pk).dossier
 
 
 def test_submission_gets_a_code_an_appointment_and_a_trace(hp):

@@ -24,8 +24,8 @@ from smartgov.procedures.services.payments import (
     payments_reconcile,
     statement_read,
 )
+from smartgov.procedures.tests.factories import BIRTH, submitted
 from smartgov.procedures.tests.fixtures import staff_client
-from smartgov.procedures.tests.test_dossiers import BIRTH, submitted
 
 pytestmark = pytest.mark.django_db
 RETURN = "http://testserver/thanh-toan/ket-qua/sandbox/"

@@ -17,8 +17,8 @@ from smartgov.procedures.results import pdf_verify
 from smartgov.procedures.services import attachments, store
 from smartgov.procedures.services import dossiers as svc
 from smartgov.procedures.services.store import documents_purge_expired
+from smartgov.procedures.tests.factories import BIRTH, submitted
 from smartgov.procedures.tests.fixtures import staff_client
-from smartgov.procedures.tests.test_dossiers import BIRTH, submitted
 
 pytestmark = pytest.mark.django_db
 

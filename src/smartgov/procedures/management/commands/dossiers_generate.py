@@ -19,8 +19,8 @@ from rich.progress import Progress
 
 from smartgov.platform.errors import DomainError
 from smartgov.platform.models import Agency
+from smartgov.procedures.domain.fees import fee_for
 from smartgov.procedures.domain.status import Status
-from smartgov.procedures.fees import fee_for
 from smartgov.procedures.models import Dossier, Procedure
 
 BATCH = 5000
