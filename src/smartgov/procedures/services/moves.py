@@ -51,7 +51,7 @@ def dossier_officer_move(
         value = (
             _input(field.kind, raw) if raw not in (None, "") else ("" if field.kind in ("text", "longtext") else None)
         )
-        if field.required and value is None and field.missing is not None:
+        if field.required and value in (None, "") and field.missing is not None:
             raise DomainError(str(field.missing))
         values[field.name] = value
     return _SERVICES[move](officer=officer, dossier_id=dossier_id, version=version, **values)

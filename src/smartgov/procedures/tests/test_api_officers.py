@@ -56,16 +56,21 @@ def test_one_endpoint_makes_every_move_and_refuses_clearly(hp):
     unknown = officer.post(f"{url}/launch", {}, "application/json")
     assert unknown.status_code == 404 and unknown["Content-Type"] == "application/problem+json"
     forbidden = leader.post(f"{url}/accept", {}, "application/json")
-    assert forbidden.status_code == 403 and "Ủy ban nhân dân phường Thành Đông" in forbidden.json()["title"]
+    assert forbidden.status_code == 403
+    assert forbidden.json()["title"].startswith("Hồ sơ này do Ủy ban nhân dân phường Thành Đông xử lý")
     wrong_state = officer.post(f"{url}/return_result", {}, "application/json")
     assert wrong_state.status_code == 409 and "Mới nộp" in wrong_state.json()["title"]
-    no_reason = officer.post(f"{url}/refuse", {}, "application/json")
-    assert no_reason.status_code == 400
+    no_reason = officer.post(f"{url}/refuse", {"reason": " "}, "application/json")
+    assert no_reason.status_code == 400 and no_reason.json()["title"] == "Hãy nêu lý do từ chối."
     assert Dossier.objects.get(pk=dossier.pk).status == Status.SUBMITTED  # nothing changed
 
     assert officer.post(f"{url}/accept", {"note": "Đủ"}, "application/json").json()["status"] == Status.ACCEPTED
     no_agency = officer.post(f"{url}/transfer", {}, "application/json")
-    assert no_agency.status_code == 400 and "cơ quan" in no_agency.json()["title"]
+    assert no_agency.status_code == 400 and no_agency.json()["title"] == "Hãy chọn cơ quan nhận hồ sơ."
+    unknown_agency = officer.post(f"{url}/transfer", {"to_agency": "000.00.99.H31"}, "application/json")
+    assert unknown_agency.status_code == 400
+    bad_amount = officer.post(f"{url}/request_payment", {"amount_vnd": -5}, "application/json")
+    assert bad_amount.status_code == 422
     handed = officer.post(f"{url}/transfer", {"to_agency": "000.00.02.H31"}, "application/json").json()
     assert handed["status"] == Status.PROCESSING and handed["current_agency"] == "000.00.02.H31"
     dept = staff_client(hp.dept_leader)
@@ -97,3 +102,21 @@ def test_the_move_policy_is_registered_with_identity(hp):
     assert not authz.permitted(hp.specialist, POLICY, (dossier, "accept"))
     assert not authz.permitted(authz.Principal(hp.officer, scopes=frozenset({"openid"})), POLICY, (dossier, "accept"))
     assert [m.name for m in moves_allowed(hp.specialist, dossier)] == ["request_supplement"]
+
+
+def test_the_page_offers_the_moves_of_the_table_and_makes_them_through_the_same_door(hp):
+    dossier = submitted(hp)
+    leader = staff_client(hp.leader)
+    page = leader.get(f"/mot-cua/{dossier.pk}/").content.decode()
+    assert f'action="/mot-cua/{dossier.pk}/request_supplement/"' in page
+    assert f"/mot-cua/{dossier.pk}/accept/" not in page  # not the leader's move
+    refused = leader.post(f"/mot-cua/{dossier.pk}/accept/", follow=True).content.decode()
+    assert "bạn không có vai trò ở đó" in refused  # the page says why: no role there that may accept
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.SUBMITTED
+    assert leader.post(f"/mot-cua/{dossier.pk}/launch/").status_code == 404
+    officer = staff_client(hp.officer)
+    missing = officer.post(f"/mot-cua/{dossier.pk}/refuse/", {"reason": ""}, follow=True)
+    assert "Hãy nêu lý do từ chối." in missing.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.SUBMITTED
+    done = officer.post(f"/mot-cua/{dossier.pk}/request_supplement/", {"reason": "Thiếu giấy chứng sinh"})
+    assert done.status_code == 302 and Dossier.objects.get(pk=dossier.pk).status == Status.SUPPLEMENT_REQUESTED
