@@ -16,11 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from smartgov.identity.models import User
+from smartgov.identity.selectors import User
 from smartgov.platform.demo import DemoContext, DemoStep
 from smartgov.platform.models import Agency
 from smartgov.procedures.gateways import SandboxGateway, gateway_get
 from smartgov.procedures.models import Dossier, Procedure
+from smartgov.procedures.services import attachments
 from smartgov.procedures.services import dossiers as svc
 from smartgov.procedures.services.catalog import catalog_import
 from smartgov.procedures.services.payments import payment_notice_receive, payment_start
@@ -49,7 +50,9 @@ def _submitted(applicant: User, ward: Agency, form: dict[str, object]) -> Dossie
     for component in procedure.components:
         if component["required"]:
             upload = SimpleUploadedFile(f"{component['code']}.pdf", PDF, content_type="application/pdf")
-            svc.attachment_add(applicant=applicant, dossier_id=draft.pk, component=component["code"], upload=upload)
+            attachments.attachment_add(
+                applicant=applicant, dossier_id=draft.pk, component=component["code"], upload=upload
+            )
     return svc.dossier_submit(applicant=applicant, dossier_id=draft.pk).dossier
 
 

@@ -21,8 +21,8 @@ from smartgov.platform import outbound
 from smartgov.platform.events import subscriber
 from smartgov.platform.models import OutboxEvent
 from smartgov.platform.webhooks import webhook_headers
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.models import DossierResult
-from smartgov.procedures.status import Status
 
 CONSUMER = "procedures.portal_sync"
 

@@ -21,8 +21,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from smartgov.platform.models import Agency
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.models import Attachment, Dossier, DossierResult
-from smartgov.procedures.status import Status
 
 FINISHED = (Status.FINISHED, Status.RETURNED)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartgov.platform.money import MoneyField
 from smartgov.platform.text import fold
-from smartgov.procedures.status import Status
+from smartgov.procedures.domain.status import Status
 
 
 class Sector(models.Model):

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from smartgov.identity.models import User
+from smartgov.identity.selectors import User
 from smartgov.platform.personal_data import personal_data_exporter
 from smartgov.procedures.models import StoredDocument
 

@@ -2,6 +2,7 @@
 
 from smartgov.identity.authz import Role
 from smartgov.platform.access import Access
+from smartgov.procedures.domain.moves import SCOPE
 
 OSS, SPEC, LEAD = Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER
 
@@ -53,7 +54,6 @@ URLS: dict[str, Access] = {
     "api:result_file": Access.api(),
     "api:my_documents": Access.api(),
     "api:verify_result": Access.open(),
-    "api:request_payment": Access.api_staff(OSS, SPEC, LEAD),
     "api:list_procedures": Access.open(),
     "api:get_procedure": Access.open(),
     "api:lookup": Access.open(),
@@ -74,15 +74,7 @@ URLS: dict[str, Access] = {
     "api:citizen_check": Access.api_staff(OSS, SPEC, LEAD),
     "api:portal_sync": Access.api_staff(LEAD),
     "api:portal_sync_retry_now": Access.api_staff(LEAD),
-    "api:accept": Access.api_staff(OSS),
-    "api:request_supplement": Access.api_staff(OSS, SPEC, LEAD),
-    "api:refuse": Access.api_staff(OSS),
-    "api:transfer": Access.api_staff(OSS, SPEC, LEAD),
-    "api:assign": Access.api_staff(LEAD, OSS),
-    "api:approve": Access.api_staff(LEAD),
-    "api:stop": Access.api_staff(LEAD),
-    "api:apologise": Access.api_staff(OSS, LEAD),
-    "api:pause": Access.api_staff(SPEC, LEAD),
-    "api:resume": Access.api_staff(SPEC, LEAD),
-    "api:return_result": Access.api_staff(OSS),
+    # the officers' moves: the roles of each move are in domain/moves.py MOVES, checked per dossier
+    "api:dossier_moves": Access.api_staff(OSS, SPEC, LEAD),
+    "api:dossier_move": Access.api_staff(OSS, SPEC, LEAD, scope=SCOPE),
 }

@@ -5,11 +5,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartgov.identity.models import RoleAssignment, User
+from smartgov.identity import authz
 from smartgov.identity.privacy import personal_data_view_record
-from smartgov.identity.roles import roles_held
+from smartgov.identity.selectors import User
 from smartgov.platform.errors import Forbidden, NotFound
+from smartgov.platform.models import Agency
 from smartgov.platform.text import fold
+from smartgov.procedures.domain.status import OPEN, Status
 from smartgov.procedures.models import (
     DocumentShare,
     Dossier,
@@ -19,9 +21,8 @@ from smartgov.procedures.models import (
     Reconciliation,
     StoredDocument,
 )
-from smartgov.procedures.status import OPEN, Status
 
-Role = RoleAssignment.Role
+Role = authz.Role
 STAFF_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER)
 
 
@@ -68,7 +69,7 @@ def dossier_for_staff(*, request: HttpRequest, dossier_id: int) -> Dossier:
     if dossier is None:
         raise NotFound(_("No such dossier."))
     agencies = {dossier.receiving_agency, dossier.current_agency}
-    if not any(roles_held(user, agency=agency) & set(STAFF_ROLES) for agency in agencies):
+    if not any(authz.holds(user, *STAFF_ROLES, agency=agency) for agency in agencies):
         raise Forbidden(_("This dossier is not handled by an agency where you hold a role."))
     personal_data_view_record(request=request, subject=dossier.applicant, place="dossier", reason=dossier.code or "")
     return dossier
@@ -107,14 +108,20 @@ def dossier_public_lookup(*, code: str, secret: str) -> Dossier:
 
 def officer_queue(*, user: User, status: int | None = None) -> QuerySet[Dossier]:
     """The open dossiers held by the agencies where ``user`` holds a one-stop, specialist or leader role."""
-    agencies = RoleAssignment.objects.filter(user=user, role__in=STAFF_ROLES).values("agency")
-    queue = _base().filter(current_agency__in=agencies).exclude(status=Status.DRAFT)
+    agencies = authz.agencies_with(user, *STAFF_ROLES)
+    queue = _base() if agencies == authz.ALL else _base().filter(current_agency__in=agencies)
+    queue = queue.exclude(status=Status.DRAFT)
     queue = (
         queue.filter(status=status)
         if status is not None
         else queue.filter(status__in=[*OPEN, Status.FINISHED, Status.SUPPLEMENT_REQUESTED])
     )
     return queue.order_by("due_at", "pk")
+
+
+def specialists_of(*, agency: Agency) -> QuerySet[User]:
+    """The active accounts holding the specialist role in ``agency`` (whom a dossier there can be assigned to)."""
+    return User.objects.filter(roles__role=Role.SPECIALIST, roles__agency=agency, is_active=True).order_by("full_name")
 
 
 def payment_receipt_for(*, user: User, payment_id: int) -> Payment:
@@ -131,7 +138,7 @@ def payment_receipt_for(*, user: User, payment_id: int) -> Payment:
 
 def reconciliations_for(*, user: User) -> QuerySet[Reconciliation]:
     """The reconciliation reports a leader of any agency (or a platform administrator) may read."""
-    if not (roles_held(user) & {Role.LEADER, Role.PLATFORM_ADMIN}):
+    if not authz.holds(user, Role.LEADER, Role.PLATFORM_ADMIN):
         raise Forbidden(_("Only leaders read the payment reconciliation."))
     return Reconciliation.objects.all()
 
@@ -162,11 +169,12 @@ def document_of(*, owner: User, document_id: int) -> StoredDocument:
 
 def shares_for_staff(*, user: User) -> QuerySet[DocumentShare]:
     """Documents citizens currently share with an agency where ``user`` holds a one-stop-shop role."""
-    if not roles_held(user) & set(STAFF_ROLES):
+    if not authz.holds(user, *STAFF_ROLES):
         raise Forbidden(_("Only one-stop-shop officers, specialists and leaders see shared documents."))
-    agencies = RoleAssignment.objects.filter(user=user, role__in=STAFF_ROLES, agency__isnull=False).values("agency")
+    agencies = authz.agencies_with(user, *STAFF_ROLES)
+    shares = DocumentShare.objects.all() if agencies == authz.ALL else DocumentShare.objects.filter(agency__in=agencies)
     return (
-        DocumentShare.objects.filter(agency__in=agencies, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        shares.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
         .select_related("document__owner", "agency")
         .order_by("-created_at")
     )

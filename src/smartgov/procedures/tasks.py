@@ -5,7 +5,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from smartgov.procedures.services.dossiers import dossiers_flag_due_soon
+from smartgov.procedures.services.deadlines import dossiers_flag_due_soon
 from smartgov.procedures.services.payments import payments_reconcile
 from smartgov.procedures.services.store import documents_purge_expired
 

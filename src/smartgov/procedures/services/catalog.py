@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from smartgov.platform.errors import DomainError
 from smartgov.platform.models import Agency
 from smartgov.platform.services.audit import audit_record
-from smartgov.procedures.fees import schedule_check
+from smartgov.procedures.domain.fees import schedule_check
 from smartgov.procedures.models import Procedure, Sector
 
 COLUMNS = [

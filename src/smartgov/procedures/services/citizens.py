@@ -11,7 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from smartgov.identity.models import User
+from smartgov.identity.selectors import User
 from smartgov.platform.errors import Conflict, NotFound, Unavailable
 from smartgov.platform.text import fold
 from smartgov.procedures.models import Dossier

@@ -5,79 +5,35 @@ locked, the second finds the status moved on (or a stale ``version``) and gets a
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from datetime import time as clock
+from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartgov.identity.models import RoleAssignment, User
-from smartgov.identity.roles import has_role, roles_held
-from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
+from smartgov.identity import authz
+from smartgov.identity.selectors import User
+from smartgov.platform.errors import Conflict, DomainError, NotFound
 from smartgov.platform.models import Agency
-from smartgov.platform.selectors.calendar import add_working_days, add_working_hours, working_days_between
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
+from smartgov.procedures.domain.fees import fee_for
+from smartgov.procedures.domain.moves import move_guard
+from smartgov.procedures.domain.status import BIRTH_REGISTRATION, TRANSITIONS, Status
 from smartgov.procedures.events import BirthRegistered, DossierMoved
-from smartgov.procedures.fees import fee_for
 from smartgov.procedures.forms import form_validate
-from smartgov.procedures.models import Attachment, Dossier, DossierEvent, DossierSequence, Procedure, StoredDocument
+from smartgov.procedures.models import Dossier, DossierEvent, Procedure
+from smartgov.procedures.services.deadlines import clock_restart, dossier_code_next, due_from, step_due
 from smartgov.procedures.services.results import result_issue
-from smartgov.procedures.services.store import document_store_add
-from smartgov.procedures.status import BIRTH_REGISTRATION, TRANSITIONS, Status
 
-Role = RoleAssignment.Role
-
-OSS, SPECIALIST, LEADER = Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER
-#: Who may make each officers' move: these roles, in the agency that received the dossier or the one holding
-#: it now. The services check it; the officers' page offers a move only to those it lets in.
-STAFF_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
-    "accept": ((OSS,), "receiving"),
-    "request_supplement": ((OSS, SPECIALIST, LEADER), "current"),
-    "refuse": ((OSS,), "receiving"),
-    "transfer": ((OSS, SPECIALIST, LEADER), "current"),
-    "assign": ((LEADER, OSS), "current"),
-    "approve": ((LEADER,), "current"),
-    "stop": ((LEADER,), "current"),
-    "apologise": ((OSS, LEADER), "current"),
-    "pause": ((SPECIALIST, LEADER), "current"),
-    "resume": ((SPECIALIST, LEADER), "current"),
-    "return_result": ((OSS,), "receiving"),
-    "request_payment": ((OSS, SPECIALIST, LEADER), "current"),
-}
+#: Who makes an officers' move: the account, or a principal (an access token's scopes then count).
+Officer = User | authz.Principal
 
 
-# --- Codes and deadlines ----------------------------------------------------------------------------------
-def dossier_code_next(*, agency: Agency, moment: datetime) -> str:
-    """The next ``<agency ID>-<YYMMDD>-<NNNN>`` of the agency's day. Call inside the submitting transaction:
-    the day's counter row stays locked until it commits, so concurrent submissions get distinct, gap-free
-    numbers, and a submission that fails gives its number back."""
-    day = timezone.localtime(moment).date()
-    sequence = DossierSequence.objects.select_for_update().filter(agency=agency, day=day).first()
-    if sequence is None:
-        try:
-            with transaction.atomic():
-                sequence = DossierSequence.objects.create(agency=agency, day=day, last=0)
-        except IntegrityError:  # another submission created the day's row first: wait for its lock
-            sequence = DossierSequence.objects.select_for_update().get(agency=agency, day=day)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{agency.code}-{day:%y%m%d}-{sequence.last:04d}"
-
-
-def due_from(procedure: Procedure, start: datetime) -> datetime:
-    """The appointment: ``start`` plus the procedure's processing time on the working-day calendar."""
-    if procedure.processing_unit == Procedure.TimeUnit.WORKING_HOURS:
-        return add_working_hours(start, float(procedure.processing_time))
-    return add_working_days(start, int(procedure.processing_time))
-
-
-# --- The moves --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Move:
+class Moved:
     """What a move did, for the caller's message."""
 
     dossier: Dossier
@@ -99,6 +55,7 @@ def _locked(dossier_id: int, *, version: int | None) -> Dossier:
 
 
 def _check_move(dossier: Dossier, action: str) -> int:
+    """The applicant's (and the payment's) moves: legal from the dossier's status? Returns the new status."""
     starts, target = TRANSITIONS[action]
     if dossier.status not in starts:
         raise Conflict(
@@ -113,22 +70,23 @@ def _moving(
     *,
     action: str,
     version: int | None,
-    actor: User | None = None,
+    actor: Officer | None = None,
     applicant: User | None = None,
 ) -> Iterator[tuple[Dossier, int]]:
     """The start every move shares, in its transaction: lock the dossier (refusing a stale ``version``), check
-    whose it is — the applicant's own, or for an officer (``actor``) a role ``STAFF_MOVES`` allows in the
-    receiving or the current agency — and that the move is legal from its status. Yields the dossier, already
-    set to the move's target status, and the old status."""
+    whose it is and that the move is legal now — the applicant's own dossier in a status ``TRANSITIONS`` allows,
+    or for an officer (``actor``) a move ``moves_allowed`` grants (``domain/moves.py``). Yields the dossier,
+    already set to the move's target status, and the old status."""
     with transaction.atomic():
         dossier = _locked(dossier_id, version=version)
-        if applicant is not None and dossier.applicant_id != applicant.pk:
-            raise NotFound(_("No such dossier."))
-        if actor is not None:
-            roles, where = STAFF_MOVES[action]
-            _require_any(actor, roles, dossier.receiving_agency if where == "receiving" else dossier.current_agency)
         old = dossier.status
-        dossier.status = _check_move(dossier, action)
+        if actor is not None:
+            target = move_guard(actor, dossier, action).target
+            dossier.status = old if target is None else target
+        else:
+            if applicant is None or dossier.applicant_id != applicant.pk:
+                raise NotFound(_("No such dossier."))
+            dossier.status = _check_move(dossier, action)
         yield dossier, old
 
 
@@ -136,7 +94,7 @@ def _record(
     dossier: Dossier,
     *,
     action: str,
-    actor: User,
+    actor: Officer,
     old_status: int,
     note: str = "",
     agency: Agency | None = None,
@@ -144,6 +102,7 @@ def _record(
     changes: dict[str, Any] | None = None,
 ) -> DossierEvent:
     now = timezone.now()
+    account: User = authz.principal_of(actor).user
     dossier.version += 1
     dossier.save()
     event = DossierEvent.objects.create(
@@ -152,13 +111,13 @@ def _record(
         action=action,
         from_status=old_status,
         to_status=dossier.status,
-        actor=actor,
+        actor=account,
         agency=agency or dossier.current_agency,
         note=note,
         step_due_at=step_due_at,
     )
     audit_record(
-        actor=actor,
+        actor=account,
         action=f"procedures.dossier.{action}",
         obj=dossier,
         changes={"status": [old_status, dossier.status], **(changes or {})},
@@ -206,14 +165,6 @@ def birth_registered(dossier: Dossier) -> BirthRegistered:
     )
 
 
-def _require_any(user: User, roles: tuple[str, ...], agency: Agency) -> None:
-    if not roles_held(user, agency=agency) & set(roles):
-        raise Forbidden(
-            _("This dossier is handled by %(agency)s: you do not hold a role there that can do this.")
-            % {"agency": agency.name}
-        )
-
-
 def dossier_draft_save(
     *,
     applicant: User,
@@ -251,7 +202,7 @@ def dossier_draft_save(
     return dossier
 
 
-def dossier_submit(*, applicant: User, dossier_id: int, version: int | None = None) -> Move:
+def dossier_submit(*, applicant: User, dossier_id: int, version: int | None = None) -> Moved:
     """Check the draft (form and required documents) and submit it: it gets its code and its appointment."""
     with _moving(dossier_id, action="submit", version=version, applicant=applicant) as (dossier, old):
         procedure = dossier.procedure
@@ -268,10 +219,10 @@ def dossier_submit(*, applicant: User, dossier_id: int, version: int | None = No
         dossier.submitted_at = now
         dossier.due_at = due_from(procedure, now)
         event = _record(dossier, action="submit", actor=applicant, old_status=old)
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
-def dossier_accept(*, officer: User, dossier_id: int, version: int | None = None, note: str = "") -> Move:
+def dossier_accept(*, officer: Officer, dossier_id: int, version: int | None = None, note: str = "") -> Moved:
     """The one-stop shop accepts a complete, valid dossier; the appointment runs from now."""
     with _moving(dossier_id, action="accept", version=version, actor=officer) as (dossier, old):
         now = timezone.now()
@@ -283,22 +234,20 @@ def dossier_accept(*, officer: User, dossier_id: int, version: int | None = None
             dossier.status = Status.FINANCIAL_OBLIGATION
             dossier.paused_at = now
         event = _record(dossier, action="accept", actor=officer, old_status=old, note=note)
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
-def dossier_request_supplement(*, officer: User, dossier_id: int, reason: str, version: int | None = None) -> Move:
+def dossier_request_supplement(*, officer: Officer, dossier_id: int, reason: str, version: int | None = None) -> Moved:
     """Ask the applicant, in writing (form 02), for what is missing — once per dossier."""
     if not reason.strip():
         raise DomainError(_("Say what is missing or must be corrected."))
     with _moving(dossier_id, action="request_supplement", version=version, actor=officer) as (dossier, old):
-        if dossier.supplement_requested_at is not None:
-            raise Conflict(_("A supplement was already requested once for this dossier; it cannot be asked again."))
         dossier.supplement_requested_at = timezone.now()
         event = _record(dossier, action="request_supplement", actor=officer, old_status=old, note=reason.strip())
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
-def dossier_supplement(*, applicant: User, dossier_id: int, form_data: dict[str, Any] | None = None) -> Move:
+def dossier_supplement(*, applicant: User, dossier_id: int, form_data: dict[str, Any] | None = None) -> Moved:
     """The applicant answers the supplement request; the processing time runs again from the complete dossier."""
     with _moving(dossier_id, action="supplement", version=None, applicant=applicant) as (dossier, old):
         if form_data is not None:
@@ -310,29 +259,29 @@ def dossier_supplement(*, applicant: User, dossier_id: int, form_data: dict[str,
         dossier.assignee = None
         dossier.step = 0
         event = _record(dossier, action="supplement", actor=applicant, old_status=old, agency=dossier.receiving_agency)
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
-def dossier_refuse(*, officer: User, dossier_id: int, reason: str, version: int | None = None) -> Move:
+def dossier_refuse(*, officer: Officer, dossier_id: int, reason: str, version: int | None = None) -> Moved:
     """Refuse to accept (form 03), with the reasons."""
     if not reason.strip():
         raise DomainError(_("Give the reasons for refusing."))
     with _moving(dossier_id, action="refuse", version=version, actor=officer) as (dossier, old):
         dossier.finished_at = timezone.now()
         event = _record(dossier, action="refuse", actor=officer, old_status=old, note=reason.strip())
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
-def dossier_withdraw(*, applicant: User, dossier_id: int, reason: str = "") -> Move:
+def dossier_withdraw(*, applicant: User, dossier_id: int, reason: str = "") -> Moved:
     with _moving(dossier_id, action="withdraw", version=None, applicant=applicant) as (dossier, old):
         dossier.finished_at = timezone.now()
         event = _record(dossier, action="withdraw", actor=applicant, old_status=old, note=reason.strip())
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
 def dossier_transfer(
-    *, officer: User, dossier_id: int, to_agency: Agency, note: str = "", version: int | None = None
-) -> Move:
+    *, officer: Officer, dossier_id: int, to_agency: Agency, note: str = "", version: int | None = None
+) -> Moved:
     """Hand the dossier to another agency (the next step of the workflow, or a consultation)."""
     with _moving(dossier_id, action="transfer", version=version, actor=officer) as (dossier, old):
         from_agency = dossier.current_agency
@@ -346,16 +295,16 @@ def dossier_transfer(
             old_status=old,
             note=note,
             agency=to_agency,
-            step_due_at=_step_due(dossier),
+            step_due_at=step_due(dossier),
             changes={"from_agency": from_agency.code, "to_agency": to_agency.code},
         )
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
-def dossier_assign(*, officer: User, dossier_id: int, specialist: User, version: int | None = None) -> Move:
+def dossier_assign(*, officer: Officer, dossier_id: int, specialist: User, version: int | None = None) -> Moved:
     """A leader (or the one-stop shop) of the agency holding the dossier gives it to a specialist there."""
     with _moving(dossier_id, action="assign", version=version, actor=officer) as (dossier, old):
-        if not has_role(specialist, Role.SPECIALIST, agency=dossier.current_agency):
+        if not authz.holds(specialist, authz.Role.SPECIALIST, agency=dossier.current_agency):
             raise DomainError(
                 _("%(name)s is not a specialist of %(agency)s.")
                 % {"name": specialist, "agency": dossier.current_agency.name}
@@ -367,12 +316,12 @@ def dossier_assign(*, officer: User, dossier_id: int, specialist: User, version:
             actor=officer,
             old_status=old,
             note=str(specialist),
-            step_due_at=_step_due(dossier),
+            step_due_at=step_due(dossier),
         )
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
-def dossier_approve(*, leader: User, dossier_id: int, note: str = "", version: int | None = None) -> Move:
+def dossier_approve(*, leader: Officer, dossier_id: int, note: str = "", version: int | None = None) -> Moved:
     """The leader of the agency holding the dossier approves the result: processing is finished."""
     with _moving(dossier_id, action="approve", version=version, actor=leader) as (dossier, old):
         dossier.finished_at = timezone.now()
@@ -382,36 +331,35 @@ def dossier_approve(*, leader: User, dossier_id: int, note: str = "", version: i
         dossier.current_agency = dossier.receiving_agency
         dossier.assignee = None
         event = _record(dossier, action="approve", actor=leader, old_status=old, note=note, agency=approved_by)
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
-def dossier_stop(*, officer: User, dossier_id: int, reason: str, version: int | None = None) -> Move:
+def dossier_stop(*, officer: Officer, dossier_id: int, reason: str, version: int | None = None) -> Moved:
     if not reason.strip():
         raise DomainError(_("Give the reasons for stopping."))
     with _moving(dossier_id, action="stop", version=version, actor=officer) as (dossier, old):
         dossier.finished_at = timezone.now()
         event = _record(dossier, action="stop", actor=officer, old_status=old, note=reason.strip())
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
-def dossier_return_result(*, officer: User, dossier_id: int, version: int | None = None) -> Move:
+def dossier_return_result(*, officer: Officer, dossier_id: int, version: int | None = None) -> Moved:
     """The one-stop shop of the receiving agency hands the result over."""
     with _moving(dossier_id, action="return_result", version=version, actor=officer) as (dossier, old):
         dossier.returned_at = timezone.now()
         event = _record(dossier, action="return_result", actor=officer, old_status=old)
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
 def dossier_apologise(
-    *, officer: User, dossier_id: int, reason: str, new_due_at: datetime, version: int | None = None
-) -> Move:
+    *, officer: Officer, dossier_id: int, reason: str, new_due_at: datetime, version: int | None = None
+) -> Moved:
     """Form 04: before the due date of a dossier that will be late, apologise and give a new appointment."""
     if not reason.strip():
         raise DomainError(_("Give the reason for the delay."))
     with _moving(dossier_id, action="apologise", version=version, actor=officer) as (dossier, old):
         now = timezone.now()
-        if dossier.due_at is None or dossier.due_at <= now:
-            raise Conflict(_("The apology must be issued before the due date; this dossier is already late."))
+        assert dossier.due_at is not None  # noqa: S101 - MOVES["apologise"] refuses a dossier without one
         if new_due_at <= dossier.due_at:
             raise DomainError(_("The new appointment must be later than the current one."))
         previous = dossier.due_at
@@ -426,84 +374,27 @@ def dossier_apologise(
             note=reason.strip(),
             changes={"due_at": [previous.isoformat(), new_due_at.isoformat()]},
         )
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
-def dossiers_flag_due_soon(*, within: timedelta = timedelta(hours=24)) -> int:
-    """Warn once per appointment about open dossiers due within ``within``: an outbox event
-    ``procedures.dossier.due_soon`` for the agency holding it (notifications, dashboards), so an apology
-    (form 04) can still go out before the due time. Returns how many were flagged."""
-    from smartgov.procedures.status import OPEN
-
-    now = timezone.now()
-    flagged = 0
-    candidates = Dossier.objects.filter(
-        status__in=OPEN,
-        due_at__gt=now,
-        due_at__lte=now + within,
-        due_soon_flagged_at__isnull=True,
-        paused_at__isnull=True,  # the clock of a paused dossier is stopped
-    ).values_list("pk", flat=True)
-    for dossier_id in list(candidates[:5000]):
-        with transaction.atomic():
-            dossier = (
-                Dossier.objects.select_for_update().filter(pk=dossier_id, due_soon_flagged_at__isnull=True).first()
-            )
-            if dossier is None:
-                continue
-            dossier.due_soon_flagged_at = now
-            dossier.save(update_fields=["due_soon_flagged_at"])
-            event_publish(
-                topic="procedures.dossier.due_soon",
-                payload={
-                    "dossier": dossier.pk,
-                    "code": dossier.code,
-                    "agency": dossier.current_agency_id,
-                    "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
-                },
-                obj=dossier,
-            )
-            flagged += 1
-    return flagged
-
-
-def dossier_pause(*, officer: User, dossier_id: int, reason: str, version: int | None = None) -> Move:
+def dossier_pause(*, officer: Officer, dossier_id: int, reason: str, version: int | None = None) -> Moved:
     """Stop the clock while processing waits on something outside the agency (reason required)."""
     if not reason.strip():
         raise DomainError(_("Give the reason for pausing."))
     with _moving(dossier_id, action="pause", version=version, actor=officer) as (dossier, old):
-        if dossier.paused_at is not None:
-            raise Conflict(_("Processing of this dossier is already paused."))
         dossier.paused_at = timezone.now()
         event = _record(dossier, action="pause", actor=officer, old_status=old, note=reason.strip())
-    return Move(dossier, event)
-
-
-def clock_restart(dossier: Dossier) -> tuple[datetime | None, int]:
-    """Start the paused clock again: the appointment moves later by the working days the dossier waited.
-    Returns the previous appointment and those days."""
-    previous = dossier.due_at
-    if dossier.paused_at is None:
-        return previous, 0
-    paused_days = working_days_between(timezone.localdate(dossier.paused_at), timezone.localdate(timezone.now()))
-    if previous is not None and paused_days:
-        # counted from the due day itself (a late cut-off), so the appointment moves by exactly that many
-        dossier.due_at = add_working_days(previous, paused_days, cutoff=clock(23, 59))
-        dossier.due_soon_flagged_at = None
-    dossier.paused_at = None
-    return previous, paused_days
+    return Moved(dossier, event)
 
 
 def dossier_request_payment(
-    *, officer: User, dossier_id: int, amount_vnd: int | None = None, note: str = "", version: int | None = None
-) -> Move:
+    *, officer: Officer, dossier_id: int, amount_vnd: int | None = None, note: str = "", version: int | None = None
+) -> Moved:
     """Status 6: the applicant must pay (the fee fixed at submission, or an obligation assessed now) before
     processing goes on; the clock waits meanwhile."""
     if amount_vnd is not None and (isinstance(amount_vnd, bool) or not isinstance(amount_vnd, int) or amount_vnd <= 0):
         raise DomainError(_("The amount is a whole number of đồng, more than zero."))
     with _moving(dossier_id, action="request_payment", version=version, actor=officer) as (dossier, old):
-        if dossier.paid_at is not None:
-            raise Conflict(_("The fee of this dossier is already paid."))
         if amount_vnd is not None:
             dossier.fee_vnd = amount_vnd
         if not dossier.fee_vnd:
@@ -518,14 +409,12 @@ def dossier_request_payment(
             note=note.strip(),
             changes={"fee_vnd": dossier.fee_vnd},
         )
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
-def dossier_resume(*, officer: User, dossier_id: int, version: int | None = None) -> Move:
+def dossier_resume(*, officer: Officer, dossier_id: int, version: int | None = None) -> Moved:
     """Resume processing: the appointment moves later by the working days the dossier was paused."""
     with _moving(dossier_id, action="resume", version=version, actor=officer) as (dossier, old):
-        if dossier.paused_at is None:
-            raise Conflict(_("Processing of this dossier is not paused."))
         previous, paused_days = clock_restart(dossier)
         event = _record(
             dossier,
@@ -540,7 +429,7 @@ def dossier_resume(*, officer: User, dossier_id: int, version: int | None = None
                 ]
             },
         )
-    return Move(dossier, event)
+    return Moved(dossier, event)
 
 
 def dossier_rate(*, applicant: User, dossier_id: int, rating: int, comment: str = "") -> Dossier:
@@ -562,143 +451,3 @@ def dossier_rate(*, applicant: User, dossier_id: int, rating: int, comment: str 
         audit_record(actor=applicant, action="procedures.dossier.rate", obj=dossier, changes={"rating": rating})
         event_publish(topic="procedures.dossier.rated", payload={"dossier": dossier.pk, "rating": rating}, obj=dossier)
     return dossier
-
-
-def _step_due(dossier: Dossier) -> datetime | None:
-    """The due time of the current workflow step: its share of the whole processing time from now."""
-    steps = dossier.procedure.workflow or []
-    if not steps or dossier.step >= len(steps) or dossier.due_at is None:
-        return None
-    share = float(steps[dossier.step].get("share", 0) or 0)
-    now = timezone.now()
-    remaining = max(dossier.due_at - now, timedelta(0))
-    return now + remaining * share if share else None
-
-
-def _attachable(dossier_id: int, *, applicant: User, component: str) -> Dossier:
-    """The applicant's dossier, locked, if it takes documents now (a draft, or a supplement is asked) and the
-    procedure has ``component``."""
-    dossier = _locked(dossier_id, version=None)
-    if dossier.applicant_id != applicant.pk:
-        raise NotFound(_("No such dossier."))
-    if dossier.status not in (Status.DRAFT, Status.SUPPLEMENT_REQUESTED):
-        raise Conflict(_("Documents can be added to a draft or when a supplement is requested."))
-    if component not in {c["code"] for c in dossier.procedure.components}:
-        raise DomainError(_("This procedure has no such document component."))
-    return dossier
-
-
-def attachment_add(*, applicant: User, dossier_id: int, component: str, upload: Any) -> Attachment:
-    """Attach a document to a draft or to a dossier waiting for a supplement (type checked by content)."""
-    from smartgov.procedures.uploads import upload_check
-
-    with transaction.atomic():
-        dossier = _attachable(dossier_id, applicant=applicant, component=component)
-        checked = upload_check(upload)
-        attachment = Attachment(
-            dossier=dossier,
-            component=component,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_at=timezone.now(),
-        )
-        attachment.file.save(checked.sha256, checked.content, save=False)
-        attachment.save()
-        document_store_add(
-            owner=applicant,
-            kind=StoredDocument.Kind.UPLOAD,
-            title=checked.name,
-            file_name=attachment.file.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            component=component,
-            source_dossier=dossier,
-        )
-        audit_record(
-            actor=applicant,
-            action="procedures.attachment.add",
-            obj=attachment,
-            changes={"dossier": dossier.pk, "component": component, "sha256": checked.sha256},
-        )
-    return attachment
-
-
-def attachment_reuse(*, applicant: User, dossier_id: int, component: str, document_id: int) -> Attachment:
-    """Attach a document from the applicant's store (once-only): the same stored file, no new upload."""
-    with transaction.atomic():
-        dossier = _attachable(dossier_id, applicant=applicant, component=component)
-        document = StoredDocument.objects.filter(pk=document_id, owner=applicant).first()
-        if document is None:
-            raise NotFound(_("No such document in your store."))
-        attachment = Attachment.objects.create(
-            dossier=dossier,
-            component=component,
-            file=document.file.name,
-            original_name=document.title[:200],
-            content_type=document.content_type,
-            size=document.size,
-            sha256=document.sha256,
-            uploaded_at=timezone.now(),
-            reused_from=document,
-        )
-        audit_record(
-            actor=applicant,
-            action="procedures.attachment.reuse",
-            obj=attachment,
-            changes={"dossier": dossier.pk, "component": component, "document": document.pk},
-        )
-    return attachment
-
-
-def dossier_officer_move(
-    *,
-    officer: User,
-    dossier_id: int,
-    action: str,
-    version: int | None = None,
-    note: str = "",
-    reason: str = "",
-    to_agency: Agency | None = None,
-    specialist: User | None = None,
-    new_due_at: datetime | None = None,
-    amount_vnd: int | None = None,
-) -> Move:
-    """One door for the officers' moves, for the page and the API alike."""
-    if action not in STAFF_MOVES:
-        raise NotFound(_("No such action."))
-    if action == "request_payment":
-        return dossier_request_payment(
-            officer=officer, amount_vnd=amount_vnd, note=note, dossier_id=dossier_id, version=version
-        )
-    if action == "transfer":
-        if to_agency is None:
-            raise DomainError(_("Choose the agency to hand the dossier to."))
-        return dossier_transfer(officer=officer, to_agency=to_agency, note=note, dossier_id=dossier_id, version=version)
-    if action == "assign":
-        if specialist is None:
-            raise DomainError(_("Choose the specialist."))
-        return dossier_assign(officer=officer, specialist=specialist, dossier_id=dossier_id, version=version)
-    if action == "apologise":
-        if new_due_at is None:
-            raise DomainError(_("Give the new appointment's date and time."))
-        return dossier_apologise(
-            officer=officer, reason=reason, new_due_at=new_due_at, dossier_id=dossier_id, version=version
-        )
-    if action in ("request_supplement", "refuse", "stop", "pause"):
-        simple = {
-            "request_supplement": dossier_request_supplement,
-            "refuse": dossier_refuse,
-            "stop": dossier_stop,
-            "pause": dossier_pause,
-        }[action]
-        return simple(officer=officer, reason=reason, dossier_id=dossier_id, version=version)
-    if action == "accept":
-        return dossier_accept(officer=officer, note=note, dossier_id=dossier_id, version=version)
-    if action == "approve":
-        return dossier_approve(leader=officer, note=note, dossier_id=dossier_id, version=version)
-    return {"resume": dossier_resume, "return_result": dossier_return_result}[action](
-        officer=officer, dossier_id=dossier_id, version=version
-    )

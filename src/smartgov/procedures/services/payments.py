@@ -25,16 +25,17 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartgov.identity.models import SecurityEvent, User
+from smartgov.identity.selectors import User
 from smartgov.identity.services import security_event_record
 from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
 from smartgov.platform.money import format_vnd
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
+from smartgov.procedures.domain.status import TRANSITIONS, Status
 from smartgov.procedures.gateways import Checkout, NoticeForged, gateway_choice, gateway_get
 from smartgov.procedures.models import Payment, PaymentCallback, Reconciliation
-from smartgov.procedures.services.dossiers import Move, _check_move, _locked, _record, clock_restart
-from smartgov.procedures.status import TRANSITIONS, Status
+from smartgov.procedures.services.deadlines import clock_restart
+from smartgov.procedures.services.dossiers import Moved, _check_move, _locked, _record
 
 logger = logging.getLogger(__name__)
 Outcome = PaymentCallback.Outcome
@@ -85,7 +86,7 @@ def payment_start(*, payer: User, dossier_id: int, gateway: str, return_url: str
 class NoticeResult:
     outcome: str
     payment: Payment | None
-    move: Move | None = None
+    move: Moved | None = None
 
 
 def _payload(params: Mapping[str, Any]) -> dict[str, str]:
@@ -109,8 +110,8 @@ def payment_notice_receive(*, gateway: str, params: Mapping[str, str]) -> Notice
             payload=_payload(params),
         )
         security_event_record(
-            kind=SecurityEvent.Kind.PAYMENT_FORGED,
-            severity=SecurityEvent.Severity.HIGH,
+            kind="payment_forged",
+            severity="high",
             details={"gateway": source.code, "reason": str(exc), "reference": str(params.get("reference", ""))[:64]},
         )
         raise Forbidden(_("The payment notice's signature is not valid.")) from exc
@@ -199,7 +200,7 @@ def payment_notice_receive(*, gateway: str, params: Mapping[str, str]) -> Notice
             payload={"payment": payment.pk, "dossier": dossier.pk, "amount_vnd": payment.amount_vnd},
             obj=payment,
         )
-    return NoticeResult(Outcome.APPLIED, payment, Move(dossier, event))
+    return NoticeResult(Outcome.APPLIED, payment, Moved(dossier, event))
 
 
 # --- Daily reconciliation -----------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartgov.identity.models import RoleAssignment, User
-from smartgov.identity.roles import roles_held
+from smartgov.identity import authz
+from smartgov.identity.selectors import User
 from smartgov.platform.delivery import State
 from smartgov.platform.errors import Forbidden
 from smartgov.platform.models import ConsumerReceipt, OutboxEvent
@@ -23,7 +23,7 @@ from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import outbox_deliver, outbox_retry
 from smartgov.procedures.handlers import CONSUMER
 
-Role = RoleAssignment.Role
+Role = authz.Role
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ SHOWN = 200
 
 
 def _require_leader(user: User) -> None:
-    if not (roles_held(user) & {Role.LEADER, Role.PLATFORM_ADMIN}):
+    if not authz.holds(user, Role.LEADER, Role.PLATFORM_ADMIN):
         raise Forbidden(_("Only leaders and platform administrators see the portal synchronisation."))
 
 

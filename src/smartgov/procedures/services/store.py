@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartgov.identity.models import User
+from smartgov.identity.selectors import User
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.services.audit import audit_record

@@ -95,6 +95,69 @@ def staff_client(user):
 def submit_dossier():
     """``submit_dossier(hp, applicant=None, code="1.001193", form=None, agency=None)``: a dossier submitted with its
     required documents, as the service tests make one (for other apps' tests, which never import these)."""
-    from smartgov.procedures.tests.test_dossiers import submitted
+    from smartgov.procedures.tests.factories import submitted
 
     return submitted
+
+
+@pytest.fixture
+def city(hai_phong, django_user_model, password):
+    """Hai Phong for the browser tests: the ward of Thành Đông, the service centre and the Department of Home
+    Affairs, the catalog, the calendar; the citizen Mai, the ward's one-stop officer and the department's leader
+    (both with an authenticator), all with the tests' password. Accounts by username, the citizen as ``citizen``."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from smartgov.platform.models import AdminUnit
+
+    calendar_fill(years=[2026, 2027])
+    ward, _ = agency_upsert(
+        actor=None,
+        data=AgencyData(
+            code="000.21.07.H31",
+            name="Ủy ban nhân dân phường Thành Đông",
+            kind="commune_committee",
+            admin_unit=AdminUnit.objects.get(generation="2025", code="10507"),
+        ),
+    )
+    agency_upsert(
+        actor=None,
+        data=AgencyData(code="000.00.16.H31", name="Trung tâm Phục vụ hành chính công", kind="service_centre"),
+    )
+    home_affairs, _ = agency_upsert(
+        actor=None, data=AgencyData(code="000.00.02.H31", name="Sở Nội vụ", kind="department")
+    )
+    catalog_import(data=json.loads(CATALOG.read_text(encoding="utf-8")), actor=None)
+    users = django_user_model.objects
+    citizen = users.create_user(
+        username="031195001234",
+        password=password,
+        kind="citizen",
+        personal_id="031195001234",
+        full_name="Nguyễn Thị Mai",
+        phone="0912345678",
+    )
+    staff = {}
+    for username, name, role, agency in (
+        ("motcua.thanhdong", "Hoàng Văn Nam", "one_stop_officer", ward),
+        ("lanhdao.snv", "Phạm Thu Hà", "leader", home_affairs),
+    ):
+        user = users.create_user(username=username, password=password, kind="staff", full_name=name)
+        role_grant(actor=None, user=user, role=role, agency=agency)
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        staff[username] = user
+    return {"citizen": citizen, **staff}
+
+
+@pytest.fixture
+def submitted_birth(city):
+    """``submitted_birth()``: a birth registration the city's citizen submits to the ward now (through the
+    services, as the service tests make one); returns its code. A function, so a test sets up what must be in
+    place before the submission first (a portal to synchronise with, a gateway)."""
+    from smartgov.platform.models import Agency
+    from smartgov.procedures.tests.factories import submitted
+
+    def submit() -> str:
+        ward = Agency.objects.get(code="000.21.07.H31")
+        return submitted(SimpleNamespace(mai=city["citizen"], ward=ward)).code or ""
+
+    return submit

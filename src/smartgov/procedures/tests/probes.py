@@ -2,10 +2,8 @@
 
 from typing import Any
 
-from django.utils import timezone
-
 from smartgov.platform.testing import Probe
-from smartgov.procedures.models import Dossier, Procedure, Sector
+from smartgov.procedures.tests.factories import DossierFactory, ProcedureFactory
 
 #: URLs that need arguments, a method other than GET, a body, or call another system.
 PROBES: dict[str, Probe] = {
@@ -43,7 +41,6 @@ PROBES: dict[str, Probe] = {
     "api:start_payment": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post", body='{"gateway": "sandbox"}'),
     "api:result_file": Probe(kwargs={"dossier_id": "DOSSIER"}),
     "api:verify_result": Probe(method="post"),
-    "api:request_payment": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post", body='{"amount_vnd": 50000}'),
     "api:get_procedure": Probe(kwargs={"code": "1.001193"}),
     "api:create_draft": Probe(method="post"),
     "api:get_dossier": Probe(kwargs={"dossier_id": "DOSSIER"}),
@@ -59,44 +56,22 @@ PROBES: dict[str, Probe] = {
     "api:staff_payments": Probe(kwargs={"dossier_id": "DOSSIER"}),
     "api:citizen_check": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post", upstream=True),
     "api:portal_sync_retry_now": Probe(method="post"),
-    "api:accept": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post"),
-    "api:request_supplement": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post", body='{"reason": "Thiếu"}'),
-    "api:refuse": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post", body='{"reason": "Sai thẩm quyền"}'),
-    "api:transfer": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post", body='{"to_agency": "000.00.10.H31"}'),
-    "api:assign": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post", body='{"specialist": "canbo.specialist"}'),
-    "api:approve": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post"),
-    "api:stop": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post", body='{"reason": "Theo yêu cầu"}'),
-    "api:apologise": Probe(
-        kwargs={"dossier_id": "DOSSIER"}, method="post", body='{"reason": "Chờ", "new_due_at": "2030-01-01T10:00"}'
+    "api:dossier_moves": Probe(kwargs={"dossier_id": "DOSSIER"}),
+    # a move every officer's role may make on a newly submitted dossier
+    "api:dossier_move": Probe(
+        kwargs={"dossier_id": "DOSSIER", "move": "request_supplement"}, method="post", body='{"reason": "Thiếu"}'
     ),
-    "api:pause": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post", body='{"reason": "Chờ xác minh"}'),
-    "api:resume": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post"),
-    "api:return_result": Probe(kwargs={"dossier_id": "DOSSIER"}, method="post"),
 }
 
 
 def world(base: dict[str, Any]) -> dict[str, Any]:
     """A birth-registration procedure of the test agency and a citizen's dossier received there."""
     agency = base["agency"]
-    sector = Sector.objects.create(code="ho-tich", name="Hộ tịch")
-    procedure = Procedure.objects.create(
-        code="1.001193",
-        name="Đăng ký khai sinh",
-        sector=sector,
-        level="province",
-        agency=agency,
-        online_level="full",
-        processing_time=3,
-        processing_unit="working_days",
-    )
-    dossier = Dossier.objects.create(
+    procedure = ProcedureFactory.create(code="1.001193", agency=agency)
+    dossier = DossierFactory.create(
         procedure=procedure,
         applicant=base["accounts"]["citizen"],
-        applicant_name="Mai",
         receiving_agency=agency,
-        current_agency=agency,
-        status=1,
         code="000.00.10.H31-261124-0001",
-        created_at=timezone.now(),
     )
     return {"DOSSIER": dossier.pk}

@@ -9,8 +9,8 @@ from smartgov.exchange.messagelog.ingest import log_ingest
 from smartgov.exchange.models import MessageRecord, Subsystem
 from smartgov.exchange.registry import registry_forget
 from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.tests.factories import submitted
 from smartgov.procedures.tests.fixtures import staff_client
-from smartgov.procedures.tests.test_dossiers import submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

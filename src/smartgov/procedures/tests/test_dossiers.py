@@ -10,38 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
 from smartgov.platform.models import AuditEntry, OutboxEvent
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.forms import FormInvalid
 from smartgov.procedures.models import Dossier, DossierEvent, Procedure
+from smartgov.procedures.services import attachments, deadlines
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.status import Status
+from smartgov.procedures.tests.factories import BIRTH, PDF, pdf, submitted  # noqa: F401 - notifications tests import them from here
 
 pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-BIRTH = {
-    "ho_ten_tre": "Nguyễn An Nhiên",
-    "ngay_sinh": "2026-11-20",
-    "gioi_tinh": "Nữ",
-    "noi_sinh": "Bệnh viện Phụ sản Hải Phòng",
-    "ho_ten_me": "Nguyễn Thị Mai",
-    "quan_he": "Mẹ",
-}
-
-
-def pdf(name: str = "giay-chung-sinh.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def submitted(hp, *, applicant=None, code: str = "1.001193", form=None, agency=None) -> Dossier:
-    applicant = applicant or hp.mai
-    procedure = Procedure.objects.get(code=code)
-    draft = svc.dossier_draft_save(
-        applicant=applicant, procedure=procedure, receiving_agency=agency or hp.ward, form_data=form or BIRTH
-    )
-    for component in procedure.components:
-        if component["required"]:
-            svc.attachment_add(applicant=applicant, dossier_id=draft.pk, component=component["code"], upload=pdf())
-    return svc.dossier_submit(applicant=applicant, dossier_id=draft.pk).dossier
 
 
 def test_submission_gets_a_code_an_appointment_and_a_trace(hp):
@@ -156,14 +133,14 @@ def test_uploads_are_checked_by_content_and_size(hp, settings):
     draft = svc.dossier_draft_save(applicant=hp.mai, procedure=procedure, receiving_agency=hp.ward, form_data=BIRTH)
     disguised = SimpleUploadedFile("giay-chung-sinh.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200, "application/pdf")
     with pytest.raises(DomainError, match="PDF, JPEG"):
-        svc.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=disguised)
+        attachments.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=disguised)
     settings.SMARTGOV_UPLOAD_MAX_BYTES = 20
     with pytest.raises(DomainError):
-        svc.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=pdf())
+        attachments.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=pdf())
     assert not draft.attachments.exists()
     settings.SMARTGOV_UPLOAD_MAX_BYTES = 10_000
     png = SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")
-    saved = svc.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=png)
+    saved = attachments.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=png)
     assert saved.content_type == "image/png" and len(saved.sha256) == 64
 
 
@@ -180,7 +157,7 @@ def test_uploads_are_checked_by_content_and_size(hp, settings):
 )
 def test_appointments_skip_tet_and_the_april_may_holidays(hp, submitted_at, expected_due):
     procedure = Procedure.objects.get(code="1.004873")  # 3 working days
-    assert svc.due_from(procedure, submitted_at) == expected_due
+    assert deadlines.due_from(procedure, submitted_at) == expected_due
 
 
 def test_apology_with_a_new_appointment_only_before_the_due_date(hp):
@@ -296,7 +273,7 @@ def test_officer_pages_work_without_javascript(hp):
     session["otp_device_id"] = TOTPDevice.objects.create(user=hp.officer, name="app", confirmed=True).persistent_id
     session.save()
     page = client.get(f"/mot-cua/{dossier.pk}/").content.decode()
-    assert f'data-api="/api/v1/procedures/queue/{dossier.pk}/accept"' in page  # the page's script uses the API
+    assert f'data-api="/api/v1/procedures/queue/{dossier.pk}/moves/accept"' in page  # the page's script uses the API
     accepted = client.post(f"/mot-cua/{dossier.pk}/accept/", {"version": dossier.version})
     assert accepted.status_code == 302 and accepted["Location"] == f"/mot-cua/{dossier.pk}/"
     stale = client.post(f"/mot-cua/{dossier.pk}/accept/", {"version": dossier.version}, follow=True)

@@ -19,9 +19,9 @@ from rich.progress import Progress
 
 from smartgov.platform.errors import DomainError
 from smartgov.platform.models import Agency
-from smartgov.procedures.fees import fee_for
+from smartgov.procedures.domain.fees import fee_for
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.models import Dossier, Procedure
-from smartgov.procedures.status import Status
 
 BATCH = 5000
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_application_model
 
 from smartgov.procedures.models import Dossier
-from smartgov.procedures.tests.test_dossiers import BIRTH, PDF
+from smartgov.procedures.tests.factories import BIRTH, PDF
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/procedures"
@@ -68,11 +68,13 @@ def test_a_citizen_submits_through_the_api_and_an_officer_accepts(hp):
     officer = signed_in(hp.officer)
     _otp(officer, hp.officer)
     assert [d["code"] for d in officer.get(f"{API}/queue").json()] == [dossier["code"]]
-    stale = officer.post(f"{API}/queue/{dossier['id']}/accept", {"version": 0}, "application/json")
+    stale = officer.post(f"{API}/queue/{dossier['id']}/moves/accept", {"version": 0}, "application/json")
     assert stale.status_code == 409 and "Người khác" in stale.json()["title"]
-    accepted = officer.post(f"{API}/queue/{dossier['id']}/accept", {"version": dossier["version"]}, "application/json")
+    accepted = officer.post(
+        f"{API}/queue/{dossier['id']}/moves/accept", {"version": dossier["version"]}, "application/json"
+    )
     assert accepted.status_code == 200 and accepted.json()["status"] == 2
-    again = officer.post(f"{API}/queue/{dossier['id']}/accept", {}, "application/json")
+    again = officer.post(f"{API}/queue/{dossier['id']}/moves/accept", {}, "application/json")
     assert again.status_code == 409 and again.json()["code"] == "conflict"
 
     public = Client().get(f"{API}/lookup", {"code": dossier["code"], "secret": "0912345678"})

@@ -10,15 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from smartgov.platform.errors import Conflict, DomainError, NotFound
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.kpi import kpis
 from smartgov.procedures.models import Attachment, DossierResult, Procedure, StoredDocument
 from smartgov.procedures.results import pdf_verify
+from smartgov.procedures.services import attachments, store
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.services import store
 from smartgov.procedures.services.store import documents_purge_expired
-from smartgov.procedures.status import Status
+from smartgov.procedures.tests.factories import BIRTH, submitted
 from smartgov.procedures.tests.fixtures import staff_client
-from smartgov.procedures.tests.test_dossiers import BIRTH, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -78,16 +78,20 @@ def test_reuse_needs_no_upload_and_counts_in_the_indicators(hp):
     draft = svc.dossier_draft_save(applicant=hp.mai, procedure=procedure, receiving_agency=hp.ward, form_data=BIRTH)
     for component in procedure.components:
         if component["required"]:
-            svc.attachment_reuse(
+            attachments.attachment_reuse(
                 applicant=hp.mai, dossier_id=draft.pk, component=component["code"], document_id=document.pk
             )
     second = svc.dossier_submit(applicant=hp.mai, dossier_id=draft.pk).dossier
     reused = Attachment.objects.filter(dossier=second)
     assert all(a.reused_from_id == document.pk and a.file.name == document.file.name for a in reused)
     with pytest.raises(NotFound):  # someone else's document
-        svc.attachment_reuse(applicant=hp.binh, dossier_id=first.pk, component="to_khai", document_id=document.pk)
+        attachments.attachment_reuse(
+            applicant=hp.binh, dossier_id=first.pk, component="to_khai", document_id=document.pk
+        )
     with pytest.raises(Conflict):  # a submitted dossier takes no more documents
-        svc.attachment_reuse(applicant=hp.mai, dossier_id=second.pk, component="to_khai", document_id=document.pk)
+        attachments.attachment_reuse(
+            applicant=hp.mai, dossier_id=second.pk, component="to_khai", document_id=document.pk
+        )
     svc.dossier_accept(officer=hp.officer, dossier_id=second.pk)
     svc.dossier_assign(officer=hp.leader, dossier_id=second.pk, specialist=hp.specialist)
     svc.dossier_approve(leader=hp.leader, dossier_id=second.pk)

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.base import ContentFile
 
 from smartgov.procedures.kpi import kpi_by_month, kpis
-from smartgov.procedures.models import Attachment, Dossier, Procedure
+from smartgov.procedures.models import Attachment, Procedure
+from smartgov.procedures.tests.factories import DossierFactory
 from smartgov.procedures.tests.fixtures import staff_client
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +24,11 @@ def dossiers(hp):
     procedure = Procedure.objects.get(code="1.004873")
 
     def make(n, *, channel="online", submitted, due=None, finished=None, rating=None, documents=True, status=4):
-        d = Dossier.objects.create(
+        d = DossierFactory(
             code=f"000.21.07.H31-2603{n:02d}-0001",
             procedure=procedure,
             applicant=hp.mai,
-            applicant_name="Mai",
             receiving_agency=hp.ward,
-            current_agency=hp.ward,
             status=status,
             channel=channel,
             created_at=submitted,

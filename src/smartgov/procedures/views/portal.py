@@ -11,11 +11,11 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartgov.identity.models import User
+from smartgov.identity.selectors import User
 from smartgov.platform.services.outbox import WAITING
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.handlers import CONSUMER
 from smartgov.procedures.services.portal import portal_sync_retry, portal_sync_state
-from smartgov.procedures.status import Status
 
 
 def _me(request: HttpRequest) -> User:

@@ -15,8 +15,8 @@ from smartgov.platform.services.outbox import outbox_sweep
 from smartgov.platform.webhooks import webhook_verify
 from smartgov.procedures.models import DossierResult
 from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.tests.factories import submitted
 from smartgov.procedures.tests.fixtures import staff_client
-from smartgov.procedures.tests.test_dossiers import submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SECRET = "whsec_cG9ydGFsLXNoYXJlZC1zZWNyZXQtZm9yLXRoZS10ZXN0cw=="

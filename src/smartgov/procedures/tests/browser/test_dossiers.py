@@ -3,109 +3,12 @@ form, attaches documents and submits; the ward's one-stop shop asks for a supple
 it; the shop accepts and hands it to the Department of Home Affairs, whose leader approves; the result is
 returned and the citizen rates the service. Every civil servant signs in with password and authenticator."""
 
-import time
-
 import pytest
 
 from smartgov.platform.testing import axe_violations, screenshot
+from smartgov.procedures.tests.factories import PDF
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "Mat-khau-dai-2026"
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def city(hai_phong, django_user_model):
-    import json
-    from pathlib import Path
-
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from smartgov.identity.services import role_grant
-    from smartgov.platform.models import AdminUnit
-    from smartgov.platform.services.calendar import calendar_fill
-    from smartgov.platform.services.org import AgencyData, agency_upsert
-    from smartgov.procedures.services.catalog import catalog_import
-
-    calendar_fill(years=[2026, 2027])
-    ward_unit = AdminUnit.objects.get(generation="2025", code="10507")
-    ward, _ = agency_upsert(
-        actor=None,
-        data=AgencyData(
-            code="000.21.07.H31",
-            name="Ủy ban nhân dân phường Thành Đông",
-            kind="commune_committee",
-            admin_unit=ward_unit,
-        ),
-    )
-    agency_upsert(
-        actor=None,
-        data=AgencyData(code="000.00.16.H31", name="Trung tâm Phục vụ hành chính công", kind="service_centre"),
-    )
-    home_affairs, _ = agency_upsert(
-        actor=None, data=AgencyData(code="000.00.02.H31", name="Sở Nội vụ", kind="department")
-    )
-    catalog = Path(__file__).resolve().parents[3] / "procedures" / "data" / "catalog.json"
-    catalog_import(data=json.loads(catalog.read_text(encoding="utf-8")), actor=None)
-    users = django_user_model.objects
-    citizen = users.create_user(
-        username="031195001234",
-        password=PASSWORD,
-        kind="citizen",
-        personal_id="031195001234",
-        full_name="Nguyễn Thị Mai",
-        phone="0912345678",
-    )
-    staff = {}
-    for username, name, role, agency in (
-        ("motcua.thanhdong", "Hoàng Văn Nam", "one_stop_officer", ward),
-        ("lanhdao.snv", "Phạm Thu Hà", "leader", home_affairs),
-    ):
-        user = users.create_user(username=username, password=PASSWORD, kind="staff", full_name=name)
-        role_grant(actor=None, user=user, role=role, agency=agency)
-        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-        staff[username] = user
-    return {"citizen": citizen, **staff}
-
-
-def submitted_birth(city):
-    """A birth registration the demo citizen submitted to the ward (as the service tests make one); its code."""
-    from types import SimpleNamespace
-
-    from smartgov.platform.models import Agency
-    from smartgov.procedures.tests.test_dossiers import submitted
-
-    ward = Agency.objects.get(code="000.21.07.H31")
-    return submitted(SimpleNamespace(mai=city["citizen"], ward=ward)).code
-
-
-def _code(user) -> str:
-    """The authenticator's code now, or the next step's when this one was already used (codes work once)."""
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.get(user=user)
-    now = time.time()
-    step_now = int((now - device.t0) // device.step)
-    while device.last_t >= step_now + 1:  # both usable steps spent: wait for the next one
-        time.sleep(1)
-        now = time.time()
-        step_now = int((now - device.t0) // device.step)
-    ahead = 1 if device.last_t >= step_now else 0
-    totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    totp.time = now + ahead * device.step
-    return f"{totp.token():06d}"
-
-
-def _sign_in(page, username: str, user=None) -> None:
-    page.context.clear_cookies()  # a fresh browser session for each person
-    page.goto("/dang-nhap/")
-    page.get_by_label("Số định danh cá nhân, mã số thuế hoặc tên tài khoản").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    if user is not None and user.kind == "staff":
-        page.get_by_label("Mã").first.fill(_code(user))
-        page.get_by_role("button", name="Xác thực").click()
 
 
 def _officer_does(page, button: str, fields: dict[str, str] | None = None) -> None:
@@ -121,8 +24,8 @@ def _officer_does(page, button: str, fields: dict[str, str] | None = None) -> No
     assert page.get_by_role("status").first.inner_text().strip() == "Đã thực hiện.", page.content()[:2000]
 
 
-def test_a_dossier_from_submission_to_rating(page, city):
-    _sign_in(page, "031195001234")
+def test_a_dossier_from_submission_to_rating(page, city, sign_in):
+    sign_in(page, "031195001234")
     page.get_by_role("link", name="Dịch vụ công").first.click()
     page.get_by_role("searchbox", name="Tìm thủ tục").fill("dang ky khai sinh")
     page.get_by_role("button", name="Tìm kiếm").click()
@@ -153,14 +56,14 @@ def test_a_dossier_from_submission_to_rating(page, city):
     screenshot(page, "dossier-submitted")
 
     officer, leader = city["motcua.thanhdong"], city["lanhdao.snv"]
-    _sign_in(page, "motcua.thanhdong", officer)
+    sign_in(page, "motcua.thanhdong", officer)
     page.goto("/mot-cua/")
     assert axe_violations(page) == []
     page.get_by_role("link", name=code).click()
     _officer_does(page, "Yêu cầu bổ sung", {"Nội dung cần bổ sung (mẫu 02, chỉ một lần)": "Giấy chứng sinh bị mờ"})
     assert page.get_by_role("button", name="Yêu cầu bổ sung").count() == 0  # only once
 
-    _sign_in(page, "031195001234")
+    sign_in(page, "031195001234")
     page.goto("/ho-so-cua-toi/")
     page.get_by_role("link", name=code).click()
     assert "Giấy chứng sinh bị mờ" in page.locator("main").inner_text()
@@ -171,13 +74,13 @@ def test_a_dossier_from_submission_to_rating(page, city):
         page.get_by_role("button", name="Gửi hồ sơ đã bổ sung").click()
     assert "Mới nộp" in page.locator(".facts").inner_text()
 
-    _sign_in(page, "motcua.thanhdong", officer)
+    sign_in(page, "motcua.thanhdong", officer)
     page.goto("/mot-cua/")
     page.get_by_role("link", name=code).click()
     _officer_does(page, "Tiếp nhận hồ sơ")
     assert "Yêu cầu thực hiện nghĩa vụ tài chính" in page.locator(".facts").first.inner_text()  # status 6: fee due
 
-    _sign_in(page, "031195001234")  # the citizen pays in the sandbox gateway
+    sign_in(page, "031195001234")  # the citizen pays in the sandbox gateway
     page.goto("/ho-so-cua-toi/")
     page.get_by_role("link", name=code).click()
     page.get_by_role("link", name="Nộp phí, lệ phí").click()
@@ -190,7 +93,7 @@ def test_a_dossier_from_submission_to_rating(page, city):
     receipt = page.request.get(page.get_by_role("link", name="Biên lai điện tử (PDF)").first.get_attribute("href"))
     assert receipt.ok and receipt.body().startswith(b"%PDF")
 
-    _sign_in(page, "motcua.thanhdong", officer)
+    sign_in(page, "motcua.thanhdong", officer)
     page.goto("/mot-cua/")
     page.get_by_role("link", name=code).click()
     payments = page.locator("#payments + .table-wrap table").inner_text()  # the officer sees what was paid
@@ -204,14 +107,14 @@ def test_a_dossier_from_submission_to_rating(page, city):
     assert page.url.endswith("/mot-cua/")  # handed over: back to the queue, where it no longer is
     assert page.get_by_role("link", name=code).count() == 0
 
-    _sign_in(page, "lanhdao.snv", leader)
+    sign_in(page, "lanhdao.snv", leader)
     page.goto("/mot-cua/")
     page.get_by_role("link", name=code).click()
     screenshot(page, "dossier-officer")
     assert axe_violations(page) == []
     _officer_does(page, "Phê duyệt kết quả", {"Ghi chú": "Đồng ý"})
 
-    _sign_in(page, "motcua.thanhdong", officer)
+    sign_in(page, "motcua.thanhdong", officer)
     page.goto("/mot-cua/")
     page.get_by_role("link", name=code).click()
     _officer_does(page, "Trả kết quả")
@@ -219,7 +122,7 @@ def test_a_dossier_from_submission_to_rating(page, city):
     for step in ("Yêu cầu bổ sung", "nghĩa vụ tài chính", "chuyển xử lý", "Đã xử lý xong", "Đã trả kết quả"):
         assert step in timeline
 
-    _sign_in(page, "031195001234")
+    sign_in(page, "031195001234")
     page.goto("/ho-so-cua-toi/")
     page.get_by_role("link", name=code).click()
     page.get_by_label("5").check()
@@ -249,12 +152,13 @@ def test_a_dossier_from_submission_to_rating(page, city):
     screenshot(page, "result-tampered")
 
 
-def test_the_service_quality_dashboard(page, city):
+def test_the_service_quality_dashboard(page, city, sign_in):
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
     from smartgov.platform.models import Agency
-    from smartgov.procedures.models import Dossier, Procedure
+    from smartgov.procedures.models import Procedure
+    from smartgov.procedures.tests.factories import DossierFactory
 
     hcm = ZoneInfo("Asia/Ho_Chi_Minh")
     department = Agency.objects.get(code="000.00.02.H31")
@@ -263,13 +167,11 @@ def test_the_service_quality_dashboard(page, city):
         submitted = datetime(2026, 1 + n % 10, 5 + n % 20, 9, tzinfo=hcm)
         due = submitted + timedelta(days=14)
         finished = submitted + timedelta(days=10 if n % 4 else 20)
-        Dossier.objects.create(
+        DossierFactory(
             code=f"000.00.02.H31-26{n:04d}-0001",
             procedure=procedure,
             applicant=city["citizen"],
-            applicant_name="Mai",
             receiving_agency=department,
-            current_agency=department,
             status=10,
             channel="online" if n % 3 else "counter",
             created_at=submitted,
@@ -279,7 +181,7 @@ def test_the_service_quality_dashboard(page, city):
             returned_at=finished,
             rating=5 - n % 3,
         )
-    _sign_in(page, "lanhdao.snv", city["lanhdao.snv"])
+    sign_in(page, "lanhdao.snv", city["lanhdao.snv"])
     page.goto("/mot-cua/chi-so/?tu=2026-01-01&den=2026-12-31")
     assert page.locator("svg[role=img]").count() == 4
     # January to October received, and November when the last ones were finished
@@ -288,7 +190,7 @@ def test_the_service_quality_dashboard(page, city):
     screenshot(page, "service-quality-dashboard")
 
 
-def test_public_service_pages_on_a_phone(phone, city):
+def test_public_service_pages_on_a_phone(phone, city, sign_in):
     phone.goto("/dich-vu-cong/?q=khai+sinh")
     assert phone.get_by_role("link", name="Đăng ký khai sinh", exact=True).is_visible()
     for path in ("/dich-vu-cong/?q=khai+sinh", "/dich-vu-cong/1.001193/", "/dich-vu-cong/tra-cuu-ho-so/"):
@@ -297,14 +199,14 @@ def test_public_service_pages_on_a_phone(phone, city):
         assert width <= phone.viewport_size["width"], f"{path} scrolls sideways on a phone"
         assert axe_violations(phone) == []
     screenshot(phone, "procedures-catalog-phone")
-    _sign_in(phone, "031195001234")
+    sign_in(phone, "031195001234")
     phone.goto("/dich-vu-cong/1.001193/nop-ho-so/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= phone.viewport_size["width"]
     assert axe_violations(phone) == []
     screenshot(phone, "procedures-apply-phone")
 
 
-def test_the_national_portal_backlog(page, city, settings):
+def test_the_national_portal_backlog(page, city, settings, sign_in, submitted_birth):
     """A leader sees the status changes the national portal has not accepted, and tries again."""
     import json
     import threading
@@ -327,9 +229,9 @@ def test_the_national_portal_backlog(page, city, settings):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.SMARTGOV_PORTAL_SYNC_URL = f"http://127.0.0.1:{server.server_port}/dossier-status"
     settings.SMARTGOV_PORTAL_SYNC_SECRET = "portal-secret"
-    code = submitted_birth(city)
+    code = submitted_birth()
 
-    _sign_in(page, "lanhdao.snv", city["lanhdao.snv"])
+    sign_in(page, "lanhdao.snv", city["lanhdao.snv"])
     page.goto("/mot-cua/")
     page.get_by_role("link", name="Đồng bộ Cổng Dịch vụ công quốc gia").click()
     waiting = page.get_by_role("table", name="Các thay đổi đang chờ Cổng nhận").inner_text()

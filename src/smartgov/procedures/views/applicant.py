@@ -11,16 +11,17 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartgov.identity.models import User
+from smartgov.identity.selectors import User
 from smartgov.platform.errors import DomainError
 from smartgov.platform.models import Agency
 from smartgov.procedures.documents import NOTICES, notice_response, receipt_response
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.formrender import form_data_of, schema_form
 from smartgov.procedures.forms import FormInvalid
 from smartgov.procedures.models import Dossier, DossierResult, Payment, Procedure
 from smartgov.procedures.selectors import documents_of, dossier_for_applicant, procedure_by_code
+from smartgov.procedures.services import attachments
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.status import Status
 
 
 def _me(request: HttpRequest) -> User:
@@ -65,11 +66,11 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 for component in procedure.components:
                     upload = request.FILES.get(f"file_{component['code']}")
                     if upload is not None:
-                        svc.attachment_add(
+                        attachments.attachment_add(
                             applicant=me, dossier_id=draft.pk, component=component["code"], upload=upload
                         )
                     elif (reuse := request.POST.get(f"reuse_{component['code']}", "")).isdigit():
-                        svc.attachment_reuse(
+                        attachments.attachment_reuse(
                             applicant=me, dossier_id=draft.pk, component=component["code"], document_id=int(reuse)
                         )
                 if request.POST.get("action") == "submit" and form_ok:
@@ -156,7 +157,9 @@ def supplement(request: HttpRequest, pk: int) -> HttpResponse:
         for component in dossier.procedure.components:
             upload = request.FILES.get(f"file_{component['code']}")
             if upload is not None:
-                svc.attachment_add(applicant=_me(request), dossier_id=pk, component=component["code"], upload=upload)
+                attachments.attachment_add(
+                    applicant=_me(request), dossier_id=pk, component=component["code"], upload=upload
+                )
         svc.dossier_supplement(applicant=_me(request), dossier_id=pk)
         messages.success(request, _("Thank you: the completed dossier is sent back to the one-stop shop."))
 

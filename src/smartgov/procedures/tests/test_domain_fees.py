@@ -3,9 +3,9 @@
 import pytest
 
 from smartgov.platform.errors import DomainError
-from smartgov.procedures.fees import fee_for, schedule_check
+from smartgov.procedures.domain.fees import fee_for, schedule_check
 from smartgov.procedures.models import Procedure
-from smartgov.procedures.tests.test_dossiers import submitted
+from smartgov.procedures.tests.factories import submitted
 
 CERTIFIED_COPY = {"per": "so_ban", "pages": "so_trang", "tiers": [[2, 2000], [None, 1000]], "unit_max": 200000}
 
@@ -45,7 +45,7 @@ def test_the_fee_is_fixed_at_submission(hp):
     procedure.save()  # a later change of the schedule does not touch a submitted dossier
     dossier.refresh_from_db()
     assert dossier.fee_vnd == 10000
-    from smartgov.procedures.tests.test_dossiers import BIRTH
+    from smartgov.procedures.tests.factories import BIRTH
 
     assert submitted(hp, applicant=hp.binh).fee_vnd == 0  # registering a birth is free
     assert submitted(hp, applicant=hp.binh, form={**BIRTH, "so_ban": 2}).fee_vnd == 16000  # two extract copies

@@ -13,20 +13,22 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from smartgov.identity.models import RoleAssignment, User
-from smartgov.identity.roles import has_role
+from smartgov.identity import authz
+from smartgov.identity.selectors import User
 from smartgov.platform.charts import BarChart, bar_chart
 from smartgov.platform.errors import Forbidden
+from smartgov.platform.models import Agency
 from smartgov.procedures.kpi import KpiRow, kpi_by_month, kpi_totals, kpis
 
-Role = RoleAssignment.Role
+Role = authz.Role
 
 
 def _visible(user: User, rows: list[KpiRow]) -> list[KpiRow]:
     """Platform administrators see every agency; leaders see the agencies they lead."""
-    if has_role(user, Role.PLATFORM_ADMIN):
+    led_ids = authz.agencies_with(user, Role.LEADER)
+    if led_ids == authz.ALL:  # a platform administrator, or a leader without an agency
         return rows
-    led = set(RoleAssignment.objects.filter(user=user, role=Role.LEADER).values_list("agency__code", flat=True))
+    led = set(Agency.objects.filter(pk__in=led_ids).values_list("code", flat=True))
     if not led:
         raise Forbidden(_("The dashboard is for leaders and platform administrators."))
     return [r for r in rows if r.agency_code in led]

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from smartgov.identity.models import User
+from smartgov.identity.selectors import User
 from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.qr import qr_svg
 from smartgov.procedures.documents import payment_receipt_response
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.gateways import (
     SandboxGateway,
     VietQRGateway,
@@ -33,7 +34,6 @@ from smartgov.procedures.gateways import (
 from smartgov.procedures.models import Payment, PaymentCallback
 from smartgov.procedures.selectors import dossier_for_applicant, payment_receipt_for, reconciliations_for
 from smartgov.procedures.services.payments import payment_notice_receive, payment_start
-from smartgov.procedures.status import Status
 
 Outcome = PaymentCallback.Outcome
 

@@ -10,23 +10,22 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartgov.identity.models import RoleAssignment, User
-from smartgov.identity.roles import has_role, roles_held
+from smartgov.identity import authz
+from smartgov.identity.selectors import User
 from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
 from smartgov.procedures.documents import NOTICES, notice_response, payment_receipt_response
+from smartgov.procedures.domain.moves import MOVES, moves_allowed
 from smartgov.procedures.models import Dossier, DossierResult, Payment
 from smartgov.procedures.results import result_response
-from smartgov.procedures.selectors import STAFF_ROLES, dossier_for_staff, officer_queue
-from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.selectors import STAFF_ROLES, dossier_for_staff, officer_queue, specialists_of
+from smartgov.procedures.services import moves
 from smartgov.procedures.services.citizens import applicant_check
-from smartgov.procedures.status import TRANSITIONS
 
-Role = RoleAssignment.Role
+Role = authz.Role
 #: A dossier due within this time is flagged "nearly late", so an apology (form 04) can go out in time.
 NEARLY_LATE = timedelta(hours=24)
 
@@ -50,9 +49,7 @@ def lateness(dossier: Dossier, now: datetime) -> str:
 def _officer(request: HttpRequest) -> User:
     """The checkpoint of the queue and the tracking book: a one-stop, specialist or leader role somewhere."""
     me = _me(request)
-    if not RoleAssignment.objects.filter(user=me, role__in=STAFF_ROLES).exists() and not has_role(
-        me, Role.PLATFORM_ADMIN
-    ):
+    if not authz.holds(me, *STAFF_ROLES):
         raise Forbidden(_("The queue is for one-stop-shop officers, specialists and leaders."))
     return me
 
@@ -69,10 +66,10 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     start = parse_date(request.GET.get("tu", "")) or today.replace(day=1)
     end = parse_date(request.GET.get("den", "")) or today
-    agencies = RoleAssignment.objects.filter(user=me, role__in=STAFF_ROLES).values("agency")
+    agencies = authz.agencies_with(me, *STAFF_ROLES)
+    received = Dossier.objects.all() if agencies == authz.ALL else Dossier.objects.filter(receiving_agency__in=agencies)
     rows = (
-        Dossier.objects.filter(
-            receiving_agency__in=agencies,
+        received.filter(
             submitted_at__date__range=(start, end),
         )
         .select_related("procedure", "receiving_agency", "current_agency")
@@ -129,32 +126,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     me = _officer(request)
     now = timezone.now()
     rows = [(d, lateness(d, now)) for d in officer_queue(user=me)[:300]]
-    leads = bool(roles_held(me) & {Role.LEADER, Role.PLATFORM_ADMIN})
+    leads = authz.holds(me, Role.LEADER, Role.PLATFORM_ADMIN)
     return render(request, "procedures/queue.html", {"rows": rows, "leads": leads})
-
-
-#: Moves after which the dossier may have left the officer's agency: the page goes back to the queue.
-LEAVING_MOVES = ("transfer", "approve")
-
-MOVES = svc.STAFF_MOVES
-
-
-def _allowed_moves(user: User, dossier: Dossier) -> list[str]:
-    held = {
-        "receiving": roles_held(user, agency=dossier.receiving_agency),
-        "current": roles_held(user, agency=dossier.current_agency),
-    }
-    allowed = []
-    for action, (roles, where) in MOVES.items():
-        starts, _target = TRANSITIONS[action]
-        if dossier.status not in starts or not held[where] & set(roles):
-            continue
-        if action == "request_supplement" and dossier.supplement_requested_at is not None:
-            continue
-        if action in ("pause", "resume") and (action == "pause") == (dossier.paused_at is not None):
-            continue
-        allowed.append(action)
-    return allowed
 
 
 @login_required
@@ -172,15 +145,11 @@ def dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
         "events": dossier.events.select_related("agency", "actor"),
         "payments": dossier.payments.prefetch_related("callbacks"),
         "result": DossierResult.objects.filter(dossier=dossier).first(),
-        "moves": _allowed_moves(_me(request), dossier),
+        "moves": moves_allowed(request, dossier),
         "agencies": Agency.objects.filter(is_active=True).exclude(pk=dossier.current_agency_id).order_by("name"),
-        "api_paths": {action: action.replace("_", "-") for action in MOVES},
-        "leaving_moves": LEAVING_MOVES,
         "notice_url": "procedures:officer-notice",
         "notice_actions": list(NOTICES),
-        "specialists": User.objects.filter(
-            roles__role=Role.SPECIALIST, roles__agency=dossier.current_agency, is_active=True
-        ).order_by("full_name"),
+        "specialists": specialists_of(agency=dossier.current_agency),
     }
     return render(request, "procedures/officer_dossier.html", context)
 
@@ -188,53 +157,26 @@ def dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    me, post = _me(request), request.POST
-    version = int(post["version"]) if post.get("version", "").isdigit() else None
-    note, reason = post.get("note", ""), post.get("reason", "")
+    """A move from the page without JavaScript: the same service as the API's (with it, the form calls the API)."""
     if action not in MOVES:
         raise NotFound(_("No such action."))
     dossier_for_staff(request=request, dossier_id=pk)  # the checkpoint before anything else
+    post = request.POST
     try:
-        svc.dossier_officer_move(
-            officer=me,
+        moves.dossier_officer_move(
+            officer=authz.principal_of(request),
             dossier_id=pk,
-            action=action,
-            version=version,
-            note=note,
-            reason=reason,
-            to_agency=_agency(post.get("to_agency", "")) if action == "transfer" else None,
-            specialist=_specialist(post.get("specialist", "")) if action == "assign" else None,
-            new_due_at=_when(post.get("new_due_at", "")) if action == "apologise" else None,
-            amount_vnd=int(post["amount_vnd"]) if post.get("amount_vnd", "").isdigit() else None,
+            move=action,
+            version=int(post["version"]) if post.get("version", "").isdigit() else None,
+            inputs={field.name: post.get(field.name, "") for field in MOVES[action].inputs},
         )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("procedures:officer-dossier", pk=pk)
     messages.success(request, _("Done."))
-    if action in LEAVING_MOVES:  # the dossier may have left the officer's agency
+    if MOVES[action].leaves:  # the dossier may have left the officer's agency
         return redirect("procedures:queue")
     return redirect("procedures:officer-dossier", pk=pk)
-
-
-def _agency(code: str) -> Agency:
-    agency = Agency.objects.filter(code=code).first()
-    if agency is None:
-        raise DomainError(_("Choose the agency to hand the dossier to."))
-    return agency
-
-
-def _specialist(username: str) -> User:
-    found = User.objects.filter(username=username, is_active=True).first()
-    if found is None:
-        raise DomainError(_("Choose the specialist."))
-    return found
-
-
-def _when(text: str) -> datetime:
-    moment = parse_datetime(text)
-    if moment is None:
-        raise DomainError(_("Give the new appointment's date and time."))
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 @login_required

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from vietnam_qr_pay import QRPay
 
-from smartgov.identity.models import SecurityEvent
 from smartgov.platform.errors import Conflict, Forbidden
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.gateways import gateway_get, signed
 from smartgov.procedures.models import Dossier, Payment, PaymentCallback, Reconciliation
 from smartgov.procedures.services import dossiers as svc
+from smartgov.procedures.services import moves
 from smartgov.procedures.services.payments import (
     StatementLine,
     payment_notice_receive,
@@ -23,9 +24,8 @@ from smartgov.procedures.services.payments import (
     payments_reconcile,
     statement_read,
 )
-from smartgov.procedures.status import Status
+from smartgov.procedures.tests.factories import BIRTH, submitted
 from smartgov.procedures.tests.fixtures import staff_client
-from smartgov.procedures.tests.test_dossiers import BIRTH, submitted
 
 pytestmark = pytest.mark.django_db
 RETURN = "http://testserver/thanh-toan/ket-qua/sandbox/"
@@ -79,7 +79,17 @@ def test_paid_once_through_the_sandbox_then_processing_goes_on(hp):
         payment_start(payer=hp.mai, dossier_id=dossier.pk, gateway="sandbox", return_url=RETURN)
 
 
-def test_a_forged_notice_changes_nothing_and_raises_a_security_event(hp):
+def test_a_forged_notice_changes_nothing_and_raises_a_security_event(hp, monkeypatch):
+    from smartgov.procedures.services import payments
+
+    recorded = []  # identity keeps the security events; procedures asks it to record them (identity.services)
+    real = payments.security_event_record
+
+    def record(**event):
+        recorded.append(event)
+        return real(**event)
+
+    monkeypatch.setattr(payments, "security_event_record", record)
     dossier = due(hp)
     payment, _ = payment_start(payer=hp.mai, dossier_id=dossier.pk, gateway="sandbox", return_url=RETURN)
     forged = {**sandbox_notice(payment), "amount": "1"}  # altered after signing
@@ -92,7 +102,7 @@ def test_a_forged_notice_changes_nothing_and_raises_a_security_event(hp):
     dossier.refresh_from_db()
     assert payment.state == "pending" and dossier.status == Status.FINANCIAL_OBLIGATION
     assert PaymentCallback.objects.filter(outcome="forged").count() == 2
-    assert SecurityEvent.objects.filter(kind="payment_forged", severity="high").count() == 2
+    assert [(e["kind"], e["severity"]) for e in recorded] == [("payment_forged", "high")] * 2
 
 
 def test_an_amount_mismatch_is_flagged_and_the_dossier_does_not_move(hp):
@@ -228,12 +238,12 @@ def test_vietqr_bank_webhook_as_json(hp, client):
 def test_an_officer_asks_for_an_assessed_obligation(hp):
     dossier = submitted(hp, applicant=hp.binh)  # free at submission
     svc.dossier_accept(officer=hp.officer, dossier_id=dossier.pk)
-    moved = svc.dossier_officer_move(
-        officer=hp.specialist, dossier_id=dossier.pk, action="request_payment", amount_vnd=50000
+    moved = moves.dossier_officer_move(
+        officer=hp.specialist, dossier_id=dossier.pk, move="request_payment", inputs={"amount_vnd": 50000}
     ).dossier
     assert moved.status == Status.FINANCIAL_OBLIGATION and moved.fee_vnd == 50000
     with pytest.raises(Conflict):  # already waiting for it
-        svc.dossier_officer_move(officer=hp.specialist, dossier_id=dossier.pk, action="request_payment")
+        moves.dossier_officer_move(officer=hp.specialist, dossier_id=dossier.pk, move="request_payment")
     withdrawn = svc.dossier_withdraw(applicant=hp.binh, dossier_id=dossier.pk).dossier
     assert withdrawn.status == Status.WITHDRAWN
 

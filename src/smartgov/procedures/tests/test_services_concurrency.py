@@ -9,10 +9,11 @@ import pytest
 from django.db import connections
 
 from smartgov.platform.errors import Conflict
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.models import Dossier, DossierEvent, Procedure
+from smartgov.procedures.services import attachments
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.status import Status
-from smartgov.procedures.tests.test_dossiers import BIRTH, pdf, submitted
+from smartgov.procedures.tests.factories import BIRTH, pdf, submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,7 +46,7 @@ def test_fifty_parallel_submissions_get_distinct_gap_free_codes(hp):
     for _ in range(50):
         draft = svc.dossier_draft_save(applicant=hp.mai, procedure=procedure, receiving_agency=hp.ward, form_data=BIRTH)
         for component in ("to_khai", "giay_chung_sinh"):
-            svc.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component=component, upload=pdf())
+            attachments.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component=component, upload=pdf())
         drafts.append(draft.pk)
     results = _at_once([lambda pk=pk: svc.dossier_submit(applicant=hp.mai, dossier_id=pk) for pk in drafts])
     failures = [r for r in results if isinstance(r, Exception)]
