@@ -107,6 +107,8 @@ def configure(settings: dict[str, Any]) -> dict[str, Any]:
                 "email": _("Your e-mail address"),
                 "phone": _("Your phone number"),
                 "vn_personal_id": _("Your personal identification number or tax code"),
+                # The API's policies (smartgov.identity.authz.policy) name these.
+                "dossiers.process": _("Process the dossiers your roles allow (the officers' moves)"),
             },
             "DEFAULT_SCOPES": ["openid"],
         }

@@ -3,6 +3,7 @@
 Each app's ``api`` package exports ``router``; it is mounted at ``/api/v1<api_prefix>`` (by default the app's label),
 in ``INSTALLED_APPS`` order (docs/kernel.md §1)."""
 
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -10,11 +11,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import Operation
 
 from smartgov.platform.contract import contract_exports
 from smartgov.platform.errors import DomainError
 
-api = NinjaAPI(
+
+class SiteAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """ninja's ``<module>_<function>``, unless the app's ``api`` package sets ``OPERATION_ID_PREFIX``: then
+        ``<prefix>_<function>`` whichever of its modules holds the route (an API that grew from one module into a
+        package keeps its operation ids, which generated clients are named after)."""
+        module = operation.view_func.__module__
+        head, found, _rest = module.partition(".api.")
+        prefix = getattr(sys.modules.get(f"{head}.api"), "OPERATION_ID_PREFIX", None) if found else None
+        if prefix is None:
+            return super().get_openapi_operation_id(operation)
+        return f"{prefix}_{operation.view_func.__name__}"
+
+
+api = SiteAPI(
     title="SmartGov API",
     version="1",
     description="JSON API of the SmartGov digital-government platform. Errors follow RFC 7807 (problem details).",

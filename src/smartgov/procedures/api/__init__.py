@@ -10,6 +10,9 @@ from ninja import Router
 
 from smartgov.procedures.api import applicant, catalog, officers, portal
 
+#: The operation ids stay those of the single module this API was (``smartgov_procedures_api_<function>``).
+OPERATION_ID_PREFIX = "smartgov_procedures_api"
+
 router = Router()
 for area in (catalog, applicant, officers, portal):
     router.add_router("", area.router)
