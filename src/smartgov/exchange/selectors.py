@@ -211,3 +211,13 @@ def message_records_exist() -> bool:
 
 def message_records_count() -> int:
     return MessageRecord.objects.count()
+
+
+def message_records_of(client: str) -> QuerySet[MessageRecord]:
+    """The message log's records of one client (``VN-HP/GOV/…/MOTCUA``), newest first."""
+    return MessageRecord.objects.filter(client=client).order_by("-pk")
+
+
+def subsystems_with_code(code: str) -> int:
+    """How many subsystems carry ``code`` (under any member)."""
+    return Subsystem.objects.filter(code=code).count()

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -17,6 +18,7 @@ from smartgov.exchange.models import (
     Service,
     Subsystem,
 )
+from smartgov.exchange.registry import registry_forget
 
 REGISTRY_MODELS = (
     MemberClass,
@@ -34,6 +36,8 @@ REGISTRY_MODELS = (
 def registry_bump(**_: Any) -> None:
     if not RegistryVersion.objects.filter(pk=1).update(number=F("number") + 1):
         RegistryVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+    # This process sees its own change at once; other processes notice the new version within a second.
+    transaction.on_commit(registry_forget)
 
 
 for _model in REGISTRY_MODELS:

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartgov.identity import authz
-from smartgov.identity.privacy import personal_data_view_record
 from smartgov.identity.selectors import User
+from smartgov.identity.services import personal_data_view_record
 from smartgov.platform.errors import Forbidden, NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.text import fold

@@ -5,7 +5,7 @@ import pytest
 from smartgov.exchange.models import EventDelivery, MessageRecord
 from smartgov.exchange.services import events
 from smartgov.exchange.services.messagelog import log_ingest
-from smartgov.exchange.tests.fixtures import Receiver, settle  # noqa: F401 - procedures' tests take Receiver from here
+from smartgov.exchange.tests.fixtures import settle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,8 +10,8 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartgov.identity.privacy import personal_data_view_record
 from smartgov.identity.selectors import User
+from smartgov.identity.services import personal_data_view_record
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
 from smartgov.procedures.models import StoredDocument
