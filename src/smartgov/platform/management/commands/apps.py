@@ -1,8 +1,8 @@
 """``smartgov apps``: what each installed app declares to the platform (docs/kernel.md §1).
 
 ``smartgov apps`` prints, per app, its URLs, API operations, menu entries, access rules, topics, scheduled jobs,
-demo steps, personal-data sections and front-door addresses. ``smartgov apps --topics`` prints the table of event
-topics kept in docs/events.md (a test checks the two agree).
+demo steps, personal-data sections, merge models and front-door addresses. ``smartgov apps --topics`` prints the
+table of event topics kept in docs/events.md (a test checks the two agree).
 """
 
 import json
@@ -16,6 +16,7 @@ from rich.table import Table
 from smartgov.platform.contract import contract_apps, contract_exports
 from smartgov.platform.demo import demo_steps
 from smartgov.platform.events import topics
+from smartgov.platform.merge import merge_parts
 from smartgov.platform.personal_data import personal_data_exporters
 
 
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         jobs: dict[str, list[str]] = {}
         for name, job in settings.CELERY_BEAT_SCHEDULE.items():
             jobs.setdefault(str(job["task"]).split(".")[1], []).append(name)
+        parts = merge_parts()
         result: dict[str, dict[str, list[str]]] = {}
         for config in contract_apps():
             label = config.label
@@ -82,6 +84,7 @@ class Command(BaseCommand):
                 "personal data": [
                     s for s, f in personal_data_exporters().items() if f.__module__.startswith(config.name + ".")
                 ],
+                "merge": [s.label for s in parts[label].models] if label in parts else [],
                 "front door": [a for c, m in contract_exports("frontdoor", "MOUNTS") if c is config for a in m],
             }
         return result

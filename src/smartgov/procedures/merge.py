@@ -1,0 +1,47 @@
+"""Public services' part of the merge archive: the catalogue, the dossiers with everything recorded about them,
+the payments and the applicants' document store.
+
+The catalogue is matched by code: a procedure both localities offer stays the target's (a different name, sector
+or level is a conflict; fees and receiving agencies are each locality's own and differ freely). A dossier keeps
+its code, which names the agency that received it, so codes never collide; drafts (without a code) are created.
+Only the files' metadata travels: copy the media directory's ``attachments/``, ``results/`` and ``documents/``
+with the archive (docs/merge.md).
+"""
+
+from smartgov.platform.merge import MergeModel, MergePart
+from smartgov.procedures.models import (
+    Attachment,
+    DocumentShare,
+    Dossier,
+    DossierEvent,
+    DossierResult,
+    DossierSequence,
+    Payment,
+    PaymentCallback,
+    Procedure,
+    Reconciliation,
+    Sector,
+    StoredDocument,
+)
+
+PART = MergePart(
+    models=[
+        MergeModel(Sector, keys=[("code",)], compare=("name",)),
+        MergeModel(Procedure, keys=[("code",)], compare=("name", "sector", "level")),
+        MergeModel(DossierSequence, keys=[("agency", "day")], compare=("last",)),
+        MergeModel(
+            Dossier,
+            keys=[("code",)],
+            compare=("procedure", "applicant", "receiving_agency", "created_at"),
+            personal=("applicant_name", "applicant_phone", "form_data", "rating_comment"),
+        ),
+        MergeModel(DossierEvent, personal=("note",)),
+        MergeModel(StoredDocument, keys=[("owner", "sha256", "kind")], personal=("title", "file")),
+        MergeModel(Attachment, personal=("original_name", "file")),
+        MergeModel(Payment, keys=[("reference",)], compare=("dossier", "amount_vnd")),
+        MergeModel(PaymentCallback, personal=("payload",)),
+        MergeModel(Reconciliation),
+        MergeModel(DossierResult, keys=[("code",)], compare=("dossier", "sha256")),
+        MergeModel(DocumentShare),
+    ],
+)
