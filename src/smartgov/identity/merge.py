@@ -29,7 +29,7 @@ PART = MergePart(
             prepare=_no_superuser,
         ),
         MergeModel(RoleAssignment, keys=[("user", "role", "agency", "admin_unit")]),
-        MergeModel(ConsentRecord, personal=("ip_address", "user_agent")),
+        MergeModel(ConsentRecord, keys=[("user", "purpose", "decided_at")], personal=("ip_address", "user_agent")),
         MergeModel(FederatedIdentity, keys=[("provider", "subject")], compare=("user",), personal=("subject",)),
     ],
 )

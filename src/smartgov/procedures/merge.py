@@ -3,7 +3,10 @@ the payments and the applicants' document store.
 
 The catalogue is matched by code: a procedure both localities offer stays the target's (a different name, sector
 or level is a conflict; fees and receiving agencies are each locality's own and differ freely). A dossier keeps
-its code, which names the agency that received it, so codes never collide; drafts (without a code) are created.
+its code, which names the agency that received it, so codes never collide; a draft (without a code yet) is known
+by its applicant, procedure and creation time.
+What is recorded about a dossier has a natural key of its own (an event: its dossier, time and action), so the
+records of a dossier both installations hold are matched, not doubled.
 Only the files' metadata travels: copy the media directory's ``attachments/``, ``results/`` and ``documents/``
 with the archive (docs/merge.md).
 """
@@ -31,17 +34,17 @@ PART = MergePart(
         MergeModel(DossierSequence, keys=[("agency", "day")], compare=("last",)),
         MergeModel(
             Dossier,
-            keys=[("code",)],
-            compare=("procedure", "applicant", "receiving_agency", "created_at"),
+            keys=[("code",), ("applicant", "procedure", "created_at")],
+            compare=("code", "procedure", "applicant", "receiving_agency", "created_at"),
             personal=("applicant_name", "applicant_phone", "form_data", "rating_comment"),
         ),
-        MergeModel(DossierEvent, personal=("note",)),
+        MergeModel(DossierEvent, keys=[("dossier", "at", "action")], personal=("note",)),
         MergeModel(StoredDocument, keys=[("owner", "sha256", "kind")], personal=("title", "file")),
-        MergeModel(Attachment, personal=("original_name", "file")),
+        MergeModel(Attachment, keys=[("dossier", "component", "sha256")], personal=("original_name", "file")),
         MergeModel(Payment, keys=[("reference",)], compare=("dossier", "amount_vnd")),
-        MergeModel(PaymentCallback, personal=("payload",)),
-        MergeModel(Reconciliation),
+        MergeModel(PaymentCallback, keys=[("gateway", "received_at", "reference")], personal=("payload",)),
+        MergeModel(Reconciliation, keys=[("day", "gateway", "made_at")]),
         MergeModel(DossierResult, keys=[("code",)], compare=("dossier", "sha256")),
-        MergeModel(DocumentShare),
+        MergeModel(DocumentShare, keys=[("document", "agency", "created_at")]),
     ],
 )

@@ -149,3 +149,18 @@ def test_a_procedure_that_differs_here_is_a_conflict(catalogue, tmp_path):
     assert conflict.model == "procedures.procedure"
     assert conflict.differences["name"][0] == "Đăng ký khai sinh (Hải Phòng)"
     assert not Dossier.objects.exists()
+
+
+@pytest.mark.django_db
+def test_records_both_installations_hold_are_matched_not_doubled(catalogue, tmp_path):
+    """A dossier both hold (here: every row, imported into the installation it came from) brings nothing new: its
+    events, attachments, payments and documents are matched by their own natural keys."""
+    _hai_duong()
+    merge_export(out=tmp_path / "hd", locality="30")
+    counts = [m.objects.count() for m in (Dossier, DossierEvent, Attachment, StoredDocument, Payment, DossierResult)]
+    report = merge_import(archive=archive_open(tmp_path / "hd"))
+    assert report.total().created == report.total().conflicts == 0
+    assert report.models["procedures.dossier"].matched == 2  # by its code, and the draft by applicant and time
+    assert [m.objects.count() for m in (Dossier, DossierEvent, Attachment, StoredDocument, Payment, DossierResult)] == (
+        counts
+    )
