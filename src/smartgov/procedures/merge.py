@@ -4,7 +4,7 @@ the payments and the applicants' document store.
 The catalogue is matched by code: a procedure both localities offer stays the target's (a different name, sector
 or level is a conflict; fees and receiving agencies are each locality's own and differ freely). A dossier keeps
 its code, which names the agency that received it, so codes never collide; a draft (without a code yet) is known
-by its applicant, procedure and creation time.
+by its applicant, procedure and creation time (a key's empty field matches only an empty field).
 What is recorded about a dossier has a natural key of its own (an event: its dossier, time and action), so the
 records of a dossier both installations hold are matched, not doubled.
 Only the files' metadata travels: copy the media directory's ``attachments/``, ``results/`` and ``documents/``
@@ -34,7 +34,7 @@ PART = MergePart(
         MergeModel(DossierSequence, keys=[("agency", "day")], compare=("last",)),
         MergeModel(
             Dossier,
-            keys=[("code",), ("applicant", "procedure", "created_at")],
+            keys=[("code",), ("code", "applicant", "procedure", "created_at")],
             compare=("code", "procedure", "applicant", "receiving_agency", "created_at"),
             personal=("applicant_name", "applicant_phone", "form_data", "rating_comment"),
         ),

@@ -79,6 +79,17 @@ class _DryRun(Exception):
     pass
 
 
+@dataclass
+class _Row:
+    """A row on its way in: its key in the source, its attributes here, the foreign keys to its own model set once
+    the model is done (attname, source key), and the foreign keys that point at rows this import created."""
+
+    source_key: str
+    attrs: dict[str, Any]
+    pending: list[tuple[str, str]] = field(default_factory=list)
+    fresh: set[str] = field(default_factory=set)
+
+
 def _batches(rows: Iterator[tuple[Any, list[Any]]]) -> Iterator[list[tuple[Any, list[Any]]]]:
     while batch := list(islice(rows, BATCH)):
         yield batch
@@ -152,13 +163,14 @@ class _ModelImport:
         rows = self.remap(todo)
         found = self.match(rows)
         links: list[MergeLink] = []
-        new: list[tuple[str, dict[str, Any], list[tuple[str, str]]]] = []
-        for source_key, attrs, pending in rows:
+        new: list[_Row] = []
+        for row in rows:
+            source_key, attrs = row.source_key, row.attrs
             target = found.get(source_key)
             if target is None:
-                new.append((source_key, attrs, pending))
+                new.append(row)
                 continue
-            unset = {attname for attname, _ref in pending}  # set after the model is done: not compared
+            unset = {attname for attname, _ref in row.pending}  # set after the model is done: not compared
             differences = {
                 name: _jsonable([target[name], attrs[name]])
                 for name in self.compare
@@ -174,32 +186,34 @@ class _ModelImport:
                 links.append(self.link(source_key, target["pk"], MergeLink.Outcome.MATCHED, {}))
         if new:
             prepare = self.spec.prepare
-            objects = [self.spec.model(**(prepare(attrs) if prepare else attrs)) for _key, attrs, _pending in new]
+            objects = [self.spec.model(**(prepare(row.attrs) if prepare else row.attrs)) for row in new]
             self.spec.model._default_manager.bulk_create(objects)
-            for (source_key, _attrs, pending), obj in zip(new, objects, strict=True):
-                links.append(self.link(source_key, obj.pk, MergeLink.Outcome.CREATED, {}))
-                self.deferred.extend((obj.pk, attname, ref) for attname, ref in pending)
+            for row, obj in zip(new, objects, strict=True):
+                links.append(self.link(row.source_key, obj.pk, MergeLink.Outcome.CREATED, {}))
+                self.deferred.extend((obj.pk, attname, ref) for attname, ref in row.pending)
             self.tally.created += len(new)
         MergeLink.objects.bulk_create(links)
 
-    def remap(self, todo: list[tuple[str, list[Any]]]) -> list[tuple[str, dict[str, Any], list[tuple[str, str]]]]:
+    def remap(self, todo: list[tuple[str, list[Any]]]) -> list[_Row]:
         """Each row's attributes here: plain values parsed by their field, foreign keys pointed at the rows here.
         A nullable foreign key to a row of the same model not imported yet is set once the model is done."""
-        targets: dict[int, dict[str, Any]] = {}
+        targets: dict[int, dict[str, tuple[str, bool]]] = {}
         for index, f in enumerate(self.fields):
             if not f.is_relation or f.related_model._meta.label_lower in self.plan.references:  # type: ignore[union-attr]
                 continue
             related = f.related_model._meta.label_lower  # type: ignore[union-attr]
             wanted = {str(values[index]) for _key, values in todo if values[index] is not None}
-            targets[index] = dict(
-                MergeLink.objects.filter(
-                    source=self.archive.locality, model=related, source_key__in=wanted
-                ).values_list("source_key", "target_key")
-            )
+            links = MergeLink.objects.filter(source=self.archive.locality, model=related, source_key__in=wanted)
+            targets[index] = {
+                source_key: (target_key, outcome == MergeLink.Outcome.CREATED and archive == self.archive.sha256)
+                for source_key, target_key, outcome, archive in links.values_list(
+                    "source_key", "target_key", "outcome", "archive"
+                )
+            }
         rows = []
         for source_key, values in todo:
-            attrs: dict[str, Any] = {}
-            pending: list[tuple[str, str]] = []
+            row = _Row(source_key, {})
+            attrs = row.attrs
             for index, (f, value) in enumerate(zip(self.fields, values, strict=True)):
                 if value is None:
                     attrs[f.attname] = None
@@ -211,29 +225,46 @@ class _ModelImport:
                     related_pk = f.target_field  # type: ignore[attr-defined]
                     target = targets[index].get(str(value))
                     if target is not None:
-                        attrs[f.attname] = related_pk.to_python(target)
+                        attrs[f.attname] = related_pk.to_python(target[0])
+                        if target[1]:
+                            row.fresh.add(f.attname)
                     elif f.related_model is self.spec.model and f.null:
                         attrs[f.attname] = None
-                        pending.append((f.attname, str(value)))
+                        row.pending.append((f.attname, str(value)))
                     else:
                         raise ArchiveError(
                             f"{self.spec.label} {source_key}: {f.name} points at "
                             f"{f.related_model._meta.label_lower} {value}, which the archive does not hold"  # type: ignore[union-attr]
                         )
-            rows.append((source_key, attrs, pending))
+            rows.append(row)
         return rows
 
-    def match(self, rows: list[tuple[str, dict[str, Any], list[tuple[str, str]]]]) -> dict[str, dict[str, Any]]:
-        """The row here each row matches by its first natural key that finds one: source key → the row's values."""
+    def match(self, rows: list[_Row]) -> dict[str, dict[str, Any]]:
+        """The row here each row matches by its first natural key that finds one: source key → the row's values.
+
+        A key is not looked up for a row when it points at a row this import created (nothing here can hold it yet),
+        nor when it holds every field of an earlier key the row had in full (that key found nothing already)."""
         manager = self.spec.model._default_manager
         wanted = ["pk", *{name for key in self.keys for name in key}, *self.compare]
         found: dict[str, dict[str, Any]] = {}
-        for key in self.keys:
+        for number, key in enumerate(self.keys):
+            earlier = [k for k in self.keys[:number] if set(k) <= set(key)]
             candidates = [
-                (source_key, tuple(attrs[name] for name in key))
-                for source_key, attrs, _pending in rows
-                if source_key not in found and any(attrs[name] is not None for name in key)
+                (row.source_key, tuple(row.attrs[name] for name in key))
+                for row in rows
+                if row.source_key not in found
+                and any(row.attrs[name] is not None for name in key)
+                and not row.fresh.intersection(key)
+                and not any(all(row.attrs[name] is not None for name in k) for k in earlier)
             ]
+            if len(key) == 1 and all(values[0] is not None for _key, values in candidates):
+                (name,) = key
+                chunks = [candidates[i : i + BATCH] for i in range(0, len(candidates), BATCH)]
+                for chunk in chunks:
+                    values_in = {values[0] for _key, values in chunk}
+                    here = {(row[name],): row for row in manager.filter(**{f"{name}__in": values_in}).values(*wanted)}
+                    found.update({source_key: here[values] for source_key, values in chunk if values in here})
+                continue
             for start in range(0, len(candidates), _OR_CHUNK):
                 chunk = candidates[start : start + _OR_CHUNK]
                 condition = Q()

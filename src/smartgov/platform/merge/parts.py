@@ -25,10 +25,10 @@ from smartgov.platform.contract import contract_exports
 class MergeModel:
     """One model an app exports.
 
-    ``keys``: natural keys, tried in order; a row whose key fields are all set is matched on import to the row here
-    with the same values (foreign keys compared after they are remapped). A row matched by none, or without a key,
-    is created with a new primary key. ``compare``: the fields that must agree with a matched row, or the row is a
-    conflict (reported, never overwritten); by default the key fields only, so a match is never a conflict.
+    ``keys``: natural keys, tried in order; a row with at least one key field set is matched on import to the row
+    here with the same values (foreign keys compared after they are remapped; an empty field matches an empty one).
+    A row matched by none is created with a new primary key. ``compare``: the fields that must agree with a matched
+    row, or the row is a conflict (reported, never overwritten); none by default, so a match is never a conflict.
     ``personal``: the fields holding personal data (the manifest lists them; the file is readable by its owner
     only). ``exclude``: fields that do not travel (the target sets them). ``prepare``: a hook ``fields -> fields``
     called on a row about to be created here (after its foreign keys are remapped)."""
