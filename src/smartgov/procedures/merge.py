@@ -7,8 +7,8 @@ its code, which names the agency that received it, so codes never collide; a dra
 by its applicant, procedure and creation time (a key's empty field matches only an empty field).
 What is recorded about a dossier has a natural key of its own (an event: its dossier, time and action), so the
 records of a dossier both installations hold are matched, not doubled.
-Only the files' metadata travels: copy the media directory's ``attachments/``, ``results/`` and ``documents/``
-with the archive (docs/merge.md).
+Only the files' metadata travels: the operator copies the media directory (``dossiers/``, stored under each file's
+SHA-256, and ``results/``, named by dossier and verification code) without overwriting (docs/merge.md).
 """
 
 from smartgov.platform.merge import MergeModel, MergePart
