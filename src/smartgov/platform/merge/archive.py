@@ -81,13 +81,18 @@ class Archive:
 
     def rows(self, model: str) -> Iterator[tuple[Any, list[Any]]]:
         """The rows of ``model``, streamed: (key in the source, values in the manifest's field order)."""
-        with (self.path / self.files()[model]["path"]).open("rb") as handle:
+        entry = self.files()[model]
+        width = len(entry["fields"])
+        with (self.path / entry["path"]).open("rb") as handle:
             for number, line in enumerate(handle, start=1):
                 try:
                     row = json.loads(line)
-                    yield row["pk"], row["f"]
+                    pk, values = row["pk"], row["f"]
                 except (ValueError, KeyError, TypeError) as exc:
                     raise ArchiveError(f"{model}, line {number}: not a row ({exc})") from None
+                if not isinstance(values, list) or len(values) != width:
+                    raise ArchiveError(f"{model}, line {number}: not {width} values")
+                yield pk, values
 
 
 def _natural_key(keys: dict[Any, list[Any]], value: Any) -> list[Any] | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -218,7 +219,10 @@ class _ModelImport:
                 if value is None:
                     attrs[f.attname] = None
                 elif not f.is_relation:
-                    attrs[f.attname] = f.to_python(value)
+                    try:
+                        attrs[f.attname] = f.to_python(value)
+                    except ValidationError as exc:
+                        raise ArchiveError(f"{self.spec.label} {source_key}: {f.name}: {exc.messages[0]}") from None
                 elif index not in targets:
                     attrs[f.attname] = self.reference(f.related_model._meta.label_lower, value)  # type: ignore[union-attr]
                 else:

@@ -2,6 +2,7 @@
 records made, Hai Duong's archive imported — nothing lost, nothing doubled, foreign keys pointed at the rows here,
 conflicts reported, a changed or foreign archive refused, personal data readable by its owner only."""
 
+import hashlib
 import json
 import stat
 
@@ -222,6 +223,24 @@ def test_the_command_exports_imports_and_fails_cleanly(small_units, tmp_path, ca
         call_command("merge", "import", str(tmp_path))
     with pytest.raises(CommandError, match="no locality"):
         call_command("merge", "export", "--out", str(tmp_path / "again"))
+
+
+@pytest.mark.django_db
+def test_a_row_that_does_not_fit_stops_the_import(small_units, tmp_path):
+    """Rows are checked as they are read, after the hashes: a file rewritten with its hash recomputed in the manifest
+    still cannot bring in a malformed row."""
+    _hai_duong(small_units)
+    merge_export(out=tmp_path / "hd", locality="30")
+    _wipe()
+    agencies = tmp_path / "hd" / "platform" / "platform.agency.jsonl"
+    for bad, message in [('{"pk": 1, "f": [1, 2]}\n', "not 14 values"), ("{]\n", "not a row")]:
+        agencies.write_text(bad, encoding="utf-8")
+        manifest = json.loads((tmp_path / "hd" / "manifest.json").read_text(encoding="utf-8"))
+        manifest["files"][0].update(sha256=hashlib.sha256(bad.encode()).hexdigest(), rows=1)
+        (tmp_path / "hd" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        with pytest.raises(ArchiveError, match=message):
+            merge_import(archive=archive_open(tmp_path / "hd"))
+    assert not Agency.objects.filter(code__endswith=".H30").exists()
 
 
 def test_the_command_line_exits_non_zero_without_a_traceback(tmp_path, capsys):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError
+from django.db import DatabaseError
 
 from smartgov.platform.merge import (
     ArchiveError,
@@ -72,7 +72,7 @@ class Command(BaseCommand):
             report = merge_import(archive=archive, dry_run=dry_run, accept_conflicts=accept, progress=progress)
         except ArchiveError as exc:
             raise CommandError(f"Nothing imported: {exc}") from None
-        except IntegrityError as exc:
+        except DatabaseError as exc:
             raise CommandError(f"Nothing imported: a row breaks a rule of this database ({exc}).") from None
         except ConflictsRefused as refused:
             self._summary(refused.report)
