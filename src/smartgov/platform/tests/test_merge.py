@@ -268,3 +268,17 @@ def test_smartgov_apps_lists_each_apps_merge_models(capsys):
     assert "identity.user" in declared["identity"]["merge"]
     assert "procedures.dossier" in declared["procedures"]["merge"]
     assert declared["notifications"]["merge"] == []
+
+
+@pytest.mark.django_db
+def test_an_archive_of_this_installations_own_locality_is_refused(small_units, tmp_path):
+    from smartgov.platform.models import Locality
+
+    Locality.objects.create(
+        province=small_units["hai_phong"], name="Hải Phòng", name_en="Hai Phong", agency_id_suffix="H31", portal_name=""
+    )
+    _hai_duong(small_units)
+    call_command("merge", "export", "--out", str(tmp_path / "own"))  # the locality's own code by default
+    assert archive_open(tmp_path / "own").locality == "31"
+    with pytest.raises(ArchiveError, match="own locality"):
+        merge_import(archive=archive_open(tmp_path / "own"))
