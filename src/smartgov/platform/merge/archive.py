@@ -12,8 +12,11 @@ import decimal
 import hashlib
 import json
 import os
+import tarfile
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -142,10 +145,21 @@ def _export_model(plan: MergePlan, planned: PlannedModel, out: Path, refs: dict[
 
 
 def merge_export(*, out: Path, locality: str, progress: Callable[[str], None] | None = None) -> Archive:
-    """Write this installation's rows of every merge part to the new directory ``out``, marked as coming from
-    ``locality``. On PostgreSQL every file is read in one repeatable-read snapshot."""
+    """Write this installation's rows of every merge part to the new directory ``out`` (or, when ``out`` ends in
+    ``.tar``, to a new tar file of that directory), marked as coming from ``locality``. On PostgreSQL every file is
+    read in one repeatable-read snapshot."""
     if not locality:
         raise ArchiveError("the source locality's code is missing")
+    if out.suffix == ".tar":
+        if out.exists():
+            raise ArchiveError(f"{out} exists")
+        with tempfile.TemporaryDirectory(prefix=".smartgov-merge-", dir=out.parent) as work:  # 0700
+            archive = merge_export(out=Path(work) / "archive", locality=locality, progress=progress)
+            with _private_file(out) as handle, tarfile.open(fileobj=handle, mode="w") as bundle:
+                for file in sorted(archive.path.rglob("*")):
+                    if file.is_file():
+                        bundle.add(file, arcname=str(file.relative_to(archive.path)))
+        return Archive(path=out, manifest=archive.manifest, sha256=archive.sha256)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ArchiveError(f"{out} exists and is not an empty directory")
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -193,6 +207,22 @@ def merge_export(*, out: Path, locality: str, progress: Callable[[str], None] | 
             changes={"locality": locality, "rows": {f["model"]: f["rows"] for f in files}},
         )
     return archive
+
+
+@contextmanager
+def archive_unpacked(path: Path) -> Iterator[Path]:
+    """The archive's directory: ``path`` itself, or a tar file's content in a private temporary directory (removed
+    afterwards; links and paths leaving it are refused)."""
+    if not path.is_file():
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="smartgov-merge-") as work:  # 0700
+        try:
+            with tarfile.open(path) as bundle:
+                bundle.extractall(work, filter="data")
+        except (tarfile.TarError, OSError) as exc:
+            raise ArchiveError(f"{path} is not a readable tar file ({exc})") from None
+        yield Path(work)
 
 
 def archive_open(path: Path, *, expect_sha256: str = "") -> Archive:

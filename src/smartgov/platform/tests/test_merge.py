@@ -282,3 +282,19 @@ def test_an_archive_of_this_installations_own_locality_is_refused(small_units, t
     assert archive_open(tmp_path / "own").locality == "31"
     with pytest.raises(ArchiveError, match="own locality"):
         merge_import(archive=archive_open(tmp_path / "own"))
+
+
+@pytest.mark.django_db
+def test_the_archive_may_be_one_tar_file(small_units, tmp_path, capsys):
+    _hai_duong(small_units)
+    bundle = tmp_path / "hai-duong.tar"
+    call_command("merge", "export", "--out", str(bundle), "--locality", "30")
+    assert stat.S_IMODE(bundle.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["hai-duong.tar"]  # the work directory is gone
+    _wipe()
+    call_command("merge", "import", str(bundle))
+    assert "Imported from 30: 8 created" in capsys.readouterr().out
+    assert Agency.objects.filter(code__endswith=".H30").count() == 2
+    bundle.write_bytes(b"not a tar")
+    with pytest.raises(CommandError, match="not a readable tar file"):
+        call_command("merge", "import", str(bundle))

@@ -1,7 +1,7 @@
 """``smartgov merge …``: hand one locality's records over to another's installation (docs/merge.md).
 
-smartgov merge export --out DIR [--locality CODE]     every app's part, to a new directory readable by its owner
-smartgov merge import DIR [--dry-run] [--accept-conflicts] [--sha256 HEX]
+smartgov merge export --out DIR|FILE.tar [--locality CODE]   every app's part, readable by its owner only
+smartgov merge import DIR|FILE.tar [--dry-run] [--accept-conflicts] [--sha256 HEX]
                                                       check the archive, then import it in one transaction
 """
 
@@ -17,6 +17,7 @@ from smartgov.platform.merge import (
     ImportReport,
     Tally,
     archive_open,
+    archive_unpacked,
     merge_export,
     merge_import,
 )
@@ -29,12 +30,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         export = sub.add_parser("export", help="Write every app's merge part to a new directory.")
-        export.add_argument("--out", required=True, type=Path, help="a new (or empty) directory")
+        export.add_argument("--out", required=True, type=Path, help="a new (or empty) directory, or a new .tar file")
         export.add_argument(
             "--locality", default="", help="the code of the locality the records come from (default: this one's)"
         )
         imp = sub.add_parser("import", help="Check an archive and import it in one transaction.")
-        imp.add_argument("archive", type=Path)
+        imp.add_argument("archive", type=Path, help="the archive's directory or .tar file")
         imp.add_argument("--dry-run", action="store_true", help="do everything, report, keep nothing")
         imp.add_argument(
             "--accept-conflicts", action="store_true", help="import although rows conflict (the rows here are kept)"
@@ -67,9 +68,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{model}: {self._counts(tally)}")
 
         try:
-            archive = archive_open(path, expect_sha256=sha256)
-            self.stdout.write(f"Archive of {archive.locality}, manifest SHA-256 {archive.sha256}: checked.")
-            report = merge_import(archive=archive, dry_run=dry_run, accept_conflicts=accept, progress=progress)
+            with archive_unpacked(path) as directory:
+                archive = archive_open(directory, expect_sha256=sha256)
+                self.stdout.write(f"Archive of {archive.locality}, manifest SHA-256 {archive.sha256}: checked.")
+                report = merge_import(archive=archive, dry_run=dry_run, accept_conflicts=accept, progress=progress)
         except ArchiveError as exc:
             raise CommandError(f"Nothing imported: {exc}") from None
         except DatabaseError as exc:
