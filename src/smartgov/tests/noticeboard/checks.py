@@ -84,3 +84,18 @@ def test_its_front_door_address_never_reaches_django():
     seen = []
     body = FrontDoor(django_app)({"PATH_INFO": "/bang-tin-tho"}, lambda status, headers: seen.append(status))
     assert seen == ["200 OK"] and b"".join(body).decode() == "Bảng tin"
+
+
+def test_its_notices_travel_in_a_merge_of_localities(leader, tmp_path):
+    from smartgov.platform.merge import archive_open, merge_export, merge_import, merge_plan
+    from smartgov.tests.noticeboard.models import Notice
+
+    order = [planned.spec.label for planned in merge_plan().order]
+    assert order.index("noticeboard.notice") > order.index("identity.user")
+    notice_post(actor=leader, title="Lịch tiếp dân", body="Thứ Năm")
+    archive = merge_export(out=tmp_path / "archive", locality="30")
+    assert archive.manifest["parts"]["noticeboard"]["models"] == ["noticeboard.notice"]
+    Notice.objects.all().delete()
+    report = merge_import(archive=archive_open(tmp_path / "archive"), accept_conflicts=True)
+    assert report.models["noticeboard.notice"].created == 1
+    assert Notice.objects.get().posted_by == leader  # the account was matched by its name, the notice re-created

@@ -1,8 +1,8 @@
 """``smartgov apps``: what each installed app declares to the platform (docs/kernel.md §1).
 
 ``smartgov apps`` prints, per app, its URLs, API operations, menu entries, access rules, topics, scheduled jobs,
-demo steps, personal-data sections and front-door addresses. ``smartgov apps --topics`` prints the table of event
-topics kept in docs/events.md (a test checks the two agree).
+demo steps, personal-data sections, merge models and front-door addresses. ``smartgov apps --topics`` prints the
+table of event topics kept in docs/events.md (a test checks the two agree).
 """
 
 import json
@@ -15,6 +15,7 @@ from rich.table import Table
 from smartgov.platform.contract import contract_apps, contract_exports
 from smartgov.platform.demo import demo_steps
 from smartgov.platform.events import topics
+from smartgov.platform.merge import merge_parts
 from smartgov.platform.personal_data import personal_data_exporters
 
 
@@ -62,6 +63,7 @@ class Command(BaseCommand):
         for name, _step in demo_steps():
             steps.setdefault(name.split(".")[0], []).append(name)
         jobs = {config.label: list(schedule) for config, schedule in contract_exports("conf", "SCHEDULE")}
+        parts = merge_parts()
         result: dict[str, dict[str, list[str]]] = {}
         for config in contract_apps():
             label = config.label
@@ -79,6 +81,7 @@ class Command(BaseCommand):
                 "personal data": [
                     s for s, f in personal_data_exporters().items() if f.__module__.startswith(config.name + ".")
                 ],
+                "merge": [s.label for s in parts[label].models] if label in parts else [],
                 "front door": [a for c, m in contract_exports("frontdoor", "MOUNTS") if c is config for a in m],
             }
         return result
