@@ -71,6 +71,10 @@ def server_env(workdir: Path) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         SESSION_COOKIE_SECURE="false",
         CSRF_COOKIE_SECURE="false",
+        # A throw-away site that loads the demo: its local CA signs the demo agencies' certificates and the
+        # payment sandbox takes the demo fees (both off by default in production).
+        SMARTGOV_PKI_LOCAL_CA="true",
+        SMARTGOV_PAYMENT_SANDBOX="true",
     )
     return env
 
