@@ -237,12 +237,14 @@ class MoveOut(Schema):
 class MoveIn(VersionIn):
     """The inputs of any move; each move reads those it declares (GET /queue/{id}/moves)."""
 
-    note: str | None = None
-    reason: str | None = None
-    to_agency: str | None = Field(None, description="Agency code (transfer)")
-    specialist: str | None = Field(None, description="Account name of the specialist (assign)")
+    note: str | None = Field(None, max_length=4000)
+    reason: str | None = Field(None, max_length=4000)
+    to_agency: str | None = Field(None, max_length=64, description="Agency code (transfer)")
+    specialist: str | None = Field(None, max_length=150, description="Account name of the specialist (assign)")
     new_due_at: datetime | None = Field(None, description="The new appointment (apologise, form 04)")
-    amount_vnd: int | None = Field(None, gt=0, description="The obligation in đồng; empty: the fee of the dossier")
+    amount_vnd: int | None = Field(
+        None, gt=0, le=10_000_000_000, description="The obligation in đồng; empty: the fee of the dossier"
+    )
 
 
 class NoticeOut(Schema):

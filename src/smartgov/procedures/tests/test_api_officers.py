@@ -120,3 +120,24 @@ def test_the_page_offers_the_moves_of_the_table_and_makes_them_through_the_same_
     assert Dossier.objects.get(pk=dossier.pk).status == Status.SUBMITTED
     done = officer.post(f"/mot-cua/{dossier.pk}/request_supplement/", {"reason": "Thiếu giấy chứng sinh"})
     assert done.status_code == 302 and Dossier.objects.get(pk=dossier.pk).status == Status.SUPPLEMENT_REQUESTED
+
+
+def test_hostile_move_inputs_are_refused_with_a_4xx(hp):
+    dossier = submitted(hp)
+    officer = staff_client(hp.officer)
+    url = f"{API}/queue/{dossier.pk}/moves"
+    for body in (
+        {"note": "x" * 4001},
+        {"reason": "x" * 100_000},
+        {"to_agency": "0" * 65},
+        {"specialist": "u" * 151},
+        {"amount_vnd": 10**30},
+        {"version": "NaN"},
+        {"new_due_at": "not a date"},
+    ):
+        answer = officer.post(f"{url}/accept", body, "application/json")
+        assert answer.status_code == 422, (body, answer.status_code)
+    assert officer.post(f"{url}/{'m' * 5000}", {}, "application/json").status_code == 404
+    assert officer.post(f"{url}/accept", b"\xff\xfe", "application/json").status_code in (400, 422)
+    assert officer.post(f"{API}/queue/{10**20}/moves/accept", {}, "application/json").status_code in (404, 422)
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.SUBMITTED
