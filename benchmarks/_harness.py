@@ -67,6 +67,7 @@ def server_env(workdir: Path) -> dict[str, str]:
         SMARTGOV_AUDIT_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         SMARTGOV_AUDIT_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         SMARTGOV_AUDIT_CHECKPOINT_DIR=str(workdir / "audit-checkpoints"),
+        SMARTGOV_METRICS_TOKEN=secrets.token_hex(32),
         SMARTGOV_VAR_DIR=str(workdir / "var"),
         LOG_LEVEL="WARNING",
         SESSION_COOKIE_SECURE="false",

@@ -53,6 +53,11 @@ if not env.str("SMARTGOV_AUDIT_CHECKPOINT_DIR", default=""):
         "SMARTGOV_AUDIT_CHECKPOINT_DIR must name the one folder, outside the database, where the audit checkpoints"
         " are appended (a volume of its own, append-only or copied to an object store with a retention lock)"
     )
+if len(globals()["SMARTGOV_METRICS_TOKEN"]) < 32:  # declared in the base settings
+    _problems.append(
+        "SMARTGOV_METRICS_TOKEN must be set to a random value of at least 32 characters (openssl rand -hex 32):"
+        " /metrics and the gateway's metrics answer only to it"
+    )
 if SMARTGOV_EXCHANGE_DEMO_PROVIDER:
     _problems.append("SMARTGOV_EXCHANGE_DEMO_PROVIDER must be off: it serves made-up citizens' records")
 if _problems:
@@ -61,4 +66,5 @@ if _problems:
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"  # noqa: F405
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+#: Browsers keep to HTTPS for a year once they have seen the site (0 turns it off, e.g. while TLS is being set up).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)

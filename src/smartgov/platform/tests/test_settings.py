@@ -19,6 +19,7 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
         not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
         | {"OIDC_RSA_PRIVATE_KEY", "OIDC_RSA_PRIVATE_KEY_FILE"}
         | {"SMARTGOV_AUDIT_KEY", "SMARTGOV_AUDIT_SIGNING_KEY", "SMARTGOV_AUDIT_CHECKPOINT_DIR"}
+        | {"SMARTGOV_METRICS_TOKEN", "SECURE_HSTS_SECONDS"}
     }
     clean.update({k: v for k, v in env.items() if v})
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60)
@@ -28,6 +29,7 @@ AUDIT_KEYS = {
     "SMARTGOV_AUDIT_KEY": "a2V5IG9mIHRoZSBhdWRpdCBjaGFpbnMgZm9yIHRlc3RzIQ==",
     "SMARTGOV_AUDIT_SIGNING_KEY": "c2lnbmluZyBrZXkgb2YgY2hlY2twb2ludHMgKHRlc3Qp",
     "SMARTGOV_AUDIT_CHECKPOINT_DIR": "/srv/smartgov-checkpoints",
+    "SMARTGOV_METRICS_TOKEN": "m" * 40,
 }
 
 
@@ -61,6 +63,14 @@ def _import_production(**env: str) -> subprocess.CompletedProcess[str]:
         (
             {"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "x.gov.vn", "SMARTGOV_AUDIT_CHECKPOINT_DIR": ""},
             "SMARTGOV_AUDIT_CHECKPOINT_DIR must name",
+        ),
+        (
+            {"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "x.gov.vn", "SMARTGOV_METRICS_TOKEN": ""},
+            "SMARTGOV_METRICS_TOKEN must be set",
+        ),
+        (
+            {"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "x.gov.vn", "SMARTGOV_METRICS_TOKEN": "change-me"},
+            "SMARTGOV_METRICS_TOKEN must be set",
         ),
     ],
 )
@@ -99,6 +109,16 @@ def test_production_accepts_a_safe_configuration():
         OIDC_RSA_PRIVATE_KEY_FILE=os.path.join(tempfile.mkdtemp(), "oidc.pem"), **AUDIT_KEYS,
     )  # fmt: skip
     assert demo.stdout.strip() == "False"  # the stand-in population database is off in production
+
+
+def test_production_turns_strict_transport_security_on_by_default():
+    shown = _run(
+        "import smartgov.settings.production as s; print(s.SECURE_HSTS_SECONDS)",
+        SECRET_KEY=SAFE_KEY, ALLOWED_HOSTS="x.gov.vn", SMARTGOV_SIGNING_PASSPHRASE="x" * 24,
+        OIDC_RSA_PRIVATE_KEY_FILE=os.path.join(tempfile.mkdtemp(), "oidc.pem"), **AUDIT_KEYS,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert int(shown.stdout.strip()) >= 31_536_000
 
 
 def test_embedded_defaults_and_urls_switch_on_integrations():
