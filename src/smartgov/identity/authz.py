@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from ninja import security
 from oauth2_provider.models import get_access_token_model
 
@@ -245,7 +246,23 @@ class PolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.principal = Principal(request.user)  # type: ignore[attr-defined]  # the API's auth may narrow it
-        return self.get_response(request)
+        response = self.get_response(request)
+        if self.private(request):
+            add_never_cache_headers(response)  # Cache-Control: no-store, private, …
+        return response
+
+    @staticmethod
+    def private(request: HttpRequest) -> bool:
+        """Whether the answer may hold personal data: it does for a signed-in person, a request with an access
+        token, any URL whose rule is not open, and open URLs declared personal. Only open, impersonal answers to
+        visitors may be stored by browsers and proxies."""
+        if "HTTP_AUTHORIZATION" in request.META or request.user.is_authenticated:
+            return True
+        match = request.resolver_match
+        if match is None:
+            return False
+        rule = url_rules().get(match.view_name)
+        return rule is None or rule.kind != "open" or rule.personal
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any

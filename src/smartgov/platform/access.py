@@ -7,17 +7,22 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Access:
     """Who may open a URL. ``kind`` is one of the constructors below; ``roles`` for staff rules; ``scope`` is the
-    access-token scope an API operation needs."""
+    access-token scope an API operation needs; ``personal``: an open URL whose answer still holds personal data
+    (a dossier's public tracking), so it is never stored by a browser or a proxy.
+
+    Every answer to a signed-in person, to a request with an access token and to a non-open URL is ``no-store``;
+    only open, impersonal pages served to visitors may be cached."""
 
     kind: str
     roles: tuple[str, ...] = ()
     scope: str = ""
+    personal: bool = False
 
     # pages
     @classmethod
-    def open(cls) -> "Access":
-        """Anyone, signed in or not."""
-        return cls("open")
+    def open(cls, *, personal: bool = False) -> "Access":
+        """Anyone, signed in or not (``personal``: the answer holds personal data, never cached)."""
+        return cls("open", personal=personal)
 
     @classmethod
     def signed_in(cls) -> "Access":

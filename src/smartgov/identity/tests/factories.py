@@ -21,9 +21,14 @@ def _personal_id(n: int) -> str:
 
 
 def _tax_code(n: int) -> str:
-    """A valid enterprise tax code (Hanoi's prefix 01, serial ``n``, its check digit)."""
-    base = f"01{n:07d}"
-    return base + mst.calc_check_digit(base)
+    """A valid enterprise tax code (Hanoi's prefix 01, a serial of its own for ``n``, its check digit). Some serials
+    have no valid check digit, so each ``n`` owns ten serials and takes the first that is valid."""
+    for serial in range(n * 10, n * 10 + 10):
+        code = f"01{serial:07d}"
+        code += mst.calc_check_digit(code)
+        if mst.is_valid(code):
+            return code
+    raise ValueError(f"no valid tax code among the serials of {n}")
 
 
 _FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ")

@@ -29,3 +29,12 @@ def test_a_granted_role_is_held_and_audited(staff_account, grant_role):
     grant_role(staff_account, "platform_admin")
     assert authz.administers_platform(staff_account)
     assert AuditEntry.objects.filter(action="identity.role.grant").count() == 1
+
+
+def test_every_business_the_factory_makes_has_a_valid_tax_code():
+    from stdnum.vn import mst
+
+    from smartgov.identity.tests.factories import _tax_code
+
+    codes = [_tax_code(n) for n in range(1, 3000)]  # serial 5 has no valid check digit, for one
+    assert all(mst.is_valid(code) for code in codes) and len(set(codes)) == len(codes)
