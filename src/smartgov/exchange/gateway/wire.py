@@ -5,9 +5,11 @@ calls (``services.client.GatewayClient``) build one directly. Both get a ``Gatew
 ``Gateway.handle``."""
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
+from urllib.parse import unquote
 
 from smartgov.exchange.domain.errors import Refusal
 
@@ -58,6 +60,36 @@ REASONS = {
 }
 
 StartResponse = Callable[..., Any]
+
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def path_check(path: str) -> None:
+    """Refuse (400) an address a provider could read as another path than the one the rights were checked on: a
+    dot segment (``.``, ``..``, also with ``;parameters``), a backslash, an encoded slash or a control character —
+    encoded or not, however many times (``%2e``, ``%252e``). The path is checked as written and as fully
+    percent-decoded (a server may already have decoded it once, a provider may decode it again); nothing is
+    normalised, so what was checked is what is forwarded."""
+    decoded = path
+    for _ in range(4):
+        if not _PERCENT.search(decoded):
+            break
+        decoded = unquote(decoded)
+    else:
+        raise Refusal(400, "Client.InvalidRequest", "The address is percent-encoded too many times")
+    smuggled = (
+        "\\" in decoded
+        or decoded.count("/") != path.count("/")
+        or _CONTROL.search(decoded)
+        or any(segment.split(";", 1)[0].strip() in (".", "..") for segment in decoded.split("/"))
+    )
+    if smuggled:
+        raise Refusal(
+            400,
+            "Client.InvalidRequest",
+            "The address has a dot segment, a backslash or an encoded slash (encoded or not): refused",
+        )
 
 
 def status_line(status: int) -> str:
