@@ -37,7 +37,7 @@ from smartgov.exchange.domain.identifiers import ClientId, client_id_parse
 from smartgov.exchange.gateway import metadata
 from smartgov.exchange.gateway.demo import DEMO_PROVIDER, DEMO_RECEIVER, demo_provider, demo_receiver
 from smartgov.exchange.gateway.forward import provider_call
-from smartgov.exchange.gateway.wire import METADATA, PATH_SAFE, GatewayAnswer, GatewayRequest, StartResponse
+from smartgov.exchange.gateway.wire import METADATA, PATH_SAFE, GatewayAnswer, GatewayRequest, StartResponse, path_check
 from smartgov.exchange.messagelog.journal import Journal, body_seal, now_iso, record_new
 from smartgov.exchange.registry import Snapshot, SubsystemEntry, api_key_digest, certificate_usable, registry
 
@@ -252,6 +252,7 @@ class Gateway:
 
     # -- a call -------------------------------------------------------------------------------------------------
     def _exchange(self, request: GatewayRequest, call: _Call) -> Answered:
+        path_check(call.path)  # before the rights are checked on it (docs/exchange.md, "Paths")
         parts = call.path.split("/", 7)  # '', 'r1', instance, class, member, subsystem, service, rest
         if len(parts) < 6:
             raise Refusal(

@@ -5,7 +5,10 @@ subscriber."""
 from collections.abc import Iterable
 from typing import Any
 
-from smartgov.exchange.gateway.wire import StartResponse, header_name
+from django.conf import settings
+
+from smartgov.exchange.domain.errors import Refusal
+from smartgov.exchange.gateway.wire import GatewayAnswer, GatewayRequest, StartResponse, header_name
 from smartgov.platform.webhooks import webhook_verify
 
 #: Where the demo's stand-in for the national population database is served (population.py).
@@ -30,7 +33,10 @@ def demo_receiver(environ: dict[str, Any], start_response: StartResponse) -> lis
     if environ.get("REQUEST_METHOD") != "POST":
         start_response("405 Method Not Allowed", [("Content-Length", "0")])
         return [b""]
-    body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    try:  # the gateway's own limits on the body, whatever the server passed on
+        body = GatewayRequest.from_environ(environ).read_body(settings.SMARTGOV_EXCHANGE_MAX_BODY)
+    except Refusal as refusal:
+        return GatewayAnswer.refusal(refusal, {}).send(start_response)
     headers = {header_name(k): v for k, v in environ.items() if k.startswith("HTTP_")}
     secrets = subscription_secrets_at(DEMO_RECEIVER)
     if not secrets or not webhook_verify(secret=secrets, headers=headers, body=body):

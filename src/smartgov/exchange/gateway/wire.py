@@ -5,9 +5,11 @@ calls (``services.client.GatewayClient``) build one directly. Both get a ``Gatew
 ``Gateway.handle``."""
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
+from urllib.parse import unquote
 
 from smartgov.exchange.domain.errors import Refusal
 
@@ -49,6 +51,7 @@ REASONS = {
     404: "Not Found",
     405: "Method Not Allowed",
     406: "Not Acceptable",
+    411: "Length Required",
     413: "Payload Too Large",
     429: "Too Many Requests",
     502: "Bad Gateway",
@@ -58,6 +61,36 @@ REASONS = {
 }
 
 StartResponse = Callable[..., Any]
+
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def path_check(path: str) -> None:
+    """Refuse (400) an address a provider could read as another path than the one the rights were checked on: a
+    dot segment (``.``, ``..``, also with ``;parameters``), a backslash, an encoded slash or a control character —
+    encoded or not, however many times (``%2e``, ``%252e``). The path is checked as written and as fully
+    percent-decoded (a server may already have decoded it once, a provider may decode it again); nothing is
+    normalised, so what was checked is what is forwarded."""
+    decoded = path
+    for _ in range(4):
+        if not _PERCENT.search(decoded):
+            break
+        decoded = unquote(decoded)
+    else:
+        raise Refusal(400, "Client.InvalidRequest", "The address is percent-encoded too many times")
+    smuggled = (
+        "\\" in decoded
+        or decoded.count("/") != path.count("/")
+        or _CONTROL.search(decoded)
+        or any(segment.split(";", 1)[0].strip() in (".", "..") for segment in decoded.split("/"))
+    )
+    if smuggled:
+        raise Refusal(
+            400,
+            "Client.InvalidRequest",
+            "The address has a dot segment, a backslash or an encoded slash (encoded or not): refused",
+        )
 
 
 def status_line(status: int) -> str:
@@ -84,6 +117,19 @@ def path_text(environ: Mapping[str, Any]) -> str:
         return str(raw)
 
 
+def _read_at_most(stream: IO[bytes], size: int) -> bytes:
+    """Up to ``size`` bytes of ``stream``: fewer only where it ends."""
+    parts: list[bytes] = []
+    left = size
+    while left > 0:
+        part = stream.read(min(left, 1 << 16))
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
 @dataclass
 class GatewayRequest:
     """One call to the gateway: method, path (decoded text), query string, headers (names in any case), body.
@@ -100,6 +146,8 @@ class GatewayRequest:
     certificate_serial: str = ""
     stream: IO[bytes] | None = None
     content_length: str = ""
+    #: The server de-chunked a chunked body and ends the stream with it (``wsgi.input_terminated``).
+    input_terminated: bool = False
 
     def __post_init__(self) -> None:
         self._by_name = {name.lower(): value for name, value in self.headers.items()}
@@ -112,25 +160,37 @@ class GatewayRequest:
         return {name.title(): value for name, value in self.headers.items() if name.lower() not in HOP_BY_HOP}
 
     def read_body(self, limit: int) -> bytes:
-        """The body, refused (413) when larger than ``limit`` bytes."""
+        """The body, read whatever the server handed over (docs/exchange.md, "Bodies"): refused when larger than
+        ``limit`` bytes (413), when its Content-Length is not a number or it is shorter than that (400), when it is
+        chunked and the server did not de-chunk it (411: wsgiref and Django's runserver pass the raw socket, or
+        nothing, on). Never more than ``limit`` + 1 bytes are read from the stream."""
         if self.stream is None:
             if len(self.body) > limit:
                 raise Refusal(413, "Client.RequestTooLarge", f"The request body is larger than {limit} bytes")
             return self.body
-        if self.content_length:
-            try:
-                length = int(self.content_length)
-            except ValueError as exc:
-                raise Refusal(400, "Client.InvalidRequest", "Content-Length is not a number") from exc
-            if length > limit:
-                raise Refusal(413, "Client.RequestTooLarge", f"The request body is larger than {limit} bytes")
-            return self.stream.read(length) if length else b""
-        if self.header("Transfer-Encoding").lower() == "chunked":
-            data = self.stream.read(limit + 1)
+        encoding = self.header("Transfer-Encoding").strip().lower()
+        if encoding:
+            if self.content_length:
+                raise Refusal(400, "Client.InvalidRequest", "Content-Length and Transfer-Encoding together")
+            if encoding != "chunked":
+                raise Refusal(400, "Client.InvalidRequest", "Only the chunked transfer coding is accepted")
+            if not self.input_terminated:
+                raise Refusal(411, "Client.InvalidRequest", "Send the body with a Content-Length")
+            data = _read_at_most(self.stream, limit + 1)
             if len(data) > limit:
                 raise Refusal(413, "Client.RequestTooLarge", f"The request body is larger than {limit} bytes")
             return data
-        return b""
+        if not self.content_length:
+            return b""
+        if not (self.content_length.isascii() and self.content_length.isdigit()):
+            raise Refusal(400, "Client.InvalidRequest", "Content-Length is not a number")
+        length = int(self.content_length)
+        if length > limit:
+            raise Refusal(413, "Client.RequestTooLarge", f"The request body is larger than {limit} bytes")
+        data = _read_at_most(self.stream, length)
+        if len(data) < length:
+            raise Refusal(400, "Client.InvalidRequest", "The request body is shorter than its Content-Length")
+        return data
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, Any]) -> "GatewayRequest":
@@ -146,6 +206,7 @@ class GatewayRequest:
             certificate_serial=environ.get("SSL_CLIENT_M_SERIAL", "") if verified else "",
             stream=environ.get("wsgi.input"),
             content_length=environ.get("CONTENT_LENGTH") or "",
+            input_terminated=bool(environ.get("wsgi.input_terminated")),
         )
 
 
