@@ -26,11 +26,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Brute force: 20 wrong passwords for one account, or from one address, lock it for 15 minutes (even the right
-# password fails meanwhile). Attempts live in the database, so every web host sees them.
+# password fails meanwhile). Attempts live in the database, so every web host sees them: one row per account and
+# address, summed per account and per address. A success clears only its own (account, address) rows
+# (services.security.sign_in_failures_clear): axes' AXES_RESET_ON_SUCCESS would also clear every other account's
+# failures from that address, so signing in to one's own account would reset the guessing of another's.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "identity/locked.html"
 AXES_VERBOSE = False
 # The client address: REMOTE_ADDR, or the proxy's X-Forwarded-For only when a trusted proxy sets it.

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from smartgov.identity.domain.mfa import SECOND_FACTOR_PENDING, second_factor_required
 from smartgov.identity.models import SecurityEvent
 from smartgov.identity.selectors.mfa import has_second_factor
-from smartgov.identity.services.security import security_event_record
+from smartgov.identity.services.security import security_event_record, sign_in_failures_clear
 from smartgov.identity.services.sessions import session_record
 
 
@@ -26,6 +26,7 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 @receiver(user_logged_in, dispatch_uid="identity.logged_in")
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     security_event_record(kind=SecurityEvent.Kind.LOGIN, request=request, user=user)
+    sign_in_failures_clear(request=request, user=user)
     if request is not None and hasattr(request, "session"):
         session_record(request=request, user=user)
         if not second_factor_required(user) and has_second_factor(user):

@@ -13,6 +13,11 @@ SMARTGOV_UPLOAD_MAX_BYTES = env.int("SMARTGOV_UPLOAD_MAX_BYTES", default=10 * 10
 #: National Public Service Portal synchronisation of status changes (empty: off). See procedures/handlers.py.
 SMARTGOV_PORTAL_SYNC_URL = env.str("SMARTGOV_PORTAL_SYNC_URL", default="")
 SMARTGOV_PORTAL_SYNC_SECRET = env.str("SMARTGOV_PORTAL_SYNC_SECRET", default="")
+#: Following a dossier by code + phone or personal ID: wrong tries allowed per dossier code and per address in a
+#: window (services/tracking.py); past either, every try is refused with 429 until the window ends.
+SMARTGOV_LOOKUP_TRIES_PER_CODE = env.int("SMARTGOV_LOOKUP_TRIES_PER_CODE", default=10)
+SMARTGOV_LOOKUP_TRIES_PER_ADDRESS = env.int("SMARTGOV_LOOKUP_TRIES_PER_ADDRESS", default=30)
+SMARTGOV_LOOKUP_WINDOW_SECONDS = env.int("SMARTGOV_LOOKUP_WINDOW_SECONDS", default=15 * 60)
 #: How long the citizen's document store keeps each kind of document, in days (None: while the account exists).
 SMARTGOV_DOCUMENT_RETENTION_DAYS: dict[str, int | None] = {"upload": 5 * 365, "result": None}
 

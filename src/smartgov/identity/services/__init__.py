@@ -19,7 +19,7 @@ from smartgov.identity.services.privacy import (
     personal_data_view_record,
 )
 from smartgov.identity.services.roles import role_grant, role_revoke
-from smartgov.identity.services.security import security_event_record
+from smartgov.identity.services.security import client_ip, security_event_record
 from smartgov.identity.services.sessions import session_record, sessions_end_all, sessions_end_others
 from smartgov.identity.services.verification import (
     email_verification_send,
@@ -33,6 +33,7 @@ __all__ = [
     "account_create",
     "account_erase",
     "account_register",
+    "client_ip",
     "consent_decide",
     "data_request_cancel",
     "data_request_resolve",

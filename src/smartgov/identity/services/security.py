@@ -3,6 +3,7 @@ kept even when the caller's transaction fails)."""
 
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -42,3 +43,14 @@ def security_event_record(
         request_id=getattr(request, "request_id", "") if request else "",
         details=safe,
     )
+
+
+def sign_in_failures_clear(*, request: HttpRequest | None, user: User) -> int:
+    """After a successful sign-in, forget the wrong passwords of this account from this address, and only those.
+
+    Other accounts' failures from the same address stay (or signing in to one's own account would reset the
+    guessing of another's, issue 13), and so do this account's failures from other addresses."""
+    ip = client_ip(request)
+    if ip is None:
+        return 0
+    return AxesProxyHandler.reset_attempts(ip_address=ip, username=user.get_username())

@@ -63,3 +63,31 @@ def test_few_failures_do_not_lock(client, citizen):
     for attempt in range(5):
         assert _sign_in(client, f"wrong-{attempt}").status_code == 200
     assert _sign_in(client, PASSWORD).status_code == 302
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_anothers_failures(citizen):
+    """Issue 13, 1: four rounds of 18 wrong passwords on a victim, each followed by a sign-in to the attacker's own
+    account from the same address, once cleared the whole address's failures (72 guesses, no lock-out)."""
+    from django.test import Client
+
+    attacker = get_user_model().objects.create_user(username="031195009999", password=PASSWORD, kind="citizen")
+    answers = []
+    for _round in range(4):
+        for attempt in range(18):
+            answers.append(_sign_in(Client(), f"wrong-{_round}-{attempt}").status_code)
+        _sign_in(Client(), PASSWORD, username=attacker.username)
+    assert answers.index(429) == 19, "the twentieth wrong password locks the account"
+    assert set(answers[19:]) == {429}, "and every later guess is refused"
+    assert _sign_in(Client(), PASSWORD, ip="198.51.100.9").status_code == 429, "the victim's account is locked"
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOCKOUT).exists()
+
+
+def test_a_success_clears_its_own_failures_only(client, citizen):
+    other = get_user_model().objects.create_user(username="031195009999", password=PASSWORD, kind="citizen")
+    for attempt in range(15):
+        assert _sign_in(client, f"wrong-{attempt}").status_code == 200
+    for attempt in range(3):
+        _sign_in(client, f"wrong-{attempt}", username=other.username)
+    assert _sign_in(client, PASSWORD).status_code == 302
+    assert not AccessAttempt.objects.filter(username=PERSONAL_ID).exists(), "the user's own failures are cleared"
+    assert AccessAttempt.objects.get(username=other.username).failures_since_start == 3, "another's are kept"

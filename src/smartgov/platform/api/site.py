@@ -53,9 +53,12 @@ def problem(request: HttpRequest, *, status: int, title: str, detail: str = "", 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     fields = getattr(exc, "fields", None)  # a form's errors, one message per field
-    return problem(
+    response = problem(
         request, status=exc.status, title=exc.message, code=exc.code, **({"fields": fields} if fields else {})
     )
+    if retry_after := getattr(exc, "retry_after", None):  # platform.throttle.TooManyTries
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

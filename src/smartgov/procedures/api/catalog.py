@@ -8,7 +8,8 @@ from smartgov.procedures.api.schemas import ProcedureDetailOut, ProcedureOut, Pu
 from smartgov.procedures.domain.status import Status
 from smartgov.procedures.gateways import gateways_available
 from smartgov.procedures.results import upload_verify
-from smartgov.procedures.selectors import dossier_public_lookup, procedure_by_code, procedures_search
+from smartgov.procedures.selectors import procedure_by_code, procedures_search
+from smartgov.procedures.services.tracking import dossier_track
 
 router = Router(tags=["public services"])
 
@@ -27,9 +28,14 @@ def get_procedure(request: HttpRequest, code: str) -> ProcedureDetailOut:
     return ProcedureDetailOut(**ProcedureOut.of(p).dict(), legal_basis=p.legal_basis, form_schema=p.form_schema)
 
 
-@router.get("/lookup", response=PublicDossierOut, summary="Follow a dossier by its code and phone or personal ID")
+@router.get(
+    "/lookup",
+    response=PublicDossierOut,
+    summary="Follow a dossier by its code and phone or personal ID",
+    description="Wrong tries are limited per dossier code and per address; past the limit: 429 (Retry-After).",
+)
 def lookup(request: HttpRequest, code: str, secret: str) -> PublicDossierOut:
-    d = dossier_public_lookup(code=code, secret=secret)
+    d = dossier_track(request=request, code=code, secret=secret)
     return PublicDossierOut(
         code=d.code or "",
         procedure_name=d.procedure.name,

@@ -6,8 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from smartgov.platform.errors import NotFound
+from smartgov.platform.throttle import TooManyTries
 from smartgov.procedures.models import Procedure, Sector
-from smartgov.procedures.selectors import dossier_public_lookup, procedure_by_code, procedures_search
+from smartgov.procedures.selectors import procedure_by_code, procedures_search
+from smartgov.procedures.services.tracking import dossier_track
 
 
 def catalog(request: HttpRequest) -> HttpResponse:
@@ -35,11 +37,14 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
 def lookup(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("ma", "").strip()[:40]
     secret = request.GET.get("xac-minh", "").strip()[:20]
-    dossier, error = None, ""
+    dossier, error, status, retry_after = None, "", 200, None
     if code or secret:
         try:
-            dossier = dossier_public_lookup(code=code, secret=secret)
-        except NotFound as exc:
-            error = exc.message
+            dossier = dossier_track(request=request, code=code, secret=secret)
+        except (NotFound, TooManyTries) as exc:
+            error, status, retry_after = exc.message, exc.status, getattr(exc, "retry_after", None)
     context = {"dossier": dossier, "error": error, "code": code}
-    return render(request, "procedures/lookup.html", context, status=404 if error else 200)
+    response = render(request, "procedures/lookup.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
