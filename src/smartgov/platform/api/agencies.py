@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from smartgov.platform.errors import NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.selectors.org import agency_get, agency_list
+from smartgov.platform.text import SEARCH_MAX_CHARS
 
 router = Router(tags=["agencies"])
 
@@ -47,7 +48,7 @@ class AgencyPage(Schema):
 
 
 class AgencyFilter(Schema):
-    q: str = Field("", max_length=100, description="Name or ID; Vietnamese with or without diacritics")
+    q: str = Field("", max_length=SEARCH_MAX_CHARS, description="Name or ID; Vietnamese with or without diacritics")
     kind: Agency.Kind | None = None
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0)

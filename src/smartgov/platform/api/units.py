@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from smartgov.platform.errors import NotFound
 from smartgov.platform.models import AdminUnit, AdminUnitSuccession
 from smartgov.platform.selectors.units import unit_get, unit_predecessors, unit_search, unit_successors
+from smartgov.platform.text import SEARCH_MAX_CHARS
 
 router = Router(tags=["administrative units"])
 
@@ -60,7 +61,7 @@ class SuccessionOut(Schema):
 
 
 class UnitFilter(Schema):
-    q: str = Field("", max_length=100, description="Name (with or without diacritics) or NSO code")
+    q: str = Field("", max_length=SEARCH_MAX_CHARS, description="Name (with or without diacritics) or NSO code")
     generation: AdminUnit.Generation | None = None
     level: int | None = Field(None, ge=1, le=3)
     kind: AdminUnit.Kind | None = None

@@ -11,7 +11,7 @@ from smartgov.procedures.selectors import dossier_public_lookup, procedure_by_co
 
 
 def catalog(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").strip()
     sector = request.GET.get("linh-vuc", "")
     level = request.GET.get("cap", "")
     level = level if level in Procedure.Level.values else ""
