@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from smartgov.platform.api.choices import choices_enum
+from smartgov.platform.api.pagination import PageQuery
 from smartgov.platform.errors import NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.selectors.org import agency_get, agency_list
@@ -55,11 +56,9 @@ class AgencyPage(Schema):
     items: list[AgencyOut]
 
 
-class AgencyFilter(Schema):
+class AgencyFilter(PageQuery):
     q: str = Field("", max_length=SEARCH_MAX_CHARS, description="Name or ID; Vietnamese with or without diacritics")
     kind: AgencyKind | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
 
 
 @router.get("", response=AgencyPage, summary="List agencies")
