@@ -66,3 +66,31 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
     if found:
         print(json.dumps([{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in found], indent=1))
     return found
+
+
+#: Search queries over the bounds every search keeps (platform.text.search_text): the phrase repeated 500 times
+#: that held a worker for 28.7 s (issue 13, finding 7), and 900 distinct words.
+OVERSIZED_QUERIES = {
+    "long-phrase": "đăng ký khai sinh " * 500,
+    "900-words": " ".join(f"tu{i}" for i in range(900)),
+}
+
+
+def search_refuses_quickly(client: Any, path: str, query: str) -> None:
+    """The search at ``path`` answers ``q=query`` (over the bounds) with a 4xx and a message in less than a
+    second; an API answers problem details. Raises AssertionError otherwise."""
+    import time
+
+    if client.get(path, {"q": "thanh dong"}).status_code != 200:  # warm: the first request loads the site
+        raise AssertionError(f"{path} does not answer a plain search")
+    started = time.monotonic()
+    response = client.get(path, {"q": query})
+    elapsed = time.monotonic() - started
+    if response.status_code not in (400, 422):
+        raise AssertionError(f"{path} answered {response.status_code} to an oversized query")
+    if elapsed >= 1:
+        raise AssertionError(f"{path} took {elapsed:.1f} s to refuse an oversized query")
+    if path.startswith("/api/") and (
+        response["Content-Type"] != "application/problem+json" or not response.json().get("title")
+    ):
+        raise AssertionError(f"{path} did not answer problem details with a title")

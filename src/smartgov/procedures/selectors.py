@@ -10,7 +10,7 @@ from smartgov.identity.selectors import User
 from smartgov.identity.services import personal_data_view_record
 from smartgov.platform.errors import Forbidden, NotFound
 from smartgov.platform.models import Agency
-from smartgov.platform.text import fold
+from smartgov.platform.text import fold, search_text
 from smartgov.procedures.domain.status import OPEN, Status
 from smartgov.procedures.models import (
     DocumentShare,
@@ -27,9 +27,12 @@ STAFF_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER)
 
 
 def procedures_search(*, query: str = "", sector: str = "", level: str = "", agency: str = "") -> QuerySet[Procedure]:
-    """Active procedures matching every word of ``query`` (with or without diacritics) and the filters."""
+    """Active procedures matching every word of ``query`` (with or without diacritics) and the filters.
+
+    The query is bounded by ``search_text`` (a DomainError when it is too long or has too many words)."""
+    words = fold(search_text(query)).split()
     found = Procedure.objects.filter(active=True).select_related("sector", "agency")
-    for word in fold(query).split():
+    for word in words:
         found = found.filter(Q(search_name__contains=word) | Q(code__startswith=word))
     if sector:
         found = found.filter(sector__code=sector)

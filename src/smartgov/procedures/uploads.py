@@ -25,6 +25,25 @@ class CheckedUpload:
     content: ContentFile
 
 
+def file_name_safe(name: str, *, default: str) -> str:
+    """The name a file is shown under: its last path part, without control characters, shortened to what the
+    attachment's ``original_name`` column holds (from the model, so the column decides) keeping its extension;
+    ``default`` when nothing is left. A 5,000-character name is stored, not refused."""
+    from smartgov.procedures.models import Attachment
+
+    limit = Attachment._meta.get_field("original_name").max_length or 200
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    if not name:
+        return default
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 10:
+        return name[:limit]
+    return stem[: limit - len(extension) - 1] + "." + extension
+
+
 def upload_check(upload: Any) -> CheckedUpload:
     """Read an uploaded file once, check its size and real type; raise DomainError (a 4xx) otherwise."""
     limit = settings.SMARTGOV_UPLOAD_MAX_BYTES
@@ -46,6 +65,6 @@ def upload_check(upload: Any) -> CheckedUpload:
             _("Only PDF, JPEG and PNG documents are accepted; this file is not one of them, whatever its name."),
             code="unsupported_type",
         )
-    name = str(getattr(upload, "name", "") or f"document.{ALLOWED[kind.mime]}").rsplit("/", 1)[-1][:200]
+    name = file_name_safe(str(getattr(upload, "name", "") or ""), default=f"document.{ALLOWED[kind.mime]}")
     digest = hashlib.sha256(data).hexdigest()
     return CheckedUpload(name=name, content_type=kind.mime, size=len(data), sha256=digest, content=ContentFile(data))

@@ -1,14 +1,24 @@
 """Agencies of the locality: list and detail."""
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from smartgov.platform.api.choices import choices_enum
+from smartgov.platform.api.pagination import PageQuery
 from smartgov.platform.errors import NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.selectors.org import agency_get, agency_list
+from smartgov.platform.text import SEARCH_MAX_CHARS
 
 router = Router(tags=["agencies"])
+
+if TYPE_CHECKING:  # the model's choices, for mypy
+    AgencyKind = Agency.Kind
+else:  # named for the OpenAPI document (platform.api.choices)
+    AgencyKind = choices_enum("AgencyKind", Agency.Kind)
 
 
 class AgencyOut(Schema):
@@ -46,16 +56,14 @@ class AgencyPage(Schema):
     items: list[AgencyOut]
 
 
-class AgencyFilter(Schema):
-    q: str = Field("", max_length=100, description="Name or ID; Vietnamese with or without diacritics")
-    kind: Agency.Kind | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+class AgencyFilter(PageQuery):
+    q: str = Field("", max_length=SEARCH_MAX_CHARS, description="Name or ID; Vietnamese with or without diacritics")
+    kind: AgencyKind | None = None
 
 
 @router.get("", response=AgencyPage, summary="List agencies")
 def list_agencies(request: HttpRequest, filters: Query[AgencyFilter]) -> AgencyPage:
-    agencies = agency_list(query=filters.q, kind=filters.kind or "")
+    agencies = agency_list(query=filters.q, kind=filters.kind.value if filters.kind else "")
     page = agencies[filters.offset : filters.offset + filters.limit]
     return AgencyPage(count=agencies.count(), items=[AgencyOut.from_model(a) for a in page])
 

@@ -3,15 +3,18 @@
 Each app's ``api`` package exports ``router``; it is mounted at ``/api/v1<api_prefix>`` (by default the app's label),
 in ``INSTALLED_APPS`` order (docs/kernel.md §1)."""
 
+import json
+import math
 import sys
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
+from ninja.parser import Parser
 
 from smartgov.platform.contract import contract_exports
 from smartgov.platform.errors import DomainError
@@ -30,11 +33,28 @@ class SiteAPI(NinjaAPI):
         return f"{prefix}_{operation.view_func.__name__}"
 
 
+def _not_finite(token: str) -> float:
+    raise ValueError(f"{token} is not a JSON number")
+
+
+class FiniteJSONParser(Parser):
+    """JSON as RFC 8259 defines it: ``NaN``, ``Infinity`` and numbers beyond a float's range (``1e999``) are
+    refused (ninja answers 400 "Cannot parse request body") instead of reaching a model and the database."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        def finite(text: str) -> float:
+            value = float(text)
+            return value if math.isfinite(value) else _not_finite(text)
+
+        return json.loads(request.body, parse_constant=_not_finite, parse_float=finite)
+
+
 api = SiteAPI(
     title="SmartGov API",
     version="1",
     description="JSON API of the SmartGov digital-government platform. Errors follow RFC 7807 (problem details).",
     urls_namespace="api",
+    parser=FiniteJSONParser(),
 )
 
 
@@ -73,6 +93,12 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, status=exc.status_code, title=str(exc.message))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django raises when the body is read)."""
+    return problem(request, status=413, title=_("The request is too large."), code="too_large")
 
 
 @api.exception_handler(AuthenticationError)

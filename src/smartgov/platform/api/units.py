@@ -1,22 +1,32 @@
 """Administrative units: search, detail, and the old→new relation."""
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from smartgov.platform.api.choices import choices_enum
 from smartgov.platform.errors import NotFound
 from smartgov.platform.models import AdminUnit, AdminUnitSuccession
 from smartgov.platform.selectors.units import unit_get, unit_predecessors, unit_search, unit_successors
+from smartgov.platform.text import SEARCH_MAX_CHARS
 
 router = Router(tags=["administrative units"])
 
+if TYPE_CHECKING:  # the model's choices, for mypy
+    UnitKind = AdminUnit.Kind
+    UnitGeneration = AdminUnit.Generation
+else:  # named for the OpenAPI document (platform.api.choices)
+    UnitKind = choices_enum("UnitKind", AdminUnit.Kind)
+    UnitGeneration = choices_enum("UnitGeneration", AdminUnit.Generation)
+
 
 class UnitOut(Schema):
-    generation: AdminUnit.Generation
+    generation: UnitGeneration
     level: int = Field(description="1 province, 2 district (legacy only), 3 commune/ward/special zone")
-    kind: AdminUnit.Kind
+    kind: UnitKind
     code: str = Field(description="NSO code: 2 digits province, 3 district, 5 commune")
     name: str
     parent_code: str | None
@@ -27,9 +37,9 @@ class UnitOut(Schema):
     @staticmethod
     def from_model(unit: AdminUnit) -> "UnitOut":
         return UnitOut(
-            generation=AdminUnit.Generation(unit.generation),
+            generation=UnitGeneration(unit.generation),
             level=unit.level,
-            kind=AdminUnit.Kind(unit.kind),
+            kind=UnitKind(unit.kind),
             code=unit.code,
             name=unit.name,
             parent_code=unit.parent.code if unit.parent else None,
@@ -60,10 +70,10 @@ class SuccessionOut(Schema):
 
 
 class UnitFilter(Schema):
-    q: str = Field("", max_length=100, description="Name (with or without diacritics) or NSO code")
-    generation: AdminUnit.Generation | None = None
+    q: str = Field("", max_length=SEARCH_MAX_CHARS, description="Name (with or without diacritics) or NSO code")
+    generation: UnitGeneration | None = None
     level: int | None = Field(None, ge=1, le=3)
-    kind: AdminUnit.Kind | None = None
+    kind: UnitKind | None = None
     parent: str | None = Field(None, max_length=5, description="NSO code of the parent province or district")
     limit: int = Field(50, ge=1, le=100)
 
@@ -72,9 +82,9 @@ class UnitFilter(Schema):
 def search_units(request: HttpRequest, filters: Query[UnitFilter]) -> list[UnitOut]:
     units = unit_search(
         query=filters.q,
-        generation=filters.generation,
+        generation=filters.generation.value if filters.generation else None,
         level=filters.level,
-        kind=filters.kind,
+        kind=filters.kind.value if filters.kind else None,
         parent_code=filters.parent,
         limit=filters.limit,
     )
@@ -98,8 +108,8 @@ def predecessors(request: HttpRequest, code: str) -> list[SuccessionOut]:
 
 
 @router.get("/{generation}/{code}", response=UnitOut, summary="One administrative unit")
-def get_unit(request: HttpRequest, generation: AdminUnit.Generation, code: str) -> UnitOut:
-    unit = unit_get(generation=generation, code=code)
+def get_unit(request: HttpRequest, generation: UnitGeneration, code: str) -> UnitOut:
+    unit = unit_get(generation=generation.value, code=code)
     if unit is None:
         raise NotFound(_("No administrative unit has the code %(code)s.") % {"code": code})
     return UnitOut.from_model(unit)

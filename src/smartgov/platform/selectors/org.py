@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from smartgov.platform.models import Agency, Locality
-from smartgov.platform.text import fold
+from smartgov.platform.text import fold, search_text
 
 _LOCALITY_CACHE_KEY = "platform:locality"
 
@@ -24,6 +24,8 @@ def locality_cache_clear() -> None:
 
 
 def agency_list(*, query: str = "", kind: str = "", active_only: bool = True) -> QuerySet[Agency]:
+    """Agencies whose name (with or without diacritics) or ID contains ``query``, bounded by ``search_text``."""
+    query = search_text(query)
     agencies = Agency.objects.select_related("parent", "admin_unit")
     if active_only:
         agencies = agencies.filter(is_active=True)
@@ -31,7 +33,7 @@ def agency_list(*, query: str = "", kind: str = "", active_only: bool = True) ->
         agencies = agencies.filter(kind=kind)
     if query:
         folded = fold(query)
-        agencies = agencies.filter(Q(search_name__contains=folded) | Q(code__icontains=query.strip()))
+        agencies = agencies.filter(Q(search_name__contains=folded) | Q(code__icontains=query))
     return agencies.order_by("code")
 
 

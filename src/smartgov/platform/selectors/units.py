@@ -3,7 +3,7 @@
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from smartgov.platform.models import AdminUnit, AdminUnitSuccession
-from smartgov.platform.text import fold
+from smartgov.platform.text import fold, search_text
 
 _KIND_WORDS = ("phuong ", "xa ", "thi tran ", "dac khu ", "quan ", "huyen ", "thi xa ", "thanh pho ", "tinh ")
 
@@ -27,8 +27,10 @@ def unit_search(
     """Units whose name contains ``query`` (with or without diacritics) or whose code is ``query``.
 
     Exact names come first, then names starting with the query, then the rest; "thanh dong", "Thành Đông" and
-    "Phường Thành Đông" all find Phường Thành Đông.
+    "Phường Thành Đông" all find Phường Thành Đông. The query is bounded by ``search_text`` (a DomainError when it
+    is too long or has too many words).
     """
+    text = search_text(query)
     units = AdminUnit.objects.select_related("parent", "parent__parent")
     if generation:
         units = units.filter(generation=generation)
@@ -38,7 +40,6 @@ def unit_search(
         units = units.filter(kind=kind)
     if parent_code:
         units = units.filter(parent__code=parent_code, parent__level__lt=AdminUnit.Level.COMMUNE)
-    text = query.strip()
     if text:
         folded = fold(text)
         bare = _strip_kind(folded)

@@ -10,7 +10,7 @@ from smartgov.platform.selectors.org import agency_get, agency_list
 
 
 def agencies(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     if kind not in Agency.Kind.values:
         kind = ""

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_prometheus.exports import ExportToDjangoView
 from prometheus_client import REGISTRY
@@ -154,6 +155,12 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400, or 413 when the body was over DATA_UPLOAD_MAX_MEMORY_SIZE (Django hands that here as a 400)."""
+    from django.core.exceptions import RequestDataTooBig
+
+    if isinstance(exception, RequestDataTooBig):
+        context = {"code": 413, "message": _("The request is too large.")}
+        return render(request, "errors/400.html", context, status=413)
     return render(request, "errors/400.html", status=400)
 
 

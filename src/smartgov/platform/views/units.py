@@ -21,7 +21,7 @@ _COMMUNE_KINDS = [
 
 
 def units(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     if kind not in dict(_COMMUNE_KINDS):
         kind = ""
@@ -57,7 +57,7 @@ def unit_detail(request: HttpRequest, generation: str, code: str) -> HttpRespons
 
 def units_lookup(request: HttpRequest) -> HttpResponse:
     """A citizen types the old ward or commune (diacritics optional) and sees the new unit(s)."""
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").strip()
     results = []
     if query:
         matches = unit_search(

@@ -1,9 +1,10 @@
 """The public part of the API: the catalog, following a dossier, the payment methods, checking a signed result."""
 
 from django.http import HttpRequest
-from ninja import File, Router
+from ninja import File, Query, Router
 from ninja.files import UploadedFile
 
+from smartgov.platform.text import SEARCH_MAX_CHARS
 from smartgov.procedures.api.schemas import ProcedureDetailOut, ProcedureOut, PublicDossierOut, VerificationOut
 from smartgov.procedures.domain.status import Status
 from smartgov.procedures.gateways import gateways_available
@@ -16,7 +17,11 @@ router = Router(tags=["public services"])
 
 @router.get("/procedures", response=list[ProcedureOut], summary="Find procedures")
 def list_procedures(
-    request: HttpRequest, q: str = "", sector: str = "", level: str = "", agency: str = ""
+    request: HttpRequest,
+    q: str = Query("", max_length=SEARCH_MAX_CHARS, description="Words of the name (diacritics optional) or code"),
+    sector: str = "",
+    level: str = "",
+    agency: str = "",
 ) -> list[ProcedureOut]:
     found = procedures_search(query=q, sector=sector, level=level, agency=agency)[:200]
     return [ProcedureOut.of(p) for p in found]

@@ -13,7 +13,7 @@ from smartgov.procedures.services.tracking import dossier_track
 
 
 def catalog(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").strip()
     sector = request.GET.get("linh-vuc", "")
     level = request.GET.get("cap", "")
     level = level if level in Procedure.Level.values else ""
