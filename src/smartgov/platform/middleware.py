@@ -94,3 +94,16 @@ class DomainErrorPageMiddleware:
             return None
         template = {403: "errors/403.html", 404: "errors/404.html"}.get(exception.status, "errors/400.html")
         return render(request, template, {"message": exception.message}, status=exception.status)
+
+
+class PermissionsPolicyMiddleware:
+    """Adds ``Permissions-Policy`` (the ``PERMISSIONS_POLICY`` setting) to every answer that has none."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
+        return response

@@ -81,6 +81,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+def _csp_watch(tab: Any) -> list[str]:
+    """Every Content-Security-Policy refusal Chromium reports on the tab (an inline script or style, an outside
+    host): a browser test fails on any, so every page works under the strict policy."""
+    refused: list[str] = []
+    tab.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    return refused
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
@@ -99,8 +107,10 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     tab = context.new_page()
+    refused = _csp_watch(tab)
     yield tab
     context.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 @pytest.fixture
@@ -113,8 +123,10 @@ def phone(browser: Any, live_server: Any) -> Iterator[Any]:
         has_touch=True,
     )
     tab = context.new_page()
+    refused = _csp_watch(tab)
     yield tab
     context.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 @pytest.fixture
