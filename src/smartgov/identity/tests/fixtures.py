@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-PASSWORD = "Mat-khau-dai-2026"  # the factories' too (tests.factories.PASSWORD)
+from smartgov.identity.tests.factories import PASSWORD
 
 
 @pytest.fixture

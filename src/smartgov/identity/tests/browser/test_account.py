@@ -3,14 +3,14 @@ a correction request; on a desktop and on a phone; every page checked with axe."
 
 import json
 import re
-import time
 
 import pytest
 
+from smartgov.identity.tests.factories import PASSWORD
+from smartgov.identity.tests.fixtures import _totp_code
 from smartgov.platform.testing import axe_violations, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "Mat-khau-dai-2026"
 
 
 @pytest.fixture
@@ -24,16 +24,6 @@ def mai(django_user_model):
         phone="0912345678",
         kind="citizen",
     )
-
-
-def _code(user) -> str:
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.get(user=user)
-    totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    totp.time = time.time()
-    return f"{totp.token():06d}"
 
 
 def _sign_in(page, username="031195001234"):
@@ -54,7 +44,7 @@ def test_citizen_turns_on_two_step_sign_in_and_uses_it(page, hai_phong, mai):
     assert axe_violations(page) == []
     page.get_by_role("link", name="Bật đăng nhập hai bước").click()
     assert "Tài khoản cán bộ" not in page.locator("main").inner_text()  # a citizen chooses it
-    page.get_by_label("Mã trên ứng dụng").fill(_code(mai))
+    page.get_by_label("Mã trên ứng dụng").fill(_totp_code(mai))
     page.get_by_role("button", name="Xác nhận").click()
     assert page.locator(".recovery-codes li").count() == 10
     page.get_by_role("link", name="Tiếp tục").click()
@@ -65,7 +55,7 @@ def test_citizen_turns_on_two_step_sign_in_and_uses_it(page, hai_phong, mai):
     page.get_by_role("button", name="Đăng xuất").click()
     _sign_in(page)
     assert page.locator("h1").inner_text() == "Đăng nhập hai bước"  # the second step, now that it is on
-    page.get_by_label("Mã").first.fill("000000" if _code(mai) != "000000" else "111111")
+    page.get_by_label("Mã").first.fill("000000" if _totp_code(mai) != "000000" else "111111")
     page.get_by_role("button", name="Xác thực").click()
     assert page.get_by_role("alert").is_visible()
     from django_otp.plugins.otp_static.models import StaticToken

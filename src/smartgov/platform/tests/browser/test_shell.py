@@ -153,10 +153,7 @@ def test_citizen_registers(page, hai_phong):
     assert "Nguyễn Thị Mai" in page.locator(".site-header").inner_text()
 
 
-def test_staff_sign_in_with_an_authenticator_app(page, hai_phong, django_user_model):
-    import time
-
-    from django_otp.oath import TOTP
+def test_staff_sign_in_with_an_authenticator_app(page, hai_phong, django_user_model, totp_code):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     django_user_model.objects.create_user(
@@ -173,9 +170,7 @@ def test_staff_sign_in_with_an_authenticator_app(page, hai_phong, django_user_mo
 
     device = TOTPDevice.objects.get(user__username="motcua.thanhdong")
     assert page.locator("#totp-secret").inner_text()  # the key for typing by hand
-    totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-    totp.time = time.time()
-    page.get_by_label("Mã trên ứng dụng").fill(f"{totp.token():06d}")
+    page.get_by_label("Mã trên ứng dụng").fill(totp_code(device.user))
     page.get_by_role("button", name="Xác nhận").click()
     assert page.locator(".recovery-codes li").count() == 10
     screenshot(page, "mfa-recovery-codes")
