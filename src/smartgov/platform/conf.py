@@ -18,7 +18,7 @@ SMARTGOV_SIGNING_TRUST_ROOTS: list[str] = env.list("SMARTGOV_SIGNING_TRUST_ROOTS
 SMARTGOV_PKI_LOCAL_CA = env.bool("SMARTGOV_PKI_LOCAL_CA", default=True)
 
 #: The reverse proxies (addresses or networks, e.g. "127.0.0.1", "10.0.0.0/8") whose X-Forwarded-For is believed;
-#: empty: none, the client's address is the connection's (platform/net.py, docs/deploy.md#reverse-proxy).
+#: empty: none, the client's address is the connection's (platform/net.py; docs/deploy.md, "Reverse proxy").
 SMARTGOV_TRUSTED_PROXIES: list[str] = env.list("SMARTGOV_TRUSTED_PROXIES", default=[])
 
 # --- Tamper-evident logs: the audit log and the message log (docs/events.md#audit-log-auditentry) ---
