@@ -51,6 +51,11 @@ def _trusted(address: IpAddressType, networks: Sequence[IpNetworkType]) -> bool:
     return any(address.version == network.version and address in network for network in networks)
 
 
+def _text(address: IpAddressType) -> str:
+    """The address as the database stores it: without an IPv6 zone (``fe80::1%eth0`` is ``fe80::1``)."""
+    return str(address).split("%", 1)[0]
+
+
 def meta_client_address(meta: Mapping[str, Any]) -> str | None:
     """The client's address from a WSGI environ or a copy of it (Django's ``request.META``, oauthlib's headers)."""
     remote = meta.get("REMOTE_ADDR")
@@ -60,7 +65,7 @@ def meta_client_address(meta: Mapping[str, Any]) -> str | None:
     networks = trusted_proxies()
     forwarded = meta.get("HTTP_X_FORWARDED_FOR")
     if not networks or not _trusted(address, networks) or not isinstance(forwarded, str):
-        return str(address)
+        return _text(address)
     for hop in reversed(forwarded.split(",")[-MAX_HOPS:]):
         previous = parse_ip(hop)
         if previous is None:  # not an address: believe nothing further left
@@ -68,7 +73,7 @@ def meta_client_address(meta: Mapping[str, Any]) -> str | None:
         address = previous
         if not _trusted(address, networks):
             break
-    return str(address)
+    return _text(address)
 
 
 def client_address(request: HttpRequest | None) -> str | None:

@@ -77,6 +77,8 @@ def test_ipv6():
     assert _address("::1", "2001:DB8:0::7") == "2001:db8::7", "one address, one spelling"
     assert _address("fd00::2", "203.0.113.7, fd00::1") == "203.0.113.7"
     assert _address("2001:db8::9", "203.0.113.7") == "2001:db8::9"
+    assert _address("::1", "fe80::1%eth0") == "fe80::1", "no zone: the database's inet type refuses it"
+    assert _address("fe80::2%eth0") == "fe80::2"
 
 
 @override_settings(SMARTGOV_TRUSTED_PROXIES=["127.0.0.1"])
