@@ -19,7 +19,8 @@ max_requests = 10_000
 max_requests_jitter = 1_000
 accesslog = None
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The proxies whose X-Forwarded-Proto is believed: the same as the application's for X-Forwarded-For.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("SMARTGOV_TRUSTED_PROXIES") or "127.0.0.1"
 wsgi_app = "smartgov.wsgi:application"
 
 

@@ -36,11 +36,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "identity/locked.html"
 AXES_VERBOSE = False
-# The client address: REMOTE_ADDR, or the proxy's X-Forwarded-For only when a trusted proxy sets it.
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.bool("BEHIND_TLS_PROXY", False) else ["REMOTE_ADDR"]
-)
-AXES_IPWARE_PROXY_COUNT = 1 if env.bool("BEHIND_TLS_PROXY", False) else None
+# The client's address, the same everywhere: X-Forwarded-For only through SMARTGOV_TRUSTED_PROXIES (platform/net.py).
+AXES_CLIENT_IP_CALLABLE = "smartgov.platform.net.client_address"
 # Two-factor authentication (TOTP, with one-time recovery codes) is mandatory for staff.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="SmartGov")
 OTP_TOTP_THROTTLE_FACTOR = 1

@@ -9,6 +9,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from smartgov.identity.models import SecurityEvent, User
 from smartgov.identity.services.security import security_event_record
+from smartgov.platform.net import meta_client_address
 
 
 def _token_misuse(request: Any, reason: str, severity: str = SecurityEvent.Severity.WARNING, **details: Any) -> None:
@@ -25,7 +26,7 @@ def _token_misuse(request: Any, reason: str, severity: str = SecurityEvent.Sever
             "client_id": getattr(client, "client_id", None) or getattr(request, "client_id", None),
             **details,
         },
-        ip_address=headers.get("REMOTE_ADDR"),
+        ip_address=meta_client_address(headers),
         user_agent=headers.get("HTTP_USER_AGENT", ""),
     )
 

@@ -17,6 +17,10 @@ SMARTGOV_SIGNING_PASSPHRASE = env.str("SMARTGOV_SIGNING_PASSPHRASE", default="sm
 SMARTGOV_SIGNING_TRUST_ROOTS: list[str] = env.list("SMARTGOV_SIGNING_TRUST_ROOTS", default=[])
 SMARTGOV_PKI_LOCAL_CA = env.bool("SMARTGOV_PKI_LOCAL_CA", default=True)
 
+#: The reverse proxies (addresses or networks, e.g. "127.0.0.1", "10.0.0.0/8") whose X-Forwarded-For is believed;
+#: empty: none, the client's address is the connection's (platform/net.py; docs/deploy.md, "Reverse proxy").
+SMARTGOV_TRUSTED_PROXIES: list[str] = env.list("SMARTGOV_TRUSTED_PROXIES", default=[])
+
 # --- Tamper-evident logs: the audit log and the message log (docs/events.md#audit-log-auditentry) ---
 #: Chains the audit log is split into; concurrent writers take different chains, so they rarely wait on each other.
 SMARTGOV_AUDIT_CHAINS = env.int("SMARTGOV_AUDIT_CHAINS", default=16)

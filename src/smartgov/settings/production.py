@@ -4,6 +4,8 @@ Use with ``DJANGO_SETTINGS_MODULE=smartgov.settings.production``. Every problem 
 an operator fixes the environment in one pass.
 """
 
+import ipaddress
+
 from django.core.exceptions import ImproperlyConfigured
 
 from smartgov.settings import *  # noqa: F403
@@ -60,6 +62,17 @@ if len(globals()["SMARTGOV_METRICS_TOKEN"]) < 32:  # declared in the base settin
     )
 if SMARTGOV_EXCHANGE_DEMO_PROVIDER:
     _problems.append("SMARTGOV_EXCHANGE_DEMO_PROVIDER must be off: it serves made-up citizens' records")
+if env.bool("BEHIND_TLS_PROXY", False) and not globals()["SMARTGOV_TRUSTED_PROXIES"]:  # platform/conf.py
+    _problems.append(
+        "SMARTGOV_TRUSTED_PROXIES must list the reverse proxy's address (e.g. 127.0.0.1 for a local nginx) when"
+        " BEHIND_TLS_PROXY is set: otherwise every client has the proxy's address, and one client's wrong passwords"
+        " lock every sign-in"
+    )
+for _proxy in globals()["SMARTGOV_TRUSTED_PROXIES"]:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        _problems.append(f"SMARTGOV_TRUSTED_PROXIES: {_proxy!r} is not an address or a network (e.g. 10.0.0.0/8)")
 if _problems:
     raise ImproperlyConfigured("Unsafe production configuration: " + "; ".join(_problems))
 

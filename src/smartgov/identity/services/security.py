@@ -9,14 +9,12 @@ from django.utils import timezone
 
 from smartgov.identity.models import SecurityEvent, User
 from smartgov.identity.validators import mask_account_name
+from smartgov.platform.net import client_address
 from smartgov.platform.services.audit import scrub_secrets
 
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    ip = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
-    return ip or None
+#: The client's address (platform/net.py: X-Forwarded-For only through trusted proxies); the name identity's
+#: callers know it by.
+client_ip = client_address
 
 
 def security_event_record(

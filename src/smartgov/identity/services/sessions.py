@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from smartgov.identity.models import SecurityEvent, User, UserSession
 from smartgov.identity.services.security import security_event_record
+from smartgov.platform.net import client_address
 from smartgov.platform.services.audit import audit_record
 
 
@@ -19,7 +20,7 @@ def session_record(*, request: HttpRequest, user: User) -> None:
         defaults={
             "user": user,
             "signed_in_at": timezone.now(),
-            "ip_address": request.META.get("REMOTE_ADDR") or None,
+            "ip_address": client_address(request),
             "user_agent": request.headers.get("User-Agent", "")[:250],
         },
     )

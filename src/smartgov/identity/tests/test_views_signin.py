@@ -91,3 +91,27 @@ def test_a_success_clears_its_own_failures_only(client, citizen):
     assert _sign_in(client, PASSWORD).status_code == 302
     assert not AccessAttempt.objects.filter(username=PERSONAL_ID).exists(), "the user's own failures are cleared"
     assert AccessAttempt.objects.get(username=other.username).failures_since_start == 3, "another's are kept"
+
+
+def test_behind_a_trusted_proxy_each_client_is_locked_out_alone(client, citizen, settings):
+    """Issue 13, 2: behind nginx every request came from 127.0.0.1, so one client's wrong passwords locked every
+    sign-in. The address is X-Forwarded-For's, through the trusted proxy only (the test through a real nginx is
+    smartgov/tests/test_reverse_proxy.py)."""
+    from django.test import Client
+
+    settings.SMARTGOV_TRUSTED_PROXIES = ["127.0.0.1"]
+    other = get_user_model().objects.create_user(username="031195005678", password=PASSWORD, kind="citizen")
+
+    def via_proxy(browser, username: str, password: str, forwarded: str):
+        form = {"username": username, "password": password}
+        return browser.post("/dang-nhap/", form, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    answers = [via_proxy(client, PERSONAL_ID, f"wrong-{n}", "203.0.113.7").status_code for n in range(20)]
+    assert answers[-1] == 429
+    assert via_proxy(Client(), other.username, PASSWORD, "203.0.113.7").status_code == 429, "the client is locked"
+    forged = via_proxy(Client(), other.username, PASSWORD, "198.51.100.1, 203.0.113.7")
+    assert forged.status_code == 429, "what the client writes into the header does not free it"
+    assert via_proxy(Client(), other.username, PASSWORD, "198.51.100.9").status_code == 302, "another is not"
+    addresses = set(SecurityEvent.objects.values_list("ip_address", flat=True))
+    assert addresses == {"203.0.113.7", "198.51.100.9"}
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}

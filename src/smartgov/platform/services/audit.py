@@ -28,6 +28,7 @@ from django.utils import timezone
 from smartgov.platform.auditguard import MAINTENANCE_SETTING, guard_install, guard_uninstall
 from smartgov.platform.chainkey import chain_keys, chain_mac
 from smartgov.platform.models import AuditChain, AuditEntry
+from smartgov.platform.net import client_address
 
 GENESIS_HASH = "0" * 64
 #: Keys whose values never enter a log: the audit log, security events, anything a person may read later.
@@ -194,7 +195,7 @@ def audit_record(
     ip_address = None
     if request is not None:
         request_id = getattr(request, "request_id", "")
-        ip_address = request.META.get("REMOTE_ADDR") or None
+        ip_address = client_address(request)
 
     key = chain_keys()[0]
     connection = transaction.get_connection()

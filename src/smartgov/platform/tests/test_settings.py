@@ -19,7 +19,7 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
         not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
         | {"OIDC_RSA_PRIVATE_KEY", "OIDC_RSA_PRIVATE_KEY_FILE"}
         | {"SMARTGOV_AUDIT_KEY", "SMARTGOV_AUDIT_SIGNING_KEY", "SMARTGOV_AUDIT_CHECKPOINT_DIR"}
-        | {"SMARTGOV_METRICS_TOKEN", "SECURE_HSTS_SECONDS"}
+        | {"SMARTGOV_METRICS_TOKEN", "SECURE_HSTS_SECONDS", "BEHIND_TLS_PROXY", "SMARTGOV_TRUSTED_PROXIES"}
     }
     clean.update({k: v for k, v in env.items() if v})
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60)
@@ -71,6 +71,14 @@ def _import_production(**env: str) -> subprocess.CompletedProcess[str]:
         (
             {"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "x.gov.vn", "SMARTGOV_METRICS_TOKEN": "change-me"},
             "SMARTGOV_METRICS_TOKEN must be set",
+        ),
+        (
+            {"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "x.gov.vn", "BEHIND_TLS_PROXY": "true"},
+            "SMARTGOV_TRUSTED_PROXIES must list the reverse proxy",
+        ),
+        (
+            {"SECRET_KEY": SAFE_KEY, "ALLOWED_HOSTS": "x.gov.vn", "SMARTGOV_TRUSTED_PROXIES": "127.0.0.1,nginx"},
+            "SMARTGOV_TRUSTED_PROXIES: 'nginx' is not an address",
         ),
     ],
 )
