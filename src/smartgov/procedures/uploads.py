@@ -39,11 +39,25 @@ def file_name_safe(name: str, *, default: str) -> str:
     return stem[: limit - len(extension) - 1] + "." + extension
 
 
+#: Extensions a name may keep for each stored extension.
+_SAME_TYPE = {"jpg": {"jpg", "jpeg", "jpe"}, "png": {"png"}, "pdf": {"pdf"}}
+
+
+def name_with_extension(name: str, extension: str) -> str:
+    """``name`` ending in the extension of what is stored (``anh.pdf`` holding a photo is shown as ``anh.jpg``),
+    within the column's length."""
+    stem, dot, current = name.rpartition(".")
+    if dot and current.lower() in _SAME_TYPE.get(extension, {extension}):
+        return name
+    return file_name_safe(f"{stem if dot else name}.{extension}", default=f"document.{extension}")
+
+
 def upload_check(upload: Any) -> CheckedUpload:
     """Read an uploaded file once and pass it through the platform's inspection (``platform.files``): its real
     type, its size, no active content, no bomb, images encoded again. Raises ``FileRefused`` (a 4xx) otherwise."""
     inspected = upload_inspect(upload, max_bytes=settings.SMARTGOV_UPLOAD_MAX_BYTES, accept=DOCUMENT_TYPES)
     name = file_name_safe(str(getattr(upload, "name", "") or ""), default=f"document.{inspected.extension}")
+    name = name_with_extension(name, inspected.extension)
     return CheckedUpload(
         name=name,
         content_type=inspected.content_type,

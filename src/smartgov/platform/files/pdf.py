@@ -107,10 +107,12 @@ class _Budget:
             raise _refuse_bomb()
 
 
+def _resolved(value: Any) -> Any:
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
 def _filters(stream: StreamObject) -> list[str]:
-    value = stream.get("/Filter")
-    if isinstance(value, IndirectObject):
-        value = value.get_object()
+    value = _resolved(stream.get("/Filter"))
     if value is None:
         return []
     return [str(f) for f in value] if isinstance(value, ArrayObject) else [str(value)]
@@ -138,7 +140,7 @@ IMAGE_CODECS = frozenset({"/DCTDecode", "/DCT", "/JPXDecode", "/CCITTFaxDecode",
 def _measure(stream: StreamObject, budget: _Budget, deadline: Deadline, limits: Limits) -> None:
     """Count what ``stream`` inflates to; an image's declared size counts against the pixel limit."""
     if stream.get("/Subtype") == "/Image":
-        width, height = stream.get("/Width", 0), stream.get("/Height", 0)
+        width, height = (_resolved(stream.get(key, 0)) for key in ("/Width", "/Height"))
         if not isinstance(width, int) or not isinstance(height, int) or width * height > limits.max_pixels:
             raise _refuse_bomb()
     raw: bytes = stream._data
@@ -153,7 +155,7 @@ def _measure(stream: StreamObject, budget: _Budget, deadline: Deadline, limits: 
 
 def _open_action_check(value: Any) -> None:
     """A document may open at a page (a destination, or a GoTo action); nothing else may run when it opens."""
-    target = value.get_object() if isinstance(value, IndirectObject) else value
+    target = _resolved(value)
     if isinstance(target, ArrayObject):
         return
     if isinstance(target, DictionaryObject) and target.get("/S") == "/GoTo":

@@ -207,3 +207,11 @@ def test_an_upload_is_read_within_its_limit():
         upload_inspect(SimpleUploadedFile("a.pdf", pdf_bytes()), max_bytes=100)
     assert caught.value.status == 413
     assert isinstance(upload_inspect(SimpleUploadedFile("a.pdf", pdf_bytes()), max_bytes=10_000), InspectedFile)
+
+
+def test_a_file_too_costly_to_check_is_refused_at_the_deadline(settings):
+    settings.SMARTGOV_FILE_MAX_SECONDS = 0.3
+    costly = pdf_bytes(extra={10 + i: b"[" + b"<< /A 1 >> " * 16 + b"]" for i in range(5000)})
+    started = time.monotonic()
+    assert refused(costly).code == "too_complex"
+    assert time.monotonic() - started < 2

@@ -70,6 +70,7 @@ def test_the_api_stores_a_jpeg_without_its_payload(hp):
     with default_storage.open(attachment.file.name) as stored:
         content = stored.read()
     assert attachment.content_type == "image/jpeg" and b"<?php" not in content
+    assert attachment.original_name == "anh.jpg"  # named after what it is, not what it claimed
     assert attachment.size == len(content) and Image.open(io.BytesIO(content)).size == (40, 30)
 
 
