@@ -7,6 +7,7 @@ and dropped, and the count stops at what is left of ``max_inflated_bytes``, so a
 per-stream limit.
 """
 
+import base64
 import io
 import re
 import zipfile
@@ -16,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, apply_configuration
 from pypdf.errors import LimitReachedError
+from pypdf.filters import ASCIIHexDecode
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from smartgov.platform.files import Deadline, FileRefused, Limits
@@ -119,22 +121,63 @@ def _filters(stream: StreamObject) -> list[str]:
 
 
 def _inflate_counted(raw: bytes, budget: _Budget, deadline: Deadline) -> None:
-    """Inflate ``raw`` in chunks, counting and dropping them, and stop as soon as the budget is spent."""
-    inflater = zlib.decompressobj()
-    pending = raw
+    """Inflate ``raw`` in chunks, counting and dropping them, and stop as soon as the budget is spent. A stream
+    zlib refuses at once is tried again as raw deflate (with and without its two header bytes), as lenient
+    readers do, so a bomb cannot hide behind a broken header."""
+    for wbits, data in ((zlib.MAX_WBITS, raw), (-zlib.MAX_WBITS, raw[2:]), (-zlib.MAX_WBITS, raw)):
+        if _inflate_with(wbits, data, budget, deadline):
+            return
+
+
+def _inflate_with(wbits: int, data: bytes, budget: _Budget, deadline: Deadline) -> int:
+    """Bytes ``data`` inflated to (counted in ``budget``) before its end or its first damage."""
+    inflater, pending, produced = zlib.decompressobj(wbits), data, 0
     try:
-        while pending:
+        while pending and not inflater.eof:
             out = inflater.decompress(pending, _CHUNK)
+            produced += len(out)
             budget.spend(len(out))
             deadline.check()
             pending = inflater.unconsumed_tail
-            if inflater.eof:
-                break
     except zlib.error:
-        return  # readers stop at the damage; what came out is counted
+        pass  # readers stop at the damage; what came out is counted
+    return produced
 
 
 IMAGE_CODECS = frozenset({"/DCTDecode", "/DCT", "/JPXDecode", "/CCITTFaxDecode", "/CCF", "/JBIG2Decode"})
+FLATE = frozenset({"/FlateDecode", "/Fl"})
+#: Filters that expand their input; two in one chain (a deflated deflate) is a bomb's trick, never a document's.
+EXPANDING = FLATE | {"/LZWDecode", "/LZW", "/RunLengthDecode", "/RL", "/BrotliDecode"}
+#: Whole ASCII85 groups (``z`` stands for four zero bytes), decoded a slice at a time between deadline checks.
+_A85_GROUPS = re.compile(rb"(?:z|[!-u]{5}){1,40000}")
+_WHITESPACE = b" \t\r\n\x0c\x00"
+
+
+def _ascii85(data: bytes, deadline: Deadline) -> bytes:
+    """ASCII85 decoded (Python's decoder is pure Python: about 0.7 s a megabyte, hence the slices)."""
+    text = data.translate(None, _WHITESPACE).removeprefix(b"<~").split(b"~>", 1)[0]
+    out, end = [], 0
+    for group in _A85_GROUPS.finditer(text):
+        if group.start() != end:
+            break  # a character outside ASCII85: readers stop there
+        out.append(base64.a85decode(group.group()))
+        end = group.end()
+        deadline.check()
+    if 1 < len(text) - end < 5:
+        out.append(base64.a85decode(text[end:]))  # the last, partial group
+    return b"".join(out)
+
+
+def _ascii_hex(data: bytes, deadline: Deadline) -> bytes:
+    return bytes(ASCIIHexDecode.decode(data))
+
+
+TEXT_CODECS: dict[str, Any] = {
+    "/ASCIIHexDecode": _ascii_hex,
+    "/AHx": _ascii_hex,
+    "/ASCII85Decode": _ascii85,
+    "/A85": _ascii85,
+}
 
 
 def _measure(stream: StreamObject, budget: _Budget, deadline: Deadline, limits: Limits) -> None:
@@ -145,11 +188,17 @@ def _measure(stream: StreamObject, budget: _Budget, deadline: Deadline, limits: 
             raise _refuse_bomb()
     raw: bytes = stream._data
     filters = _filters(stream)
-    if not filters or filters[0] in IMAGE_CODECS:
-        budget.spend(len(raw))  # pixels of an image codec are bounded by the pixel limit above
-    elif filters[0] in ("/FlateDecode", "/Fl"):
+    while filters and filters[-1] in IMAGE_CODECS:  # pixels: bounded by the pixel limit above
+        filters.pop()
+    if sum(f in EXPANDING for f in filters) > 1:
+        raise _refuse_bomb()
+    if not filters:
+        budget.spend(len(raw))
+    elif filters[-1] in FLATE and all(f in TEXT_CODECS for f in filters[:-1]):
+        for name in filters[:-1]:  # at most 4 times longer for ASCII85's "z", within the upload limit
+            raw = TEXT_CODECS[name](raw, deadline)
         _inflate_counted(raw, budget, deadline)
-    else:  # ASCII85, ASCIIHex, LZW, RunLength chains: pypdf decodes them within its per-stream limits
+    else:  # LZW, RunLength, text codecs alone or after: pypdf decodes them within its per-stream limits
         budget.spend(len(stream.get_data()))
 
 
@@ -248,10 +297,11 @@ def pdf_check(data: bytes, *, limits: Limits) -> None:
     _polyglot_check(data)
     _objects_precheck(data, limits)
     per_stream = min(limits.max_inflated_bytes, 64 * 1024 * 1024)
+    slow = min(per_stream, 16 * 1024 * 1024)  # pypdf's LZW and RunLength decoders are Python loops
     with apply_configuration(
         zlib_maximum_output_length=per_stream,
-        lzw_maximum_output_length=per_stream,
-        run_length_maximum_output_length=per_stream,
+        lzw_maximum_output_length=slow,
+        run_length_maximum_output_length=slow,
         jbig2_maximum_output_length=per_stream,
         brotli_maximum_output_length=per_stream,
         array_based_stream_maximum_output_length=per_stream,

@@ -1,6 +1,7 @@
 """The file inspection every upload goes through (issue 13, finding 10): hostile PDFs and polyglots are refused
 with a 4xx and a message, bombs are refused in bounded time and memory, images keep their pixels only."""
 
+import base64
 import io
 import time
 import tracemalloc
@@ -215,3 +216,40 @@ def test_a_file_too_costly_to_check_is_refused_at_the_deadline(settings):
     started = time.monotonic()
     assert refused(costly).code == "too_complex"
     assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("header", [b"", b"\x00\x00"], ids=["raw-deflate", "broken-header"])
+def test_a_bomb_without_a_proper_zlib_header_is_still_measured(settings, header):
+    """Lenient readers inflate raw deflate data; zlib alone would refuse it at once and count nothing."""
+    settings.SMARTGOV_FILE_MAX_INFLATED_BYTES = 16 * 1024 * 1024
+    deflater, block = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS), bytes(1 << 20)
+    raw = b"".join(deflater.compress(block) for _ in range(64)) + deflater.flush()
+    data = pdf_bytes(extra={10: pdf_stream(b"/Filter /FlateDecode", header + raw)})
+    assert refused(data).code == "too_large_inflated"
+
+
+@pytest.mark.parametrize(
+    ("filters", "encode"),
+    [
+        (b"[/FlateDecode /FlateDecode]", lambda inner: zlib.compress(inner, 9)),
+        (b"[/ASCIIHexDecode /FlateDecode]", lambda inner: inner.hex().encode() + b">"),
+        (b"[/ASCII85Decode /FlateDecode]", lambda inner: base64.a85encode(inner, wrapcol=72) + b"~>"),
+    ],
+    ids=["deflate-twice", "hex-deflate", "ascii85-deflate"],
+)
+def test_a_bomb_behind_a_chain_of_filters_is_refused(filters, encode):
+    data = pdf_bytes(extra={10: pdf_stream(b"/Filter " + filters, encode(flate_of_zeros(1 << 30)))})
+    tracemalloc.start()
+    started = time.monotonic()
+    problem = refused(data)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # ASCII85 is decoded by Python's own (pure Python) decoder: under tracemalloc it may reach the deadline first
+    assert problem.code in ("too_large_inflated", "too_complex")
+    assert time.monotonic() - started < 6 and peak < 64 * 1024 * 1024, peak
+
+
+def test_a_pdf_with_an_ascii85_deflated_stream_is_accepted():
+    text = b"BT /F1 12 Tf 72 720 Td (Giay khai sinh) Tj ET\n" * 500
+    body = base64.a85encode(zlib.compress(text), wrapcol=72) + b"~>"
+    assert file_inspect(pdf_bytes(extra={10: pdf_stream(b"/Filter [/ASCII85Decode /FlateDecode]", body)}))
