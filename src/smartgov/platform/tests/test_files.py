@@ -253,3 +253,39 @@ def test_a_pdf_with_an_ascii85_deflated_stream_is_accepted():
     text = b"BT /F1 12 Tf 72 720 Td (Giay khai sinh) Tj ET\n" * 500
     body = base64.a85encode(zlib.compress(text), wrapcol=72) + b"~>"
     assert file_inspect(pdf_bytes(extra={10: pdf_stream(b"/Filter [/ASCII85Decode /FlateDecode]", body)}))
+
+
+def pdf_with_object_stream(hidden: bytes) -> bytes:
+    """A PDF whose catalog opens with object 11, kept deflated in an object stream (10) that only a cross-reference
+    stream (12) can point into: nothing of it is visible in the raw bytes."""
+    head = b"11 0 "
+    objstm = zlib.compress(head + hidden)
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction 11 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        10: pdf_stream(b"/Type /ObjStm /N 1 /First %d /Filter /FlateDecode" % len(head), objstm),
+    }
+    out, offsets = bytearray(b"%PDF-1.7\n"), {}
+    for number, body in objects.items():
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    offsets[12] = len(out)
+    rows = [b"\x00" + (0).to_bytes(4) + b"\xff\xff"]
+    for number in range(1, 13):
+        if number == 11:
+            rows.append(b"\x02" + (10).to_bytes(4) + (0).to_bytes(2))
+        elif number in offsets:
+            rows.append(b"\x01" + offsets[number].to_bytes(4) + (0).to_bytes(2))
+        else:
+            rows.append(b"\x00" + (0).to_bytes(4) + (0).to_bytes(2))
+    xref = pdf_stream(b"/Type /XRef /Size 13 /W [1 4 2] /Root 1 0 R", b"".join(rows))
+    out += b"12 0 obj\n" + xref + b"\nendobj\nstartxref\n%d\n%%%%EOF\n" % offsets[12]
+    return bytes(out)
+
+
+def test_active_content_inside_a_compressed_object_stream_is_refused():
+    assert file_inspect(pdf_with_object_stream(b"<< /S /GoTo /D [3 0 R /Fit] >>"))  # the same file, harmless
+    hostile = pdf_with_object_stream(b"<< /S /JavaScript /JS (app.alert(1)) >>")
+    assert b"JavaScript" not in hostile  # only the parser can see it
+    assert refused(hostile).code == "active_content"
