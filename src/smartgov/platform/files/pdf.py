@@ -9,9 +9,11 @@ per-stream limit.
 
 import base64
 import io
+import logging
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -54,6 +56,8 @@ MARKUP = re.compile(rb"<(?:html|head|body|script|iframe|object|embed|!doctype|\?
 #: Bytes after the last ``%%EOF`` that are tolerated (line ends and padding some writers add).
 TAIL_SLACK = 1024
 _CHUNK = 1 << 20
+# pypdf warns about every damaged object it skips: a hostile file would write thousands of lines into our logs.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 def _refuse_active(what: str) -> FileRefused:
@@ -172,7 +176,7 @@ def _ascii_hex(data: bytes, deadline: Deadline) -> bytes:
     return bytes(ASCIIHexDecode.decode(data))
 
 
-TEXT_CODECS: dict[str, Any] = {
+TEXT_CODECS: dict[str, Callable[[bytes, Deadline], bytes]] = {
     "/ASCIIHexDecode": _ascii_hex,
     "/AHx": _ascii_hex,
     "/ASCII85Decode": _ascii85,
