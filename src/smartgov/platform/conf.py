@@ -21,6 +21,15 @@ SMARTGOV_PKI_LOCAL_CA = env.bool("SMARTGOV_PKI_LOCAL_CA", default=True)
 #: empty: none, the client's address is the connection's (platform/net.py; docs/deploy.md, "Reverse proxy").
 SMARTGOV_TRUSTED_PROXIES: list[str] = env.list("SMARTGOV_TRUSTED_PROXIES", default=[])
 
+# --- Files people give the platform (platform/files: what one inspection may cost) ---
+#: Pages, indirect objects and inflated stream bytes a PDF may have; pixels an image may have; seconds one
+#: inspection may take. Past any of them the file is refused.
+SMARTGOV_FILE_MAX_PAGES = env.int("SMARTGOV_FILE_MAX_PAGES", default=500)
+SMARTGOV_FILE_MAX_OBJECTS = env.int("SMARTGOV_FILE_MAX_OBJECTS", default=20_000)
+SMARTGOV_FILE_MAX_INFLATED_BYTES = env.int("SMARTGOV_FILE_MAX_INFLATED_BYTES", default=256 * 1024 * 1024)
+SMARTGOV_FILE_MAX_PIXELS = env.int("SMARTGOV_FILE_MAX_PIXELS", default=50_000_000)
+SMARTGOV_FILE_MAX_SECONDS = env.float("SMARTGOV_FILE_MAX_SECONDS", default=5.0)
+
 # --- Tamper-evident logs: the audit log and the message log (docs/events.md#audit-log-auditentry) ---
 #: Chains the audit log is split into; concurrent writers take different chains, so they rarely wait on each other.
 SMARTGOV_AUDIT_CHAINS = env.int("SMARTGOV_AUDIT_CHAINS", default=16)

@@ -96,3 +96,43 @@ def search_refuses_quickly(client: Any, path: str, query: str) -> None:
         response["Content-Type"] != "application/problem+json" or not response.json().get("title")
     ):
         raise AssertionError(f"{path} did not answer problem details with a title")
+
+
+# Files for the inspection tests (platform.files), built byte by byte so each test shows what it is made of.
+def pdf_stream(dictionary: bytes, data: bytes) -> bytes:
+    """The body of a stream object: ``dictionary`` (without brackets) with its ``/Length``, then ``data``."""
+    return b"<< " + dictionary + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def pdf_bytes(
+    *,
+    pages: int = 1,
+    catalog: bytes = b"",
+    page: bytes = b"",
+    extra: dict[int, bytes] | None = None,
+    before: bytes = b"",
+    after: bytes = b"",
+) -> bytes:
+    """A PDF with a correct cross-reference table: objects 1 (catalog, plus ``catalog``), 2 (page tree), 3 (the
+    pages' content), 4… (``pages`` pages, plus ``page``), then ``extra`` under the numbers given (which must be
+    past the pages); ``before`` goes in front of the header, ``after`` behind ``%%EOF``."""
+    kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(pages))
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
+        2: b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        3: pdf_stream(b"", b"BT /F1 12 Tf 72 720 Td (Giay khai sinh) Tj ET"),
+    }
+    for i in range(pages):
+        objects[4 + i] = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R " + page + b" >>"
+    objects.update(extra or {})
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 1\n0000000000 65535 f \n"
+    for number in sorted(offsets):
+        out += b"%d 1\n%010d 00000 n \n" % (number, offsets[number])
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (max(objects) + 1, xref)
+    return before + bytes(out) + after

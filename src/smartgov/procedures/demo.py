@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
+from fpdf import FPDF
 
 from smartgov.identity.selectors import User
 from smartgov.platform.demo import DemoContext, DemoStep
@@ -28,8 +29,16 @@ from smartgov.procedures.services.payments import payment_notice_receive, paymen
 
 CITIZEN = "031195001234"
 WARD = "Phường Thành Đông"
-#: The smallest well-formed PDF: what the demo attaches (the upload check reads content, not names).
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _blank_pdf() -> bytes:
+    """A one-page PDF: what the demo attaches (the upload inspection parses it, so it must be a real one)."""
+    document = FPDF()
+    document.add_page()
+    return bytes(document.output())
+
+
+PDF = _blank_pdf()
 
 
 def _birth(child: str, born: str, copies: int) -> dict[str, object]:

@@ -33,7 +33,8 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from smartgov.platform.aio import outside_event_loop
-from smartgov.platform.errors import DomainError, NotFound
+from smartgov.platform.errors import NotFound
+from smartgov.platform.files import PDF, upload_inspect
 from smartgov.platform.models import Agency
 from smartgov.platform.pki import agency_pkcs12_file, signing_passphrase, trust_roots
 from smartgov.procedures.documents import _document, _facts, _header, _local, qr_block
@@ -185,10 +186,9 @@ def pdf_verify(data: bytes) -> Verification:
 
 def upload_verify(upload: UploadedFile) -> tuple[Verification, DossierResult | None]:
     """Check an uploaded PDF (the verification page and the API): its signature, and the result this platform
-    issued with exactly these bytes, if any."""
-    if upload.size is not None and upload.size > settings.SMARTGOV_UPLOAD_MAX_BYTES:
-        raise DomainError(_("The file is too large to check."))
-    data = upload.read()
+    issued with exactly these bytes, if any. The file passes the platform's inspection first (a bomb or a file
+    with active content never reaches the signature validator)."""
+    data = upload_inspect(upload, max_bytes=settings.SMARTGOV_UPLOAD_MAX_BYTES, accept={PDF: "pdf"}).content
     return pdf_verify(data), result_by_digest(hashlib.sha256(data).hexdigest())
 
 

@@ -1,19 +1,14 @@
-"""Documents attached to dossiers: only PDF, JPEG and PNG, recognised by their content (``filetype`` reads the
-magic bytes), not by the name or the browser's claim; size-limited; stored under their SHA-256."""
+"""Documents attached to dossiers: only PDF, JPEG and PNG, inspected by the platform (``platform.files``: type
+from the content, no active content, no bomb, images encoded again), size-limited, stored under the SHA-256 of
+what is stored."""
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
 
-from smartgov.platform.errors import DomainError
-
-ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+from smartgov.platform.files import DOCUMENT_TYPES, upload_inspect
 
 
 @dataclass(frozen=True)
@@ -44,27 +39,29 @@ def file_name_safe(name: str, *, default: str) -> str:
     return stem[: limit - len(extension) - 1] + "." + extension
 
 
+#: Extensions a name may keep for each stored extension.
+_SAME_TYPE = {"jpg": {"jpg", "jpeg", "jpe"}, "png": {"png"}, "pdf": {"pdf"}}
+
+
+def name_with_extension(name: str, extension: str) -> str:
+    """``name`` ending in the extension of what is stored (``anh.pdf`` holding a photo is shown as ``anh.jpg``),
+    within the column's length."""
+    stem, dot, current = name.rpartition(".")
+    if dot and current.lower() in _SAME_TYPE.get(extension, {extension}):
+        return name
+    return file_name_safe(f"{stem if dot else name}.{extension}", default=f"document.{extension}")
+
+
 def upload_check(upload: Any) -> CheckedUpload:
-    """Read an uploaded file once, check its size and real type; raise DomainError (a 4xx) otherwise."""
-    limit = settings.SMARTGOV_UPLOAD_MAX_BYTES
-    size = int(getattr(upload, "size", 0) or 0)
-    if size > limit:
-        raise DomainError(
-            _("The file is too large (%(size)s); the limit is %(limit)s.")
-            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
-            code="too_large",
-        )
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise DomainError(_("The file is too large; the limit is %(limit)s.") % {"limit": filesizeformat(limit)})
-    if not data:
-        raise DomainError(_("The file is empty."))
-    kind = filetype.guess(data)
-    if kind is None or kind.mime not in ALLOWED:
-        raise DomainError(
-            _("Only PDF, JPEG and PNG documents are accepted; this file is not one of them, whatever its name."),
-            code="unsupported_type",
-        )
-    name = file_name_safe(str(getattr(upload, "name", "") or ""), default=f"document.{ALLOWED[kind.mime]}")
-    digest = hashlib.sha256(data).hexdigest()
-    return CheckedUpload(name=name, content_type=kind.mime, size=len(data), sha256=digest, content=ContentFile(data))
+    """Read an uploaded file once and pass it through the platform's inspection (``platform.files``): its real
+    type, its size, no active content, no bomb, images encoded again. Raises ``FileRefused`` (a 4xx) otherwise."""
+    inspected = upload_inspect(upload, max_bytes=settings.SMARTGOV_UPLOAD_MAX_BYTES, accept=DOCUMENT_TYPES)
+    name = file_name_safe(str(getattr(upload, "name", "") or ""), default=f"document.{inspected.extension}")
+    name = name_with_extension(name, inspected.extension)
+    return CheckedUpload(
+        name=name,
+        content_type=inspected.content_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        content=ContentFile(inspected.content),
+    )

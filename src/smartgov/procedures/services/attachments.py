@@ -32,9 +32,9 @@ def attachment_add(*, applicant: User, dossier_id: int, component: str, upload: 
     """Attach a document to a draft or to a dossier waiting for a supplement (type checked by content)."""
     from smartgov.procedures.uploads import upload_check
 
+    checked = upload_check(upload)  # before the dossier is locked: the inspection may take seconds
     with transaction.atomic():
         dossier = _attachable(dossier_id, applicant=applicant, component=component)
-        checked = upload_check(upload)
         attachment = Attachment(
             dossier=dossier,
             component=component,

@@ -8,12 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from smartgov.procedures.demo import PDF
 from smartgov.procedures.domain.status import Status
 from smartgov.procedures.models import Dossier, Procedure, Sector
 from smartgov.procedures.services import attachments
 from smartgov.procedures.services import dossiers as svc
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 #: A valid birth-registration form (procedure 1.001193).
 BIRTH = {
     "ho_ten_tre": "Nguyễn An Nhiên",

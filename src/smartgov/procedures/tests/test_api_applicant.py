@@ -88,7 +88,7 @@ def test_bad_input_is_a_clear_4xx_and_changes_nothing(hp):
     me = signed_in(hp.mai)
     draft = _draft(me)
     disguised = _attach(me, draft["id"], "giay_chung_sinh", content=b"MZ\x90\x00" + b"\x00" * 100, name="x.pdf")
-    assert disguised.status_code == 400 and "PDF, JPEG" in disguised.json()["title"]
+    assert disguised.status_code == 415 and "PDF, JPEG" in disguised.json()["title"]
     me.put(
         f"{API}/dossiers/{draft['id']}",
         {"procedure_code": "1.001193", "receiving_agency": "000.21.07.H31", "form_data": {**BIRTH, "ngay_sinh": "x"}},

@@ -1,12 +1,14 @@
 """Dossiers through their life: codes, appointments on the working-day calendar, every move with its rules,
 its audit row, its process-control line and its event; illegal moves refused with nothing changed."""
 
+import io
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
 from smartgov.platform.models import AuditEntry, OutboxEvent
@@ -139,7 +141,9 @@ def test_uploads_are_checked_by_content_and_size(hp, settings):
         attachments.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=pdf())
     assert not draft.attachments.exists()
     settings.SMARTGOV_UPLOAD_MAX_BYTES = 10_000
-    png = SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(picture, format="PNG")
+    png = SimpleUploadedFile("anh.png", picture.getvalue(), "image/png")
     saved = attachments.attachment_add(applicant=hp.mai, dossier_id=draft.pk, component="giay_chung_sinh", upload=png)
     assert saved.content_type == "image/png" and len(saved.sha256) == 64
 

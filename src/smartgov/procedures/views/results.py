@@ -62,7 +62,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 context["check"], context["matches"] = upload_verify(upload)
             except DomainError as exc:
                 context["error"] = exc.message
-                status = 400
+                status = exc.status
     return render(request, "procedures/verify.html", context, status=status)
 
 

@@ -9,14 +9,16 @@
 
   function messageList(kind, text) {
     var main = document.getElementById("main");
+    var region = document.createElement("div");  /* the role on a wrapper: a list with role "alert" is no list */
+    region.setAttribute("role", kind === "error" ? "alert" : "status");
     var list = document.createElement("ul");
     list.className = "messages";
-    list.setAttribute("role", kind === "error" ? "alert" : "status");
     var item = document.createElement("li");
     item.className = "message-" + kind;
     item.textContent = text;
     list.appendChild(item);
-    main.insertBefore(list, main.firstChild);
+    region.appendChild(list);
+    main.insertBefore(region, main.firstChild);
   }
 
   function body(form) {
