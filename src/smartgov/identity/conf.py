@@ -131,6 +131,7 @@ def configure(settings: dict[str, Any]) -> dict[str, Any]:
             # http is listed for the loopback addresses of native apps only (RFC 8252 §7.3): the client form and the
             # validator refuse any other http redirect URI (identity.oidc.redirect_uri_refusal).
             "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+            "ALLOW_LOCALHOST_LOOPBACK": True,
             "OAUTH2_VALIDATOR_CLASS": "smartgov.identity.oidc.SmartGovOAuth2Validator",
             "APPLICATION_ADMIN_CLASS": "smartgov.identity.admin.ApplicationAdmin",
             # Client secrets are long random strings: a fast salted hash is enough (smartgov/identity/hashers.py).

@@ -23,8 +23,9 @@ SIGNING_ALGORITHM = AbstractApplication.RS256_ALGORITHM
 GRANT_TYPES = (AbstractApplication.GRANT_AUTHORIZATION_CODE, AbstractApplication.GRANT_CLIENT_CREDENTIALS)
 #: Where a grant keeps how the person signed in, until the token endpoint writes it into the ID token.
 AUTHENTICATION_CLAIM = "smartgov_authentication"
-#: RFC 8252 §7.3: native apps receive the answer on a loopback address, on any port.
-LOOPBACK_HOSTS = ("127.0.0.1", "::1")
+#: RFC 8252 §7.3: native apps receive the answer on a loopback address, on any port (§8.3: "localhost" works the
+#: same way; django-oauth-toolkit's ALLOW_LOCALHOST_LOOPBACK lets its port vary too).
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 
 def redirect_uri_refusal(uri: str) -> str | None:

@@ -203,9 +203,11 @@ def test_a_client_registered_before_the_rule_gets_clean_errors_not_500(algorithm
 
 # --- redirect URIs: https, or http on a loopback address --------------------------------------------------------------
 def test_redirect_uris_are_https_or_loopback():
-    for uri in ("http://dichvu.example.vn/cb", "http://localhost:8080/cb", "ftp://x.vn/cb", "javascript:alert(1)"):
+    for uri in ("http://dichvu.example.vn/cb", "http://127.0.0.2/cb", "ftp://x.vn/cb", "javascript:alert(1)",
+                "https://dichvu.example.vn/cb#frag"):  # fmt: skip
         assert "redirect_uris" in _form(redirect_uris=uri).errors, uri
-    for uri in ("https://dichvu.example.vn/cb", "http://127.0.0.1:51004/cb", "http://[::1]:8080/cb"):
+    for uri in ("https://dichvu.example.vn/cb", "http://127.0.0.1:51004/cb", "http://[::1]:8080/cb",
+                "http://localhost:8080/cb"):  # fmt: skip
         assert _form(redirect_uris=uri).is_valid(), uri
     assert "post_logout_redirect_uris" in _form(post_logout_redirect_uris="http://dichvu.example.vn/out").errors
 
