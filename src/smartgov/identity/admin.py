@@ -8,7 +8,6 @@ from oauth2_provider import forms as oauth2_forms
 from oauth2_provider.models import get_application_model
 
 from smartgov.identity import authz
-from smartgov.identity.oidc import client_problems
 from smartgov.identity.models import (
     ConsentRecord,
     DataRequest,
@@ -18,6 +17,7 @@ from smartgov.identity.models import (
     SecurityEvent,
     User,
 )
+from smartgov.identity.oidc import client_problems
 from smartgov.identity.services.privacy import personal_data_view_record
 from smartgov.identity.services.roles import role_grant, role_revoke
 

@@ -34,11 +34,11 @@ def redirect_uri_refusal(uri: str) -> str | None:
     try:
         parts = urlsplit(uri)
         host = parts.hostname
-    except ValueError:
-        host, parts = None, None
-    if parts is not None and host and not parts.fragment:
-        if parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK_HOSTS):
-            return None
+    except ValueError:  # an unbalanced IPv6 bracket, a bad port
+        parts, host = None, None
+    secure = parts is not None and (parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK_HOSTS))
+    if secure and host and parts is not None and not parts.fragment:
+        return None
     return _(
         "A redirect URI must use https, or http on a loopback address (http://127.0.0.1:port/… or "
         "http://[::1]:port/…) for an app on the person's device: %(uri)s"
@@ -96,10 +96,16 @@ class SmartGovOAuth2Validator(OAuth2Validator):
     }
 
     # --- what may be asked for: the code flow, RS256 ID tokens, registered https or loopback redirect URIs -------
-    def validate_response_type(self, client_id: str, response_type: str, client: Any, request: Any, *a: Any, **kw: Any) -> bool:
-        return response_type == "code" and bool(super().validate_response_type(client_id, response_type, client, request, *a, **kw))
+    def validate_response_type(
+        self, client_id: str, response_type: str, client: Any, request: Any, *a: Any, **kw: Any
+    ) -> bool:
+        return response_type == "code" and bool(
+            super().validate_response_type(client_id, response_type, client, request, *a, **kw)
+        )
 
-    def validate_grant_type(self, client_id: str, grant_type: str, client: Any, request: Any, *a: Any, **kw: Any) -> bool:
+    def validate_grant_type(
+        self, client_id: str, grant_type: str, client: Any, request: Any, *a: Any, **kw: Any
+    ) -> bool:
         allowed = client.authorization_grant_type in GRANT_TYPES
         return allowed and bool(super().validate_grant_type(client_id, grant_type, client, request, *a, **kw))
 
@@ -130,9 +136,7 @@ class SmartGovOAuth2Validator(OAuth2Validator):
         verified = bool(getattr(user, "is_verified", lambda: False)())
         if second_factor_required(user) and not verified:
             _token_misuse(request, "staff_without_second_factor", SecurityEvent.Severity.HIGH)
-            raise errors.AccessDeniedError(
-                description="Staff sign in with their second factor first.", request=request
-            )
+            raise errors.AccessDeniedError(description="Staff sign in with their second factor first.", request=request)
         context = getattr(request, AUTHENTICATION_CLAIM, None) or authentication_context(
             None, second_factor_passed=verified
         )

@@ -45,7 +45,11 @@ _OWN = {"oidc-connect-discovery-info"}
 _oidc_patterns = (
     [
         path("authorize/", oidc.AuthorizationView.as_view(), name="authorize"),
-        re_path(r"^\.well-known/openid-configuration/?$", oidc.ConnectDiscoveryInfoView.as_view(), name="oidc-connect-discovery-info"),
+        re_path(
+            r"^\.well-known/openid-configuration/?$",
+            oidc.ConnectDiscoveryInfoView.as_view(),
+            name="oidc-connect-discovery-info",
+        ),
         *[p for p in oauth2_urls.base_urlpatterns if p.name in _OAUTH_ENDPOINTS],
         *[p for p in oauth2_urls.oidc_urlpatterns if p.name not in _OWN],
     ],

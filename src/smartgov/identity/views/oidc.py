@@ -29,8 +29,10 @@ class AuthorizationView(oauth2_views.AuthorizationView):
         """A visitor: DOT answers ``prompt=none`` with login_required, or sends them to sign in. A person who owes
         the second factor (staff always): login_required to a silent request, the second-factor step otherwise."""
         if request.user.is_authenticated and second_factor_missing(request):
-            self.oauth2_data = {}
-            return self._silent_error("login_required") if "none" in _prompt(request) else second_factor_redirect(request)
+            self.oauth2_data: dict[str, Any] = {}
+            return (
+                self._silent_error("login_required") if "none" in _prompt(request) else second_factor_redirect(request)
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -106,4 +108,3 @@ class ConnectDiscoveryInfoView(oauth2_views.ConnectDiscoveryInfoView):
         answer = JsonResponse(data)
         answer["Access-Control-Allow-Origin"] = "*"
         return answer
-

@@ -26,7 +26,7 @@ from smartgov.platform.contract import contract_exports
 from smartgov.platform.errors import DomainError
 
 #: The OpenAPI security scheme of access tokens (the class name of ``identity.authz.AccessTokenAuth``).
-TOKEN_SCHEME = "AccessTokenAuth"
+TOKEN_SCHEME = "AccessTokenAuth"  # noqa: S105 - a scheme name, not a secret
 
 
 def api_rules() -> dict[str, Access]:
@@ -51,7 +51,9 @@ class SiteAPI(NinjaAPI):
         """ninja's document, with the scopes each operation needs on its access-token security requirement."""
         schema = super().get_openapi_schema(**kwargs)
         rules = api_rules()
-        scopes = {self.get_openapi_operation_id(op): rules[name].scopes for name, op in self.operations() if name in rules}
+        scopes = {
+            self.get_openapi_operation_id(op): rules[name].scopes for name, op in self.operations() if name in rules
+        }
         for methods in schema.get("paths", {}).values():
             for operation in methods.values():
                 for requirement in operation.get("security", []):
