@@ -23,13 +23,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from ninja import security
 from oauth2_provider.models import get_access_token_model
 
 from smartgov.identity.models import RoleAssignment
 from smartgov.platform import navigation
-from smartgov.platform.access import Access
+from smartgov.platform.access import API_OPERATION, Access
 from smartgov.platform.contract import contract_exports
+from smartgov.platform.errors import Forbidden
 
 logger = logging.getLogger(__name__)
 Role = RoleAssignment.Role
@@ -120,9 +122,32 @@ def principal_of(subject: Any) -> Principal:
     return Principal(subject)
 
 
+def operation_scopes(request: HttpRequest) -> frozenset[str]:
+    """The scopes the API operation being run needs (its rule in ``policies.URLS``); none when the request names no
+    operation or the operation declares none, and then no token may call it."""
+    name = getattr(request, API_OPERATION, None)
+    rule = url_rules().get(name) if isinstance(name, str) else None
+    return rule.scopes if rule is not None and rule.is_api else frozenset()
+
+
+def token_scopes_check(request: HttpRequest, granted: frozenset[str]) -> None:
+    """Refuse (403, RFC 6750 ``insufficient_scope``) a token that lacks a scope the operation needs, and every token
+    for an operation that declares no scope (fail closed)."""
+    needed = operation_scopes(request)
+    if not needed:
+        raise Forbidden(_("Access tokens cannot be used for this operation: sign in."), code="insufficient_scope")
+    missing = needed - granted
+    if missing:
+        raise Forbidden(
+            _("This access token does not have the scope %(scope)s.") % {"scope": " ".join(sorted(missing))},
+            code="insufficient_scope",
+        )
+
+
 class AccessTokenAuth(security.HttpBearer):
-    """An access token SmartGov's OpenID Connect provider issued, still valid, of an active account: the request's
-    principal carries the token's scopes and client."""
+    """An access token SmartGov's OpenID Connect provider issued, still valid, of an active account, holding every
+    scope the API operation declares: the request's principal carries the token's scopes and client. A token without
+    the scopes gets 403 whatever the account may do; a browser session (:class:`SessionAuth`) is not limited."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         checksum = hashlib.sha256(token.encode()).hexdigest()
@@ -134,11 +159,11 @@ class AccessTokenAuth(security.HttpBearer):
         )
         if found is None or found.is_expired() or found.user is None or not found.user.is_active:
             return None
+        scopes = frozenset(found.scope.split())
+        token_scopes_check(request, scopes)
         request.user = found.user
         request.principal = Principal(  # type: ignore[attr-defined]
-            found.user,
-            scopes=frozenset(found.scope.split()),
-            client_id=found.application.client_id if found.application else None,
+            found.user, scopes=scopes, client_id=found.application.client_id if found.application else None
         )
         return found.user
 
@@ -220,7 +245,7 @@ def url_rules() -> dict[str, Access]:
 
 def allows(rule: Access, user: Any) -> bool:
     """Whether the coarse part of ``rule`` lets ``user`` in (pages; API rules are for the API's own auth)."""
-    if rule.kind == "signed_in":
+    if rule.kind in ("signed_in", "signs_in"):
         return bool(user.is_authenticated)
     if rule.kind == "staff":
         return holds(user, Role.PLATFORM_ADMIN, *rule.roles)

@@ -78,8 +78,29 @@ def _oidc_private_key(var_dir: Path) -> str:
     return path.read_text()
 
 
+#: The scopes SmartGov's clients may ask for, with what the consent screen tells the person. The OpenID Connect
+#: scopes release claims (identity/oidc.py); the API's scopes open API operations: every operation declares the
+#: scopes it needs in its app's ``policies.URLS`` (``Access.api(scope)``), and a token without them is refused
+#: there (``identity.authz.AccessTokenAuth``). A browser session is not limited by scopes.
+_SCOPES: dict[str, Any] = {
+    "openid": _("Your account identifier"),
+    "profile": _("Your full name and account type"),
+    "email": _("Your e-mail address"),
+    "phone": _("Your phone number"),
+    "vn_personal_id": _("Your personal identification number or tax code"),
+    "dossiers.read": _("Read your dossiers: their status, receipts, payments and signed results"),
+    "dossiers.write": _("Start, fill in, submit, pay, supplement, withdraw and rate your dossiers"),
+    "documents.read": _("Read your document store and reuse its documents in your dossiers"),
+    "queue.read": _("Read the dossiers your agencies hold (officers)"),
+    "dossiers.process": _("Process the dossiers your roles allow (the officers' moves)"),
+    "portal.sync": _("See and push again what the national public service portal has not accepted (leaders)"),
+}
+
+
 def configure(settings: dict[str, Any]) -> dict[str, Any]:
-    """The OpenID Connect provider: its signing key lives under VAR_DIR; http redirect URIs only while DEBUG."""
+    """The OpenID Connect provider: its signing key lives under VAR_DIR. Nothing here depends on DEBUG (the
+    production settings turn DEBUG off after the apps' settings are applied): redirect URIs are https, or http
+    on a loopback address for native apps, everywhere (``identity.oidc.redirect_uri_refusal``)."""
     return {
         "OAUTH2_PROVIDER": {
             "OIDC_ENABLED": True,
@@ -90,26 +111,29 @@ def configure(settings: dict[str, Any]) -> dict[str, Any]:
             ],
             "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
             "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+            # The authorization code with PKCE (S256 only) is the one way a person's token is issued: no password
+            # grant, no implicit or hybrid response (RFC 9700 §2.1.1, §2.1.2, §2.4).
             "PKCE_REQUIRED": True,
+            "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+            "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+            "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+            "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+            "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
             "ROTATE_REFRESH_TOKEN": True,
             "REFRESH_TOKEN_REUSE_PROTECTION": True,
             "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OIDC_ACCESS_TOKEN_SECONDS", default=600),
             "ID_TOKEN_EXPIRE_SECONDS": 600,
             "REFRESH_TOKEN_EXPIRE_SECONDS": 8 * 3600,
             "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
-            "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if settings["DEBUG"] else ["https"],
+            # http is listed for the loopback addresses of native apps only (RFC 8252 §7.3): the client form and the
+            # validator refuse any other http redirect URI (identity.oidc.redirect_uri_refusal).
+            "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+            "ALLOW_LOCALHOST_LOOPBACK": True,
             "OAUTH2_VALIDATOR_CLASS": "smartgov.identity.oidc.SmartGovOAuth2Validator",
+            "APPLICATION_ADMIN_CLASS": "smartgov.identity.admin.ApplicationAdmin",
             # Client secrets are long random strings: a fast salted hash is enough (smartgov/identity/hashers.py).
             "CLIENT_SECRET_HASHER": "pbkdf2_sha256_client",
-            "SCOPES": {
-                "openid": _("Your account identifier"),
-                "profile": _("Your full name and account type"),
-                "email": _("Your e-mail address"),
-                "phone": _("Your phone number"),
-                "vn_personal_id": _("Your personal identification number or tax code"),
-                # The API's policies (smartgov.identity.authz.policy) name these.
-                "dossiers.process": _("Process the dossiers your roles allow (the officers' moves)"),
-            },
+            "SCOPES": _SCOPES,
             "DEFAULT_SCOPES": ["openid"],
         }
     }

@@ -30,7 +30,7 @@ URLS: dict[str, Access] = {
     "identity:data-request-cancel": Access.signed_in(),
     "identity:data-requests": Access.staff(Role.DATA_STEWARD),
     "identity:data-request": Access.staff(Role.DATA_STEWARD),
-    "oauth2_provider:authorize": Access.signed_in(),
+    "oauth2_provider:authorize": Access.signs_in(),  # prompt=none: login_required, not the sign-in page
     "oauth2_provider:token": Access.client(),
     "oauth2_provider:revoke-token": Access.client(),
     "oauth2_provider:introspect": Access.bearer(),

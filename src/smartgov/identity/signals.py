@@ -6,7 +6,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from smartgov.identity.domain.mfa import SECOND_FACTOR_PENDING, second_factor_required
+from smartgov.identity.domain.mfa import SECOND_FACTOR_PENDING, SIGN_IN_METHODS, second_factor_required
 from smartgov.identity.models import SecurityEvent
 from smartgov.identity.selectors.mfa import has_second_factor
 from smartgov.identity.services.security import security_event_record, sign_in_failures_clear
@@ -29,6 +29,7 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     sign_in_failures_clear(request=request, user=user)
     if request is not None and hasattr(request, "session"):
         session_record(request=request, user=user)
+        request.session[SIGN_IN_METHODS] = ["pwd"]  # a federated sign-in puts its provider's methods instead
         if not second_factor_required(user) and has_second_factor(user):
             request.session[SECOND_FACTOR_PENDING] = True
 

@@ -1,10 +1,10 @@
 """Sign-in, registration, the person's account and the OpenID Connect provider's addresses."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from oauth2_provider import urls as oauth2_urls
 
-from smartgov.identity.views import password, privacy, profile, security, signin
+from smartgov.identity.views import oidc, password, privacy, profile, security, signin
 
 app_name = "identity"
 
@@ -38,10 +38,21 @@ urlpatterns: list[URLPattern] = [
 
 # The OpenID Connect provider under /o/ (issuer http(s)://<host>/o): authorize, token, revocation, introspection,
 # userinfo, JWKS, discovery, RP-initiated logout. Clients are registered by admins, so the self-service management
-# views are not mounted, nor the device flow, which no SmartGov client uses.
-_OAUTH_ENDPOINTS = {"authorize", "token", "revoke-token", "introspect"}
+# views are not mounted, nor the device flow, which no SmartGov client uses. The authorization endpoint and the
+# discovery document are SmartGov's own (identity.views.oidc), under DOT's names.
+_OAUTH_ENDPOINTS = {"token", "revoke-token", "introspect"}
+_OWN = {"oidc-connect-discovery-info"}
 _oidc_patterns = (
-    [p for p in oauth2_urls.base_urlpatterns if p.name in _OAUTH_ENDPOINTS] + oauth2_urls.oidc_urlpatterns,
+    [
+        path("authorize/", oidc.AuthorizationView.as_view(), name="authorize"),
+        re_path(
+            r"^\.well-known/openid-configuration/?$",
+            oidc.ConnectDiscoveryInfoView.as_view(),
+            name="oidc-connect-discovery-info",
+        ),
+        *[p for p in oauth2_urls.base_urlpatterns if p.name in _OAUTH_ENDPOINTS],
+        *[p for p in oauth2_urls.oidc_urlpatterns if p.name not in _OWN],
+    ],
     "oauth2_provider",
 )
 #: Mounted at the site's root outside the app's namespace: the provider keeps django-oauth-toolkit's names.

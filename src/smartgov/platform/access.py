@@ -3,6 +3,10 @@ to one :class:`Access`; the authorisation API in ``identity.authz`` applies them
 
 from dataclasses import dataclass
 
+#: The request attribute naming the API operation being run (``api:<URL name>``): the API site sets it before the
+#: operation's authentication runs, which checks an access token against the scopes of that operation's rule.
+API_OPERATION = "api_operation"
+
 
 @dataclass(frozen=True)
 class Access:
@@ -28,6 +32,12 @@ class Access:
     def signed_in(cls) -> "Access":
         """Any signed-in account; visitors are sent to the sign-in page."""
         return cls("signed_in")
+
+    @classmethod
+    def signs_in(cls) -> "Access":
+        """Any signed-in account, but the view itself sends visitors to sign in: the OpenID Connect authorization
+        endpoint answers a relying party's silent request (``prompt=none``) with an error instead of a page."""
+        return cls("signs_in")
 
     @classmethod
     def staff(cls, *roles: str) -> "Access":
@@ -64,13 +74,20 @@ class Access:
     # the JSON API: its authentication answers 401 to a visitor
     @classmethod
     def api(cls, scope: str = "") -> "Access":
-        """Any account, by its session or an access token."""
+        """Any account, by its session or an access token holding ``scope`` (space-separated: all of them). An
+        operation without a scope is refused to every access token (fail closed)."""
         return cls("api", (), scope)
 
     @classmethod
     def api_staff(cls, *roles: str, scope: str = "") -> "Access":
-        """Civil servants holding one of ``roles`` in the resource's agency (the API's checkpoint decides)."""
+        """Civil servants holding one of ``roles`` in the resource's agency (the API's checkpoint decides), by
+        their session or an access token holding ``scope``."""
         return cls("api_staff", tuple(roles), scope)
+
+    @property
+    def scopes(self) -> frozenset[str]:
+        """The access-token scopes the rule needs (all of them)."""
+        return frozenset(self.scope.split())
 
     @property
     def is_api(self) -> bool:

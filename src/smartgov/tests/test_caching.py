@@ -37,7 +37,7 @@ def test_the_pages_and_files_of_a_dossier_are_no_store(hp):
 def test_an_access_tokens_answers_are_no_store(hp):
     dossier = submitted(hp)
     get_access_token_model().objects.create(
-        user=hp.mai, token="tok-cache", scope="openid", expires=timezone.now() + timedelta(minutes=5)
+        user=hp.mai, token="tok-cache", scope="openid dossiers.read", expires=timezone.now() + timedelta(minutes=5)
     )
     answer = Client(HTTP_AUTHORIZATION="Bearer tok-cache").get(f"/api/v1/procedures/dossiers/{dossier.pk}")
     assert answer.status_code == 200 and _no_store(answer)

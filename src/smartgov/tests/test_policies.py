@@ -104,7 +104,7 @@ def _allowed(rule: Access, persona: str) -> bool:
         return True
     if persona == "anonymous":
         return False
-    if rule.kind == "signed_in":
+    if rule.kind in ("signed_in", "signs_in"):
         return True
     if rule.kind == "staff":
         return persona in (*rule.roles, Role.PLATFORM_ADMIN)

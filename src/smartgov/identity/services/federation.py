@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartgov.identity.domain.mfa import SIGN_IN_METHODS
 from smartgov.identity.models import FederatedIdentity, SecurityEvent, User
 from smartgov.identity.services.security import security_event_record
 from smartgov.identity.upstream import UpstreamProvider
@@ -32,6 +33,10 @@ def federated_sign_in(*, request: HttpRequest, provider: UpstreamProvider, claim
     if not user.is_active:
         raise DomainError(_("This account is closed."))
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    upstream_methods = claims.get("amr")
+    request.session[SIGN_IN_METHODS] = (
+        [m for m in upstream_methods if isinstance(m, str)] if isinstance(upstream_methods, list) else []
+    ) or ["fed"]
     security_event_record(
         kind=SecurityEvent.Kind.FEDERATED_LOGIN, request=request, user=user, details={"provider": provider.name}
     )

@@ -61,13 +61,14 @@ def test_the_api_token_auth_gives_the_request_the_tokens_scopes_and_client(lan):
         name="Ứng dụng", client_id="app-1", client_type="confidential", authorization_grant_type="authorization-code"
     )
     get_access_token_model().objects.create(
-        user=lan, application=application, token="tok-123", scope="openid notes",
+        user=lan, application=application, token="tok-123", scope="openid notes dossiers.read",
         expires=timezone.now() + timedelta(minutes=5),
     )  # fmt: skip
-    request = RequestFactory().get("/api/v1/x")
+    request = RequestFactory().get("/api/v1/procedures/dossiers")
+    request.api_operation = "api:my_dossiers"  # what the API site names before the authentication runs
     assert authz.AccessTokenAuth().authenticate(request, "tok-123") == lan
     principal = authz.principal_of(request)
-    assert principal.scopes == frozenset({"openid", "notes"}) and principal.client_id == "app-1"
+    assert principal.scopes == frozenset({"openid", "notes", "dossiers.read"}) and principal.client_id == "app-1"
     assert authz.AccessTokenAuth().authenticate(RequestFactory().get("/"), "tok-wrong") is None
 
 

@@ -1,11 +1,16 @@
 """The site's JSON API at /api/v1/: one NinjaAPI, every installed app's router, RFC 7807 errors.
 
 Each app's ``api`` package exports ``router``; it is mounted at ``/api/v1<api_prefix>`` (by default the app's label),
-in ``INSTALLED_APPS`` order (docs/kernel.md §1)."""
+in ``INSTALLED_APPS`` order (docs/kernel.md §1). Each operation's access rule is ``api:<its URL name>`` in its app's
+``policies.URLS``; the rule names the access-token scopes the operation needs. The site tells the authentication
+which operation runs (``platform.access.API_OPERATION``), so an access token is checked against that operation's scopes
+(``identity.authz.AccessTokenAuth``), and publishes the scopes in the OpenAPI document."""
 
 import json
 import math
 import sys
+from collections.abc import Callable, Iterator
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -16,11 +21,52 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.operation import Operation
 from ninja.parser import Parser
 
+from smartgov.platform.access import API_OPERATION, Access
 from smartgov.platform.contract import contract_exports
 from smartgov.platform.errors import DomainError
 
+#: The OpenAPI security scheme of access tokens (the class name of ``identity.authz.AccessTokenAuth``).
+TOKEN_SCHEME = "AccessTokenAuth"  # noqa: S105 - a scheme name, not a secret
+
+
+def api_rules() -> dict[str, Access]:
+    """The access rule of every API operation, by URL name (``api:<name>``), from the apps' ``policies.URLS``."""
+    return {name: rule for _config, urls in contract_exports("policies", "URLS") for name, rule in urls.items()
+            if name.startswith("api:")}  # fmt: skip
+
 
 class SiteAPI(NinjaAPI):
+    def operations(self) -> Iterator[tuple[str, Operation]]:
+        """Every operation the site serves, with its URL name (``api:<name>``)."""
+        for bound in self._get_bound_routers():
+            for path_view in bound.path_operations.values():
+                for operation in path_view.operations:
+                    yield self.operation_name(operation), operation
+
+    def operation_name(self, operation: Operation) -> str:
+        name = getattr(operation, "url_name", None) or self.get_operation_url_name(operation, router=None)  # type: ignore[arg-type]
+        return f"{self.urls_namespace}:{name}"
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """ninja's document, with the scopes each operation needs on its access-token security requirement."""
+        schema = super().get_openapi_schema(**kwargs)
+        rules = api_rules()
+        scopes = {
+            self.get_openapi_operation_id(op): rules[name].scopes for name, op in self.operations() if name in rules
+        }
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                for requirement in operation.get("security", []):
+                    if TOKEN_SCHEME in requirement:
+                        requirement[TOKEN_SCHEME] = sorted(scopes.get(operation.get("operationId"), ()))
+        scheme = schema.get("components", {}).get("securitySchemes", {}).get(TOKEN_SCHEME)
+        if scheme is not None:
+            scheme["description"] = (
+                "An access token from SmartGov's OpenID Connect provider (/o/.well-known/openid-configuration). "
+                "Each operation lists the scopes the token must hold; a token without them gets 403."
+            )
+        return schema
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """ninja's ``<module>_<function>``, unless the app's ``api`` package sets ``OPERATION_ID_PREFIX``: then
         ``<prefix>_<function>`` whichever of its modules holds the route (an API that grew from one module into a
@@ -47,6 +93,19 @@ class FiniteJSONParser(Parser):
             return value if math.isfinite(value) else _not_finite(text)
 
         return json.loads(request.body, parse_constant=_not_finite, parse_float=finite)
+
+
+def _operation_named(run: Callable[..., Any]) -> Callable[..., Any]:
+    """Wraps each operation's ``run`` (ninja's "view" decorators) to name the operation on the request before its
+    authentication runs."""
+    operation = run.__self__  # type: ignore[attr-defined]  # the bound method of the operation being bound
+
+    @wraps(run)
+    def named(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        setattr(request, API_OPERATION, api.operation_name(operation))
+        return run(request, *args, **kwargs)
+
+    return named
 
 
 api = SiteAPI(
@@ -116,5 +175,6 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return problem(request, status=403, title=_("You do not have access to this."), code="forbidden")
 
 
+api.add_decorator(_operation_named, mode="view")
 for _config, _router in contract_exports("api", "router"):
     api.add_router(_config.api_mount, _router)

@@ -114,8 +114,9 @@ def test_another_system_calls_with_an_access_token(hp):
         name="Ứng dụng di động", client_type="public", authorization_grant_type="authorization-code"
     )
     get_access_token_model().objects.create(
-        user=hp.mai, application=app, token="token-of-the-test", expires=timezone.now() + timedelta(minutes=5)
-    )
+        user=hp.mai, application=app, token="token-of-the-test", scope="openid dossiers.read",
+        expires=timezone.now() + timedelta(minutes=5),
+    )  # fmt: skip
     client = Client(HTTP_AUTHORIZATION="Bearer token-of-the-test")
     assert client.get(f"{API}/dossiers").status_code == 200
     expired = Client(HTTP_AUTHORIZATION="Bearer nope")

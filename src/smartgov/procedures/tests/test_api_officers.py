@@ -86,7 +86,7 @@ def test_one_endpoint_makes_every_move_and_refuses_clearly(hp):
 
 def test_a_token_needs_the_scope_to_make_a_move(hp):
     dossier = submitted(hp)
-    without = _token(hp.officer, "openid")
+    without = _token(hp.officer, "openid queue.read")  # reads the queue, may not move
     refused = without.post(f"{API}/queue/{dossier.pk}/moves/accept", {}, "application/json")
     assert refused.status_code == 403 and SCOPE in refused.json()["title"]
     assert without.get(f"{API}/queue/{dossier.pk}/moves").json() == []
