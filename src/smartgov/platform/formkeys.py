@@ -19,6 +19,7 @@ the front door's gateway paths (not Django views) are outside: only URLs whose r
 """
 
 import hashlib
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import ResolverMatch
@@ -41,6 +43,8 @@ from smartgov.platform.contract import contract_exports
 from smartgov.platform.models import FormClaim
 from smartgov.platform.selectors.forms import form_claim_of
 from smartgov.platform.services.forms import form_claim_answer, form_claim_release, form_claim_take
+
+logger = logging.getLogger(__name__)
 
 #: The name of the hidden input that carries the key.
 FIELD = "form_key"
@@ -140,15 +144,25 @@ class FormKeyMiddleware:
         response = self.get_response(request)
         claim: FormClaim | None = getattr(request, "form_claim", None)
         if claim is not None:
-            status = response.status_code
+            self._settle(claim, response)
+        if getattr(request, "form_key_issued", False):
+            add_never_cache_headers(response)  # a page with a key is never shared from a cache
+        return response
+
+    @staticmethod
+    def _settle(claim: FormClaim, response: HttpResponse) -> None:
+        """Keep the answer of a POST that acted, release the key of one that failed. The view's work is done and
+        answered: a database failure here is logged, not turned into an error page (the claim, left unanswered, is
+        taken over after ``SMARTGOV_FORM_KEY_STALE``)."""
+        status = response.status_code
+        try:
             if status < 400:
                 location = response.get("Location", "") if 300 <= status < 400 else ""
                 form_claim_answer(claim=claim, status=status, location=location)
             else:
                 form_claim_release(claim=claim)
-        if getattr(request, "form_key_issued", False):
-            add_never_cache_headers(response)  # a page with a key is never shared from a cache
-        return response
+        except DatabaseError:
+            logger.exception("the answer of form claim %s was not kept", claim.pk)
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any

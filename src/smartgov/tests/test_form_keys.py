@@ -132,6 +132,24 @@ def test_a_failed_post_releases_its_key_and_a_fresh_key_acts(mai):
 
 
 @pytest.mark.django_db
+def test_a_post_that_crashed_releases_its_key(citizen_account, monkeypatch):
+    from smartgov.identity.views import privacy
+
+    browser = Client(raise_request_exception=False)
+    browser.force_login(citizen_account)
+    [key] = form_keys_in(browser.get(MY_DATA))
+
+    def crash(**kwargs):
+        raise RuntimeError("the database went away")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(privacy, "data_request_submit", crash)
+        assert browser.post(MY_DATA, {**CORRECTION, FIELD: key}).status_code == 500
+    assert not FormClaim.objects.exists()
+    assert browser.post(MY_DATA, {**CORRECTION, FIELD: key}).status_code == 302  # sent again, it acts
+
+
+@pytest.mark.django_db
 def test_a_page_post_without_a_valid_key_is_refused(mai, settings):
     made_up = "x" * 40
     forged = form_key_new()[:-3] + "abc"
