@@ -12,7 +12,9 @@ API_OPERATION = "api_operation"
 class Access:
     """Who may open a URL. ``kind`` is one of the constructors below; ``roles`` for staff rules; ``scope`` is the
     access-token scope an API operation needs; ``personal``: an open URL whose answer still holds personal data
-    (a dossier's public tracking), so it is never stored by a browser or a proxy.
+    (a dossier's public tracking), so it is never stored by a browser or a proxy. ``repeatable``: why a repeated POST
+    to this page does no harm (signing out twice ends one session); such a page's forms need no form key, every other
+    page's POST is refused without one (``smartgov.platform.formkeys``).
 
     Every answer to a signed-in person, to a request with an access token and to a non-open URL is ``no-store``;
     only open, impersonal pages served to visitors may be cached."""
@@ -21,23 +23,24 @@ class Access:
     roles: tuple[str, ...] = ()
     scope: str = ""
     personal: bool = False
+    repeatable: str = ""
 
     # pages
     @classmethod
-    def open(cls, *, personal: bool = False) -> "Access":
+    def open(cls, *, personal: bool = False, repeatable: str = "") -> "Access":
         """Anyone, signed in or not (``personal``: the answer holds personal data, never cached)."""
-        return cls("open", personal=personal)
+        return cls("open", personal=personal, repeatable=repeatable)
 
     @classmethod
-    def signed_in(cls) -> "Access":
+    def signed_in(cls, *, repeatable: str = "") -> "Access":
         """Any signed-in account; visitors are sent to the sign-in page."""
-        return cls("signed_in")
+        return cls("signed_in", repeatable=repeatable)
 
     @classmethod
-    def signs_in(cls) -> "Access":
+    def signs_in(cls, *, repeatable: str = "") -> "Access":
         """Any signed-in account, but the view itself sends visitors to sign in: the OpenID Connect authorization
         endpoint answers a relying party's silent request (``prompt=none``) with an error instead of a page."""
-        return cls("signs_in")
+        return cls("signs_in", repeatable=repeatable)
 
     @classmethod
     def staff(cls, *roles: str) -> "Access":
@@ -88,6 +91,10 @@ class Access:
     def scopes(self) -> frozenset[str]:
         """The access-token scopes the rule needs (all of them)."""
         return frozenset(self.scope.split())
+
+    def is_page(self) -> bool:
+        """A page people open in a browser (its POSTs come from the site's own forms)."""
+        return self.kind in ("open", "signed_in", "signs_in", "staff")
 
     @property
     def is_api(self) -> bool:

@@ -60,9 +60,18 @@ SMARTGOV_OUTBOUND_RETRIES = env.int("SMARTGOV_OUTBOUND_RETRIES", default=2)
 #: A CA bundle (PEM) for https calls instead of the system's (e.g. a government CA); empty: the system's.
 SMARTGOV_OUTBOUND_CA_BUNDLE = env.str("SMARTGOV_OUTBOUND_CA_BUNDLE", default="")
 
+# --- Form keys: one filled form acts once (platform/formkeys.py, docs/kernel.md §3) ---------------------------
+#: Seconds a page's form key stays valid (older forms are refused and reloaded); its claims are purged after that.
+SMARTGOV_FORM_KEY_TTL = env.int("SMARTGOV_FORM_KEY_TTL", default=24 * 3600)
+#: Seconds a repeat of a form waits for the first POST's answer before answering 409.
+SMARTGOV_FORM_KEY_WAIT = env.float("SMARTGOV_FORM_KEY_WAIT", default=5.0)
+#: Seconds after which an unanswered claim counts as abandoned (its worker died): longer than any request lives.
+SMARTGOV_FORM_KEY_STALE = env.int("SMARTGOV_FORM_KEY_STALE", default=120)
+
 SCHEDULE = {
     "outbox-sweep": {"task": "smartgov.platform.tasks.outbox_sweep", "schedule": 30.0},
     "audit-seal": {"task": "smartgov.platform.tasks.audit_seal", "schedule": 60.0},
+    "form-claims-purge": {"task": "smartgov.platform.tasks.form_claims_purge", "schedule": 3600.0},
 }
 
 

@@ -14,7 +14,7 @@ URLS: dict[str, Access] = {
     "platform:agencies": Access.open(),
     "platform:agency": Access.open(),
     "platform:calendar": Access.open(),
-    "set_language": Access.open(),
+    "set_language": Access.open(repeatable="switching the language twice leaves the page in that language"),
     "api:api-root": Access.open(),
     "api:openapi-json": Access.open(),
     "api:openapi-view": Access.open(),

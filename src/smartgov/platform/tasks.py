@@ -1,10 +1,13 @@
 """Background jobs of the shared kernel."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 
 from smartgov.platform.services.audit_seal import AuditSealRefused, audit_seal
+from smartgov.platform.services.forms import form_claims_purge
 from smartgov.platform.services.outbox import outbox_deliver, outbox_sweep
 
 
@@ -30,3 +33,9 @@ def audit_seal_task() -> int | None:
         logging.getLogger(__name__).exception("the audit log was NOT sealed: run `smartgov audit verify`")
         return None
     return checkpoint.number if checkpoint is not None else None
+
+
+@shared_task(name="smartgov.platform.tasks.form_claims_purge", acks_late=True, ignore_result=True)
+def form_claims_purge_task() -> int:
+    """Forget the form keys' claims older than the keys' lifetime (their keys are refused by now)."""
+    return form_claims_purge(older_than=timedelta(seconds=settings.SMARTGOV_FORM_KEY_TTL))

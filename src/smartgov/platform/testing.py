@@ -1,7 +1,8 @@
 """Test support every app's tests may use (imported by tests only)."""
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,3 +137,44 @@ def pdf_bytes(
         out += b"%d 1\n%010d 00000 n \n" % (number, offsets[number])
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (max(objects) + 1, xref)
     return before + bytes(out) + after
+
+
+# Form keys (platform.formkeys): every page POST needs the key its page's form carries.
+_FORM_KEY_INPUT = re.compile(r'<input type="hidden" name="form_key" value="([^"]+)">')
+
+
+def form_keys_in(page: Any) -> list[str]:
+    """The form keys of a page (a test client's answer or its HTML), in the order of its forms."""
+    html = page if isinstance(page, str) else page.content.decode()
+    return _FORM_KEY_INPUT.findall(html)
+
+
+def posting_with_form_keys(post: Callable[..., Any]) -> Callable[..., Any]:
+    """Django's test client's ``post`` made to act like a browser on a page whose form carries ``{% form_key %}``: a
+    form post to a page without the field gets a fresh key. Installed for every test by the platform's
+    fixtures; tests of the mechanism send their own key (``form_keys_in(page)``), or ``form_key=""`` for none. Posts to
+    what is not a page (the API, a gateway's signed notice, the admin) are left as they are."""
+    from urllib.parse import urlsplit
+
+    from django.test.client import MULTIPART_CONTENT
+    from django.urls import Resolver404, resolve
+
+    from smartgov.platform.formkeys import FIELD, form_key_new, page_rule
+
+    def a_page(path: str) -> bool:
+        try:
+            return page_rule(resolve(urlsplit(path).path)) is not None
+        except Resolver404:
+            return False
+
+    def post_with_key(
+        self: Any, path: str, data: Any = None, content_type: str = MULTIPART_CONTENT, *args: Any, **kwargs: Any
+    ) -> Any:
+        if content_type == MULTIPART_CONTENT and a_page(str(path)):
+            if data is None:
+                data = {FIELD: form_key_new()}
+            elif isinstance(data, dict) and FIELD not in data:
+                data = {**data, FIELD: form_key_new()}
+        return post(self, path, data, content_type, *args, **kwargs)
+
+    return post_with_key

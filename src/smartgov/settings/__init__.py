@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "smartgov.identity.middleware.StaffSecondFactorMiddleware",
     "smartgov.identity.authz.PolicyMiddleware",
+    "smartgov.platform.formkeys.FormKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "smartgov.platform.middleware.DomainErrorPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -88,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "smartgov.platform.context_processors.shell",
             ],
+            # {% form_key %} in every form that changes something (smartgov.platform.formkeys)
+            "builtins": ["smartgov.platform.templatetags.formkey"],
         },
     },
 ]

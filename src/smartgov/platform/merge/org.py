@@ -2,7 +2,8 @@
 
 The administrative units are national reference data, loaded alike in both installations (``smartgov units
 load``): they do not travel, and a foreign key to one travels as its generation, level and code. The locality row
-stays the target's own, and so do the calendar, the audit log and the outbox.
+stays the target's own, and so do the calendar, the audit log and the outbox. The form keys' claims (``FormClaim``)
+do not travel: they live a day and protect one installation's pages.
 """
 
 from smartgov.platform.merge.parts import MergeModel, MergePart, MergeRef

@@ -2,6 +2,7 @@
 
 from smartgov.platform.models.audit import AuditChain, AuditEntry, AuditLegacyHead
 from smartgov.platform.models.calendar import CalendarDay
+from smartgov.platform.models.forms import FormClaim
 from smartgov.platform.models.merge import MergeLink
 from smartgov.platform.models.org import Agency, Locality, Position
 from smartgov.platform.models.outbox import ConsumerReceipt, OutboxEvent
@@ -16,6 +17,7 @@ __all__ = [
     "AuditLegacyHead",
     "CalendarDay",
     "ConsumerReceipt",
+    "FormClaim",
     "Locality",
     "MergeLink",
     "OutboxEvent",

@@ -11,6 +11,16 @@ import pytest
 from smartgov.platform.models import AdminUnit, AdminUnitSuccession
 
 
+@pytest.fixture(autouse=True)
+def _test_client_sends_form_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Page POSTs from Django's test client carry a form key, as the page's form would (platform.formkeys)."""
+    from django.test import Client
+
+    from smartgov.platform.testing import posting_with_form_keys
+
+    monkeypatch.setattr(Client, "post", posting_with_form_keys(Client.post))
+
+
 @pytest.fixture(scope="session")
 def _units_loaded_once(django_db_setup, django_db_blocker):
     """Load every administrative unit once per session (a few seconds) into the test database."""

@@ -24,7 +24,8 @@
   function body(form) {
     var data = {};
     new FormData(form).forEach(function (value, name) {
-      if (name === "csrfmiddlewaretoken" || value === "" || value instanceof File) { return; }
+      /* the form key is for the page's own POST; the API has its own rules */
+      if (name === "csrfmiddlewaretoken" || name === "form_key" || value === "" || value instanceof File) { return; }
       var numeric = name === "version" || name === "rating" || name === "amount_vnd";
       data[name] = numeric ? Number(value) : value;
     });
