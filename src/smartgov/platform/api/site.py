@@ -19,8 +19,77 @@ from ninja.parser import Parser
 from smartgov.platform.contract import contract_exports
 from smartgov.platform.errors import DomainError
 
+#: Every error the API's shared mechanisms answer with (the handlers below), by status: what it means.
+ERRORS: dict[int, str] = {
+    400: "The request cannot be done as sent (a rule of the domain, or a body that is not JSON)",
+    401: "No valid credentials: sign in, or send a valid access token",
+    403: "The credentials do not allow this (role, agency, or the token's scope)",
+    404: "Not found, or not visible to the caller",
+    409: "The object is not in a state that allows this",
+    413: "The request body is over the limit",
+    422: "A parameter or field is not valid (`errors` says which)",
+    429: "Too many tries; `Retry-After` says when to try again",
+    502: "Another system the operation needs did not answer",
+}
+_WRITES = {"post", "put", "patch", "delete"}
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 7807 problem details; `title` is in the caller's language.",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "code": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": "string"}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def _errors_of(method: str, operation: dict[str, Any]) -> list[int]:
+    """The error statuses an operation may answer: any rule of the domain (400, 403, 404, 409, 429, 502), an
+    invalid parameter (422); 401 where credentials are needed; 413 where there is a body."""
+    statuses = [400, 403, 404, 409, 422, 429, 502]
+    if operation.get("security"):
+        statuses.append(401)
+    if method in _WRITES or "requestBody" in operation:
+        statuses.append(413)
+    return sorted(statuses)
+
+
+def problems_document(schema: dict[str, Any]) -> None:
+    """Declare, on every operation of ``schema``, the problem-details answers the handlers below give."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    problem_ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for methods in schema.get("paths", {}).values():
+        for method, operation in methods.items():
+            responses = operation.setdefault("responses", {})
+            for status in _errors_of(method, operation):  # keyed as ninja keys its own answers (int)
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": ERRORS[status], "content": problem_ref}
+
 
 class SiteAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        """ninja's document, with the errors every operation may answer (RFC 7807 problem details)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problems_document(schema)
+        return schema
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """ninja's ``<module>_<function>``, unless the app's ``api`` package sets ``OPERATION_ID_PREFIX``: then
         ``<prefix>_<function>`` whichever of its modules holds the route (an API that grew from one module into a
