@@ -108,14 +108,37 @@ def _not_finite(token: str) -> float:
 
 class FiniteJSONParser(Parser):
     """JSON as RFC 8259 defines it: ``NaN``, ``Infinity`` and numbers beyond a float's range (``1e999``) are
-    refused (ninja answers 400 "Cannot parse request body") instead of reaching a model and the database."""
+    refused (ninja answers 400 "Cannot parse request body") instead of reaching a model and the database, and so
+    are strings with a NUL byte, which PostgreSQL cannot store (the query and path are NulByteMiddleware's)."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         def finite(text: str) -> float:
             value = float(text)
             return value if math.isfinite(value) else _not_finite(text)
 
-        return json.loads(request.body, parse_constant=_not_finite, parse_float=finite)
+        return _without_nul(json.loads(request.body, parse_constant=_not_finite, parse_float=finite))
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        """Form fields of a multipart body (files aside) with a NUL byte are refused (422), as the query's are."""
+        parsed = super().parse_querydict(data, list_fields, request)
+        for key, value in parsed.items():
+            if any(isinstance(v, str) and "\x00" in v for v in (value if isinstance(value, list) else [value])):
+                raise ValidationError([{"loc": ["form", key], "msg": _("A NUL byte is not allowed."), "type": "nul"}])
+        return parsed
+
+
+def _without_nul(value: Any) -> Any:
+    """``value`` unchanged, or ValueError when a string in it holds a NUL byte (PostgreSQL cannot store one)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("a NUL byte in a string")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _without_nul(key)
+            _without_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            _without_nul(item)
+    return value
 
 
 api = SiteAPI(
