@@ -11,11 +11,12 @@ SMARTGOV := $(BIN)/smartgov
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets messages migrate demo serve test lint typecheck checkmigrations pytest bench openapi clean
+.PHONY: help install assets messages migrate demo serve test lint typecheck checkmigrations scan pytest bench openapi clean
 
 help:
 	@echo "make demo   install everything, migrate, load the Hai Phong demo data and serve http://$(HOST):$(PORT)"
-	@echo "make test   install everything and run every check (ruff, mypy, import contracts, migrations, pytest)"
+	@echo "make test   install everything and run every check (ruff, mypy, import contracts, migrations, scan, pytest)"
+	@echo "make scan   bandit over src/ and pip-audit over the installed packages"
 	@echo "make bench  run the benchmarks in benchmarks/ and print their ratios"
 	@echo "make lint   ruff, mypy and the import contracts only"
 
@@ -53,18 +54,24 @@ serve: install
 	$(SMARTGOV) runserver $(HOST):$(PORT)
 
 lint: install
-	$(BIN)/ruff check src benchmarks
-	$(BIN)/ruff format --check src benchmarks
+	$(BIN)/ruff check src benchmarks tools
+	$(BIN)/ruff format --check src benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 checkmigrations: install
 	$(SMARTGOV) makemigrations --check --dry-run
 
+# Security scans (docs/contributing.md#security-scans): bandit fails on any medium or high finding not marked
+# `# nosec BXXX  # why`; pip-audit fails on a known vulnerability and says loudly when it could not ask.
+scan: install
+	$(BIN)/bandit -c pyproject.toml -r src --severity-level medium --quiet
+	$(BIN)/python tools/audit_deps.py
+
 pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test: lint checkmigrations pytest
+test: lint checkmigrations scan pytest
 
 bench: install
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -37,7 +37,7 @@ POSTGRES_INSTALL = [
       END IF;
     EXCEPTION WHEN insufficient_privilege OR duplicate_object OR unique_violation THEN
       RAISE NOTICE 'role {MAINTAINER_ROLE} not created: create it as the database administrator';
-    END $$""",
+    END $$""",  # nosec B608  # the names are this module's constants
     f"""CREATE OR REPLACE FUNCTION platform_audit_append_only() RETURNS trigger AS $$
     BEGIN
       IF current_setting('{MAINTENANCE_SETTING}', true) = 'on'
@@ -47,7 +47,7 @@ POSTGRES_INSTALL = [
         RETURN NEW;
       END IF;
       RAISE EXCEPTION 'the audit log is append-only' USING ERRCODE = 'insufficient_privilege';
-    END $$ LANGUAGE plpgsql""",
+    END $$ LANGUAGE plpgsql""",  # nosec B608  # the names are this module's constants
     "DROP TRIGGER IF EXISTS platform_auditentry_append_only ON platform_auditentry",
     "DROP TRIGGER IF EXISTS platform_auditentry_no_truncate ON platform_auditentry",
     """CREATE TRIGGER platform_auditentry_append_only BEFORE UPDATE OR DELETE ON platform_auditentry

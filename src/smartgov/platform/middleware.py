@@ -107,3 +107,29 @@ class PermissionsPolicyMiddleware:
         if settings.PERMISSIONS_POLICY and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
         return response
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    return "\x00" in request.path or any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+    )
+
+
+class NulByteMiddleware:
+    """A NUL byte in the path or the query string is refused with 400 before any view: no text a person types holds
+    one, and PostgreSQL can neither store nor compare it (the query would end in a 500). The API answers in problem
+    details; bodies are the API's parser's and the forms' concern."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _holds_nul(request):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            from smartgov.platform.api.site import problem
+
+            return problem(request, status=400, title=translation.gettext("The request is not valid."), code="nul")
+        from smartgov.platform.views.shell import bad_request
+
+        return bad_request(request)

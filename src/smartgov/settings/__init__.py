@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "smartgov.platform.middleware.NulByteMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "smartgov.identity.middleware.StaffSecondFactorMiddleware",
     "smartgov.identity.authz.PolicyMiddleware",

@@ -26,14 +26,21 @@ def _conf_modules(installed: list[str]) -> list[Any]:
     return found
 
 
+#: The settings that came from an app's ``configure(settings)``, by the settings module they went into.
+_CONFIGURED: dict[str, set[str]] = {}
+
+
 def app_settings_apply(namespace: dict[str, Any]) -> None:
     """Merge the apps' declared settings and scheduled jobs into the settings module's ``namespace``."""
     schedule: dict[str, Any] = namespace.setdefault("CELERY_BEAT_SCHEDULE", {})
+    configured = _CONFIGURED.setdefault(namespace["__name__"], set())
     for module in _conf_modules(namespace["INSTALLED_APPS"]):
         declared = {name: value for name, value in vars(module).items() if name.isupper()}
         configure = getattr(module, "configure", None)
         if callable(configure):
-            declared.update(configure(namespace))
+            derived = configure(namespace)
+            configured.update(name for name in derived if name not in namespace)
+            declared.update(derived)
         for name, value in declared.items():
             if name == "SCHEDULE":
                 clash = schedule.keys() & value.keys()
@@ -42,3 +49,15 @@ def app_settings_apply(namespace: dict[str, Any]) -> None:
                 schedule.update(value)
             else:
                 namespace.setdefault(name, value)
+
+
+def app_settings_reconfigure(namespace: dict[str, Any], *, base: str) -> None:
+    """Derive again, from the central settings now in ``namespace``, the settings that the apps' ``configure``
+    gave the settings module ``base``: a module that imports the base settings and changes ``DEBUG``, ``VAR_DIR`` or
+    ``SECRET_KEY`` (production) calls it, so that what depends on them follows (an app's default for ``DEBUG``
+    would otherwise be the embedded mode's)."""
+    names = _CONFIGURED.get(base, set())
+    for module in _conf_modules(namespace["INSTALLED_APPS"]):
+        configure = getattr(module, "configure", None)
+        if callable(configure):
+            namespace.update({name: value for name, value in configure(namespace).items() if name in names})

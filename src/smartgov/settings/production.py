@@ -8,10 +8,15 @@ import ipaddress
 
 from django.core.exceptions import ImproperlyConfigured
 
+import smartgov.settings
 from smartgov.settings import *  # noqa: F403
 from smartgov.settings import INSECURE_DEFAULT_SECRET_KEY, env
+from smartgov.settings.discovery import app_settings_reconfigure
 
 DEBUG = env.bool("DEBUG", default=False)
+# What the apps derive from DEBUG (http redirect URIs for single sign-on, loopback outbound calls, the demo's
+# stand-ins) follows production's DEBUG, not the embedded mode's the base settings were read with.
+app_settings_reconfigure(globals(), base=smartgov.settings.__name__)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 LOG_FORMAT = "json"
 
@@ -81,3 +86,10 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 #: Browsers keep to HTTPS for a year once they have seen the site (0 turns it off, e.g. while TLS is being set up).
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+#: The portal's own subdomains are HTTPS-only too, and browsers may ship the host in their preload list.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+#: A request that reaches Django over plain HTTP is redirected to HTTPS (nginx redirects port 80 already); the
+#: health check and the metrics, which the host's own probes call over HTTP, are not.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz", r"^metrics$"]

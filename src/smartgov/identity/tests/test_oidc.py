@@ -1,5 +1,6 @@
 """The OpenID Connect provider, driven by a real client library (Authlib) over HTTP against the live server."""
 
+import hashlib
 import json
 import re
 import time
@@ -197,9 +198,12 @@ def test_expired_access_token_is_refused(live_server, client_app, citizen):
     base = live_server.url
     client, verifier, _code, location = _code_flow(base)
     token = client.fetch_token(f"{base}/o/token/", authorization_response=location, code_verifier=verifier)
-    get_access_token_model().objects.filter(token=token["access_token"]).update(
-        expires=timezone.now() - timedelta(seconds=1)
+    stored = get_access_token_model().objects.get(
+        token_checksum=hashlib.sha256(token["access_token"].encode()).hexdigest()
     )
+    assert stored.token == ""  # kept only as its SHA-256 (RFC 9700 §4)
+    stored.expires = timezone.now() - timedelta(seconds=1)
+    stored.save(update_fields=["expires"])
     answer = requests.get(
         f"{base}/o/userinfo/", headers={"Authorization": f"Bearer {token['access_token']}"}, timeout=10
     )

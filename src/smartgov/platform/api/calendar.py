@@ -10,6 +10,8 @@ from smartgov.platform.errors import DomainError
 from smartgov.platform.selectors.calendar import add_working_days, add_working_hours, days_of_year, receipt_day
 
 router = Router(tags=["working calendar"])
+#: The years the calendar answers for (those of ``/days``).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 class DayOut(Schema):
@@ -34,7 +36,7 @@ class DeadlineOut(Schema):
 
 
 @router.get("/days", response=list[DayOut], summary="Public holidays, days off and compensating working days")
-def year_days(request: HttpRequest, year: int = Query(..., ge=1990, le=2100)) -> list[DayOut]:
+def year_days(request: HttpRequest, year: int = Query(..., ge=FIRST_YEAR, le=LAST_YEAR)) -> list[DayOut]:
     return [
         DayOut(date=d.date, is_working=d.is_working, name=d.name, name_en=d.name_en, source=d.source)
         for d in days_of_year(year)
@@ -47,6 +49,11 @@ def deadline(request: HttpRequest, query: Query[DeadlineQuery]) -> DeadlineOut:
         raise DomainError(_("Give the processing time either in working days or in working hours."), code="validation")
     if query.start.tzinfo is None:
         raise DomainError(_("The start time needs a time zone offset, e.g. 2026-02-13T09:00:00+07:00."))
+    if not FIRST_YEAR <= query.start.year <= LAST_YEAR:  # before 1900 the city's offset was not whole minutes
+        raise DomainError(
+            _("The start time must be in the years %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="validation",
+        )
     if query.days is not None:
         due = add_working_days(query.start, query.days)
     else:

@@ -35,6 +35,70 @@ def api_rules() -> dict[str, Access]:
             if name.startswith("api:")}  # fmt: skip
 
 
+#: Every error the API's shared mechanisms answer with (the handlers below), by status: what it means.
+ERRORS: dict[int, str] = {
+    400: "The request cannot be done as sent (a rule of the domain, or a body that is not JSON)",
+    401: "No valid credentials: sign in, or send a valid access token",
+    403: "The credentials do not allow this (role, agency, or the token's scope)",
+    404: "Not found, or not visible to the caller",
+    409: "The object is not in a state that allows this",
+    413: "The request body is over the limit",
+    422: "A parameter or field is not valid (`errors` says which)",
+    429: "Too many tries; `Retry-After` says when to try again",
+    502: "Another system the operation needs did not answer",
+}
+_WRITES = {"post", "put", "patch", "delete"}
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 7807 problem details; `title` is in the caller's language.",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "code": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": "string"}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def _errors_of(method: str, operation: dict[str, Any]) -> list[int]:
+    """The error statuses an operation may answer: any rule of the domain (400, 403, 404, 409, 429, 502), an
+    invalid parameter (422); 401 where credentials are needed; 413 where there is a body."""
+    statuses = [400, 403, 404, 409, 422, 429, 502]
+    if operation.get("security"):
+        statuses.append(401)
+    if method in _WRITES or "requestBody" in operation:
+        statuses.append(413)
+    return sorted(statuses)
+
+
+def problems_document(schema: dict[str, Any]) -> None:
+    """Declare, on every operation of ``schema``, the problem-details answers the handlers below give."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    problem_ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for methods in schema.get("paths", {}).values():
+        for method, operation in methods.items():
+            responses = operation.setdefault("responses", {})
+            for status in _errors_of(method, operation):  # keyed as ninja keys its own answers (int)
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": ERRORS[status], "content": problem_ref}
+
+
 class SiteAPI(NinjaAPI):
     def operations(self) -> Iterator[tuple[str, Operation]]:
         """Every operation the site serves, with its URL name (``api:<name>``)."""
@@ -48,8 +112,10 @@ class SiteAPI(NinjaAPI):
         return f"{self.urls_namespace}:{name}"
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        """ninja's document, with the scopes each operation needs on its access-token security requirement."""
+        """ninja's document, with the errors every operation may answer (RFC 7807 problem details) and the scopes
+        each operation needs on its access-token security requirement."""
         schema = super().get_openapi_schema(**kwargs)
+        problems_document(schema)
         rules = api_rules()
         scopes = {
             self.get_openapi_operation_id(op): rules[name].scopes for name, op in self.operations() if name in rules
@@ -85,14 +151,37 @@ def _not_finite(token: str) -> float:
 
 class FiniteJSONParser(Parser):
     """JSON as RFC 8259 defines it: ``NaN``, ``Infinity`` and numbers beyond a float's range (``1e999``) are
-    refused (ninja answers 400 "Cannot parse request body") instead of reaching a model and the database."""
+    refused (ninja answers 400 "Cannot parse request body") instead of reaching a model and the database, and so
+    are strings with a NUL byte, which PostgreSQL cannot store (the query and path are NulByteMiddleware's)."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         def finite(text: str) -> float:
             value = float(text)
             return value if math.isfinite(value) else _not_finite(text)
 
-        return json.loads(request.body, parse_constant=_not_finite, parse_float=finite)
+        return _without_nul(json.loads(request.body, parse_constant=_not_finite, parse_float=finite))
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        """Form fields of a multipart body (files aside) with a NUL byte are refused (422), as the query's are."""
+        parsed = super().parse_querydict(data, list_fields, request)
+        for key, value in parsed.items():
+            if any(isinstance(v, str) and "\x00" in v for v in (value if isinstance(value, list) else [value])):
+                raise ValidationError([{"loc": ["form", key], "msg": _("A NUL byte is not allowed."), "type": "nul"}])
+        return parsed
+
+
+def _without_nul(value: Any) -> Any:
+    """``value`` unchanged, or ValueError when a string in it holds a NUL byte (PostgreSQL cannot store one)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("a NUL byte in a string")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _without_nul(key)
+            _without_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            _without_nul(item)
+    return value
 
 
 def _operation_named(run: Callable[..., Any]) -> Callable[..., Any]:

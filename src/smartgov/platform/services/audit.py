@@ -120,13 +120,14 @@ def _chain_lock(connection: BaseDatabaseWrapper, chains: int) -> tuple[int, int,
                 # the preferred chain, or the next one no other transaction holds
                 cursor.execute(
                     f"SELECT id, seq, last_hash FROM {table} WHERE id < %s "  # noqa: S608 - a table name
-                    "ORDER BY (id + %s - %s) %% %s LIMIT 1 FOR UPDATE SKIP LOCKED",
+                    "ORDER BY (id + %s - %s) %% %s LIMIT 1 FOR UPDATE SKIP LOCKED",  # nosec B608  # a table name
                     [chains, chains, preferred, chains],
                 )
                 row = cursor.fetchone()
             if row is None:  # every chain is busy (or SQLite, whose writers queue anyway): wait for ours
                 suffix = " FOR UPDATE" if connection.features.has_select_for_update else ""
-                cursor.execute(f"SELECT id, seq, last_hash FROM {table} WHERE id = %s{suffix}", [preferred])  # noqa: S608
+                sql = f"SELECT id, seq, last_hash FROM {table} WHERE id = %s{suffix}"  # noqa: S608  # nosec B608
+                cursor.execute(sql, [preferred])  # the table's quoted name and a fixed suffix; values are parameters
                 row = cursor.fetchone()
             if row is not None:
                 return int(row[0]), int(row[1]), str(row[2])

@@ -163,3 +163,13 @@ def test_calendar_page_and_calculator(client, filled):
     assert bad.status_code == 200
     assert "errorlist" in bad.text
     assert client.get("/lich-lam-viec/", {"year": "abc"}).status_code == 200
+
+
+@pytest.mark.parametrize("start", ["0165-11-02T00:12:03Z", "1899-12-31T09:00:00+07:00", "2101-01-02T09:00:00+07:00"])
+def test_api_deadline_refuses_a_start_outside_the_calendar(client, start):
+    """Found by schemathesis (issue 13, finding 17): a start in year 165 answered a due time with the city's old
+    local-mean-time offset (+07:06:30), which is not an RFC 3339 date-time."""
+    response = client.get("/api/v1/platform/calendar/deadline", {"start": start, "hours": 2000})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "1990" in response.json()["title"]
