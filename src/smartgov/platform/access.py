@@ -92,6 +92,7 @@ class Access:
         """The access-token scopes the rule needs (all of them)."""
         return frozenset(self.scope.split())
 
+    @property
     def is_page(self) -> bool:
         """A page people open in a browser (its POSTs come from the site's own forms)."""
         return self.kind in ("open", "signed_in", "signs_in", "staff")
