@@ -144,7 +144,7 @@ def _inflate_with(wbits: int, data: bytes, budget: _Budget, deadline: Deadline) 
             deadline.check()
             pending = inflater.unconsumed_tail
     except zlib.error:
-        pass  # readers stop at the damage; what came out is counted
+        return produced  # readers stop at the damage; what came out before it is what counts
     return produced
 
 
