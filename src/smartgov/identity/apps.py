@@ -10,7 +10,7 @@ class IdentityConfig(contract.AppContract):
 
     def ready(self) -> None:
         super().ready()
-        from smartgov.identity import services, signals  # noqa: F401 - the services' policies, the security-event receivers
+        from smartgov.identity import checks, services, signals  # noqa: F401 - policies, checks, event receivers
         from smartgov.identity.authz import navigation_gate_install
 
         navigation_gate_install()

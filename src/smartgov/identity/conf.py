@@ -115,7 +115,8 @@ _SCOPES: dict[str, Any] = {
 def configure(settings: dict[str, Any]) -> dict[str, Any]:
     """The OpenID Connect provider: its signing key lives under VAR_DIR. Nothing here depends on DEBUG (the
     production settings turn DEBUG off after the apps' settings are applied): redirect URIs are https, or http
-    on a loopback address for native apps, everywhere (``identity.oidc.redirect_uri_refusal``)."""
+    on a loopback address for native apps, everywhere (``identity.oidc.redirect_uri_refusal``). DOT's coarser RFC 9700
+    check of http redirect URIs (silenced in the settings) gives way to ``identity.checks``, which holds that rule."""
     return {
         "OAUTH2_PROVIDER": {
             "OIDC_ENABLED": True,
@@ -150,5 +151,5 @@ def configure(settings: dict[str, Any]) -> dict[str, Any]:
             "CLIENT_SECRET_HASHER": "pbkdf2_sha256_client",
             "SCOPES": _SCOPES,
             "DEFAULT_SCOPES": ["openid"],
-        }
+        },
     }

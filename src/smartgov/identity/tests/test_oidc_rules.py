@@ -45,11 +45,15 @@ def _authorize(client_id: str = "portal-rules", **extra: str) -> str:
 
 
 def _back(answer) -> dict[str, list[str]]:
-    """The parameters of the answer sent back to the client's redirect URI."""
+    """The parameters of the answer sent back to the client's redirect URI, but ``iss``: every answer, a code or an
+    error, names the provider exactly once (RFC 9207)."""
     assert answer.status_code == 302, answer.content[:300]
     location = answer["Location"]
     assert location.startswith(REDIRECT), location
-    return parse_qs(urlsplit(location).query)
+    answered = parse_qs(urlsplit(location).query)
+    issuer = Client().get("/o/.well-known/openid-configuration").json()["issuer"]
+    assert answered.pop("iss") == [issuer], location
+    return answered
 
 
 def _signed_in(user, password: str, totp=None) -> Client:
@@ -266,3 +270,18 @@ def test_discovery_advertises_only_what_the_provider_accepts():
     )
     assert "none" in config["prompt_values_supported"]
     assert {"acr", "amr"} <= set(config["claims_supported"])
+
+
+# --- the system check that replaces django-oauth-toolkit's E003 ------------------------------------------------------
+def test_http_redirect_uris_need_the_validator_that_limits_them_to_loopback(settings):
+    from smartgov.identity.checks import http_redirect_uris_only_on_loopback
+
+    assert "oauth2_provider.E003" in settings.SILENCED_SYSTEM_CHECKS
+    assert http_redirect_uris_only_on_loopback() == []
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "OAUTH2_VALIDATOR_CLASS": "oauth2_provider.oauth2_validators.OAuth2Validator",
+    }
+    assert [m.id for m in http_redirect_uris_only_on_loopback()] == ["identity.E001"]
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "ALLOWED_REDIRECT_URI_SCHEMES": ["https"]}
+    assert http_redirect_uris_only_on_loopback() == []

@@ -4,13 +4,14 @@ signed in handed to the code) and the discovery document (only what the provider
 
 import json
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from oauth2_provider import views as oauth2_views
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.models import get_access_token_model, get_application_model
+from oauth2_provider.settings import oauth2_settings
 
 from smartgov.identity.domain.mfa import ACR_ONE_FACTOR, ACR_TWO_FACTORS, SIGN_IN_METHODS, authentication_context
 from smartgov.identity.middleware import second_factor_missing, second_factor_redirect
@@ -19,6 +20,14 @@ from smartgov.identity.oidc import AUTHENTICATION_CLAIM, SIGNING_ALGORITHM
 
 def _prompt(request: HttpRequest) -> set[str]:
     return set(request.GET.get("prompt", "").split())
+
+
+def with_issuer(uri: str, issuer: str) -> str:
+    """The authorization response ``uri`` carrying exactly one ``iss``, the provider's (RFC 9207 §2: errors too, so a
+    client talking to several providers cannot be led to send one provider's code to another)."""
+    parts = urlsplit(uri)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "iss"] + [("iss", issuer)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 class AuthorizationView(oauth2_views.AuthorizationView):
@@ -48,6 +57,13 @@ class AuthorizationView(oauth2_views.AuthorizationView):
             request.session.get(SIGN_IN_METHODS), second_factor_passed=verified
         )
         return super().create_authorization_response(request, scopes, credentials, allow)
+
+    def redirect(self, redirect_to: str, application: Any) -> HttpResponse:
+        """Every answer sent back to the client, a code or an error, names the issuer of the discovery document and
+        the ID tokens (DOT adds it to codes only, and as the site's root: SmartGov publishes no RFC 8414 metadata)."""
+        if oauth2_settings.COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS:
+            redirect_to = with_issuer(redirect_to, oauth2_settings.oidc_issuer(self.request))
+        return super().redirect(redirect_to, application)
 
     def _silent(self, request: HttpRequest) -> HttpResponse:
         """``prompt=none`` from a signed-in person: a code when the client is trusted or the person consented to these

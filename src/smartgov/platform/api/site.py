@@ -43,6 +43,7 @@ ERRORS: dict[int, str] = {
     404: "Not found, or not visible to the caller",
     409: "The object is not in a state that allows this",
     413: "The request body is over the limit",
+    415: "A file is not of a type the operation accepts, whatever its name says",
     422: "A parameter or field is not valid (`errors` says which)",
     429: "Too many tries; `Retry-After` says when to try again",
     502: "Another system the operation needs did not answer",
@@ -78,12 +79,15 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 
 def _errors_of(method: str, operation: dict[str, Any]) -> list[int]:
     """The error statuses an operation may answer: any rule of the domain (400, 403, 404, 409, 429, 502), an
-    invalid parameter (422); 401 where credentials are needed; 413 where there is a body."""
+    invalid parameter (422); 401 where credentials are needed; 413 where there is a body; 415 where it carries files
+    (platform.files inspects them)."""
     statuses = [400, 403, 404, 409, 422, 429, 502]
     if operation.get("security"):
         statuses.append(401)
     if method in _WRITES or "requestBody" in operation:
         statuses.append(413)
+    if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+        statuses.append(415)
     return sorted(statuses)
 
 
