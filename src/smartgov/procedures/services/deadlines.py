@@ -4,8 +4,11 @@ workflow step's share of it, the clock stopped and started again, and the warnin
 from datetime import datetime, timedelta
 from datetime import time as clock
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from smartgov.platform.models import Agency
 from smartgov.platform.selectors.calendar import (
@@ -44,6 +47,21 @@ def due_from(procedure: Procedure, start: datetime) -> datetime:
 
 #: A step's due time is counted from "now" even after the afternoon cut-off: the cut-off is for receipts only.
 _NO_CUTOFF = clock(23, 59, 59)
+
+
+def processing_text(procedure: Procedure) -> str:
+    """What the catalog says about the processing time, read as :func:`due_from` computes it: 0 working days is
+    the close of the receipt day (the law's "giải quyết ngay trong ngày"), never "0 ngày làm việc"."""
+    amount = procedure.processing_time
+    if procedure.processing_unit == Procedure.TimeUnit.WORKING_HOURS:
+        hours = f"{float(amount):g}".replace(".", ",")
+        return ngettext("%(n)s working hour", "%(n)s working hours", int(amount) or 1) % {"n": hours}
+    days = int(amount)
+    if days == 0:
+        return _("Within the working day (received after %(cutoff)s: by the end of the next working day)") % {
+            "cutoff": settings.SMARTGOV_AFTERNOON_CUTOFF
+        }
+    return ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days}
 
 
 def step_due(dossier: Dossier, *, now: datetime | None = None) -> datetime | None:
