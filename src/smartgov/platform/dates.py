@@ -48,12 +48,13 @@ def parse_moment(text: Any) -> datetime | None:
     """``20/11/2026 14:30`` (or an ISO 8601 moment) as an aware datetime, read in the site's time zone."""
     raw = str(text or "").strip()[:40]
     found = _MOMENT.fullmatch(raw)
+    moment: datetime | None = None
     try:
         if found:
             day, month, year, hour, minute = (int(g) for g in found.groups())
             moment = datetime(year, month, day, hour, minute)  # noqa: DTZ001 - made aware just below
-        else:
-            moment = datetime.fromisoformat(raw) if raw and "-" in raw else None
+        elif raw and "-" in raw:
+            moment = datetime.fromisoformat(raw)
     except ValueError:
         return None
     if moment is None:

@@ -14,7 +14,7 @@
 
   function narrow(search, select, count) {
     var words = fold(search.value).split(" ").filter(Boolean);
-    var shown = 0, only = null;
+    var shown = 0, groups = 0, only = null;
     Array.prototype.forEach.call(select.options, function (option) {
       if (!option.value) { return; }
       var haystack = fold(option.textContent) + " " + option.value.toLowerCase();
@@ -25,21 +25,24 @@
     });
     Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
       group.hidden = !group.querySelector("option:not([hidden])");
+      if (!group.hidden) { groups += 1; }
     });
     var selected = select.options[select.selectedIndex];
     if (selected && selected.hidden) { select.value = ""; }
     if (words.length && shown === 1) { select.value = only.value; }
-    select.size = words.length ? Math.min(8, Math.max(2, shown + 1)) : 0;
+    /* while a query is typed the list stays open (a list box), tall enough for the matches and their groups */
+    select.size = words.length ? Math.min(10, Math.max(4, shown + groups + 1)) : 0;
     if (count) { count.textContent = (count.getAttribute("data-count-template") || "%(n)s").replace("%(n)s", shown); }
   }
 
   document.querySelectorAll("form[data-filter-for]").forEach(function (form) {
+    /* the search field may sit elsewhere on the page and belong to this form through its form attribute */
     var select = document.getElementById(form.getAttribute("data-filter-for"));
-    var search = form.querySelector("input[type=search]");
+    var fields = Array.prototype.slice.call(form.elements);
+    var search = fields.filter(function (e) { return e.type === "search"; })[0];
     if (!select || !search) { return; }
-    var count = form.querySelector("[data-count-template]");
-    var button = form.querySelector("button[type=submit]");
-    if (button) { button.hidden = true; }  /* the list narrows as one types: nothing to send */
+    var count = document.querySelector("[data-count-template]");
+    fields.forEach(function (e) { if (e.type === "submit") { e.remove(); } });  /* it narrows as one types */
     search.addEventListener("input", function () { narrow(search, select, count); });
     form.addEventListener("submit", function (event) { event.preventDefault(); select.focus(); });
     if (search.value) { narrow(search, select, count); }
