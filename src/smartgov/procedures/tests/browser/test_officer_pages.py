@@ -112,3 +112,30 @@ def test_the_catalog_says_what_is_charged_and_dates_are_day_month_year(page, cit
     assert "25/02/2026" in page.get_by_role("status").inner_text()
     assert axe_violations(page) == []
     screenshot(page, "calendar-day-month-year")
+
+
+@pytest.mark.parametrize("device", ["page", "phone"])
+def test_a_leader_types_periods_as_day_month_year(device, request, city, sign_in):
+    browser_page = request.getfixturevalue(device)
+    sign_in(browser_page, "lanhdao.snv", city["lanhdao.snv"])
+    browser_page.goto("/mot-cua/chi-so/")
+    start = browser_page.get_by_label("Từ ngày", exact=True)
+    start.fill("31/02/2026")  # no such day: refused in place
+    browser_page.get_by_role("button", name="Xem").click()
+    assert start.evaluate("e => e.validationMessage") == "Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 20/11/2026."
+    start.fill("01/03/2026")
+    browser_page.get_by_label("Đến ngày", exact=True).fill("31/03/2026")
+    with browser_page.expect_navigation():
+        browser_page.get_by_role("button", name="Xem").click()
+    assert "tu=01%2F03%2F2026" in browser_page.url
+    assert browser_page.get_by_label("Từ ngày", exact=True).input_value() == "01/03/2026"
+    assert axe_violations(browser_page) == []
+    screenshot(browser_page, f"dashboard-period-{device}")
+    browser_page.goto("/mot-cua/doi-soat-thanh-toan/")
+    browser_page.locator("#ngay").fill("20/11/2026")
+    with browser_page.expect_navigation():
+        browser_page.get_by_role("button", name="Xem").click()
+    assert browser_page.locator("#ngay").input_value() == "20/11/2026"
+    assert browser_page.evaluate("document.documentElement.scrollWidth") <= browser_page.viewport_size["width"]
+    assert axe_violations(browser_page) == []
+    screenshot(browser_page, f"reconciliation-day-{device}")
