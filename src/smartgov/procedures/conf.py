@@ -13,6 +13,12 @@ SMARTGOV_UPLOAD_MAX_BYTES = env.int("SMARTGOV_UPLOAD_MAX_BYTES", default=10 * 10
 #: National Public Service Portal synchronisation of status changes (empty: off). See procedures/handlers.py.
 SMARTGOV_PORTAL_SYNC_URL = env.str("SMARTGOV_PORTAL_SYNC_URL", default="")
 SMARTGOV_PORTAL_SYNC_SECRET = env.str("SMARTGOV_PORTAL_SYNC_SECRET", default="")
+#: Dossiers submitted on the National Public Service Portal, pulled through the data-exchange gateway from this
+#: service (empty: no intake). See services/intake.py and docs/procedures.md.
+SMARTGOV_PORTAL_INTAKE_SERVICE = env.str("SMARTGOV_PORTAL_INTAKE_SERVICE", default="")
+#: Dossiers taken per call to the portal's feed, and calls per run of the intake job.
+SMARTGOV_PORTAL_INTAKE_BATCH = env.int("SMARTGOV_PORTAL_INTAKE_BATCH", default=20)
+SMARTGOV_PORTAL_INTAKE_PAGES = env.int("SMARTGOV_PORTAL_INTAKE_PAGES", default=10)
 #: Following a dossier by code + phone or personal ID: wrong tries allowed per dossier code and per address in a
 #: window (services/tracking.py); past either, every try is refused with 429 until the window ends.
 SMARTGOV_LOOKUP_TRIES_PER_CODE = env.int("SMARTGOV_LOOKUP_TRIES_PER_CODE", default=10)
@@ -23,6 +29,7 @@ SMARTGOV_DOCUMENT_RETENTION_DAYS: dict[str, int | None] = {"upload": 5 * 365, "r
 
 SCHEDULE = {
     "dossiers-due-soon": {"task": "smartgov.procedures.tasks.flag_due_soon", "schedule": 900.0},
+    "portal-intake": {"task": "smartgov.procedures.tasks.portal_intake", "schedule": 60.0},
     "payments-reconcile": {
         "task": "smartgov.procedures.tasks.reconcile_yesterday",
         "schedule": crontab(hour=1, minute=30),
@@ -60,6 +67,8 @@ def configure(settings: dict[str, Any]) -> dict[str, Any]:
             }
         ]
     return {
+        #: The demo's stand-in for the National Public Service Portal (standin.py), never in production.
+        "SMARTGOV_PORTAL_STANDIN": env.bool("SMARTGOV_PORTAL_STANDIN", default=settings["DEBUG"]),
         "SMARTGOV_PAYMENT_SANDBOX": sandbox,
         "SMARTGOV_PAYMENT_SANDBOX_SECRET": sandbox_secret,
         "SMARTGOV_PAYMENT_GATEWAYS": gateways,
