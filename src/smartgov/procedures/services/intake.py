@@ -45,7 +45,6 @@ from pydantic import ValidationError as SchemaError
 
 from smartgov.identity.selectors import User
 from smartgov.identity.services import account_create
-from smartgov.identity.validators import mask_personal_id, parse_personal_id
 from smartgov.platform.errors import DomainError
 from smartgov.platform.files import FileRefused
 from smartgov.platform.models import Agency
@@ -197,14 +196,15 @@ def _documents(record: RecordIn, procedure: Procedure) -> list[tuple[str, Checke
 def _applicant(record: RecordIn) -> User:
     """The citizen's account: found by personal ID, or created as a first VNeID sign-in creates it (no password:
     the person signs in through VNeID, or sets one by "forgot password")."""
-    try:
-        personal_id = parse_personal_id(record.applicant.personal_id).number
+    personal_id = "".join(record.applicant.personal_id.split())
+    try:  # the account's own rules for a personal ID (12 digits, a province's code, a checkable birth year)
+        User._meta.get_field("personal_id").run_validators(personal_id)
     except ValidationError as exc:
         raise Refused("bad_personal_id", "the applicant's personal identification number is not valid") from exc
     user = User.objects.filter(personal_id=personal_id).first()
     if user is not None:
         if user.kind != User.Kind.CITIZEN or not user.is_active:
-            raise Refused("applicant_not_citizen", f"{mask_personal_id(personal_id)} is not an active citizen account")
+            raise Refused("applicant_not_citizen", f"{user.masked_username} is not an active citizen account")
         return user
     try:
         return account_create(
@@ -309,7 +309,10 @@ def _create(
     dossier.code = dossier_code_next(agency=agency, moment=now)
     dossier.due_at = due_from(procedure, now)
     payment = record.payment
-    if payment is not None and Payment.objects.filter(gateway=PORTAL_GATEWAY, transaction_no=payment.reference).exists():
+    if (
+        payment is not None
+        and Payment.objects.filter(gateway=PORTAL_GATEWAY, transaction_no=payment.reference).exists()
+    ):
         raise Refused("payment_reused", "the portal's payment reference was already used for another dossier")
     paid = payment is not None and dossier.fee_vnd > 0 and payment.amount_vnd >= dossier.fee_vnd
     if paid and payment is not None:

@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from smartgov.exchange import services as ex
-from smartgov.exchange.registry import registry_forget
 from smartgov.platform.models import AuditEntry
 from smartgov.platform.testing import pdf_bytes
 from smartgov.procedures.demo import PDF
@@ -55,7 +54,6 @@ def national_portal(hp, live_server, exchange_one_stop, settings):
         openapi={},
     )
     ex.access_grant(actor=None, service=service, subsystem=exchange_one_stop)
-    registry_forget()
     settings.SMARTGOV_PORTAL_STANDIN = True
     settings.SMARTGOV_PORTAL_INTAKE_SERVICE = SERVICE
     settings.SMARTGOV_PORTAL_SYNC_URL = f"{live_server.url}/mo-phong/cong-dvc-quoc-gia/api/trang-thai"
@@ -71,7 +69,9 @@ def _birth_fee(form: dict) -> int:
 def _submit_on_portal(hp, *, personal_id: str = NEW_CITIZEN, form: dict | None = None, pay: bool = True, docs=None):
     form = form or {**BIRTH, "so_ban": 2}
     procedure = Procedure.objects.get(code="1.001193")
-    documents = docs if docs is not None else [(c["code"], "giay.pdf", PDF) for c in procedure.components if c["required"]]
+    documents = (
+        docs if docs is not None else [(c["code"], "giay.pdf", PDF) for c in procedure.components if c["required"]]
+    )
     return standin_submit(
         procedure_code="1.001193",
         agency_code=hp.ward.code,
@@ -278,8 +278,12 @@ def test_the_intake_page_shows_received_and_refused_and_fetches_now(national_por
     assert "1 hồ sơ đã nhận, 1 bị từ chối" in text and "hostile_document" in text
     assert Dossier.objects.get().code in text
     assert AuditEntry.objects.filter(action="procedures.portal_intake.fetch").count() == 1
-    assert staff_client(hp.other_officer).get(reverse("procedures:portal-intake")).content.decode().count(
-        Dossier.objects.get().code
-    ) == 0  # another ward does not see this ward's dossiers
+    assert (
+        staff_client(hp.other_officer)
+        .get(reverse("procedures:portal-intake"))
+        .content.decode()
+        .count(Dossier.objects.get().code)
+        == 0
+    )  # another ward does not see this ward's dossiers
     citizen = staff_client(hp.mai)
     assert citizen.get(reverse("procedures:portal-intake")).status_code == 403
