@@ -9,7 +9,6 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from smartgov.exchange import services as ex
 from smartgov.platform.models import AuditEntry
 from smartgov.platform.testing import pdf_bytes
 from smartgov.procedures.demo import PDF
@@ -31,10 +30,9 @@ from smartgov.procedures.services.intake import portal_dossier_receive, portal_i
 from smartgov.procedures.standin import standin_feed, standin_submit
 from smartgov.procedures.tests.factories import BIRTH
 from smartgov.procedures.tests.fixtures import staff_client
+from smartgov.procedures.tests.portal_standin import portal_behind_gateway
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SECRET = "whsec_cG9ydGFsLXNoYXJlZC1zZWNyZXQtZm9yLXRoZS10ZXN0cw=="
-SERVICE = "VN-HP/GOV/000.00.00.G22/DVCQG/dossiers"
 JAVASCRIPT = pdf_bytes(catalog=b"/OpenAction << /S /JavaScript /JS (app.launchURL('http://example.com/')) >>")
 NEW_CITIZEN = "001099012345"
 
@@ -43,22 +41,8 @@ NEW_CITIZEN = "001099012345"
 def national_portal(hp, live_server, exchange_one_stop, settings):
     """The stand-in portal on a live server, registered behind the gateway, the one-stop shop allowed to read its
     feed, and the status synchronisation pointed at it."""
-    office = ex.member_register(actor=None, member_class="GOV", code="000.00.00.G22", name="Văn phòng Chính phủ")
-    portal = ex.subsystem_register(actor=None, member=office, code="DVCQG", name="Cổng Dịch vụ công quốc gia")
-    service = ex.service_register(
-        actor=None,
-        provider=portal,
-        code="dossiers",
-        title="Hồ sơ nộp trên Cổng",
-        url=f"{live_server.url}/mo-phong/cong-dvc-quoc-gia/api",
-        openapi={},
-    )
-    ex.access_grant(actor=None, service=service, subsystem=exchange_one_stop)
-    settings.SMARTGOV_PORTAL_STANDIN = True
-    settings.SMARTGOV_PORTAL_INTAKE_SERVICE = SERVICE
-    settings.SMARTGOV_PORTAL_SYNC_URL = f"{live_server.url}/mo-phong/cong-dvc-quoc-gia/api/trang-thai"
-    settings.SMARTGOV_PORTAL_SYNC_SECRET = SECRET
-    return SimpleNamespace(hp=hp, service=service)
+    portal_behind_gateway(site=live_server.url, one_stop=exchange_one_stop, settings=settings)
+    return SimpleNamespace(hp=hp)
 
 
 def _birth_fee(form: dict) -> int:
