@@ -12,10 +12,8 @@ env = environ.Env()
 SMARTGOV_UPLOAD_MAX_BYTES = env.int("SMARTGOV_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 #: National Public Service Portal synchronisation of status changes (empty: off). See procedures/handlers.py.
 SMARTGOV_PORTAL_SYNC_URL = env.str("SMARTGOV_PORTAL_SYNC_URL", default="")
-SMARTGOV_PORTAL_SYNC_SECRET = env.str("SMARTGOV_PORTAL_SYNC_SECRET", default="")
-#: Dossiers submitted on the National Public Service Portal, pulled through the data-exchange gateway from this
-#: service (empty: no intake). See services/intake.py and docs/procedures.md.
-SMARTGOV_PORTAL_INTAKE_SERVICE = env.str("SMARTGOV_PORTAL_INTAKE_SERVICE", default="")
+#: SMARTGOV_PORTAL_SYNC_SECRET and SMARTGOV_PORTAL_INTAKE_SERVICE (the portal's feed of dossiers, pulled through the
+#: data-exchange gateway; empty: no intake, services/intake.py) are set in configure() below.
 #: Dossiers taken per call to the portal's feed, and calls per run of the intake job.
 SMARTGOV_PORTAL_INTAKE_BATCH = env.int("SMARTGOV_PORTAL_INTAKE_BATCH", default=20)
 SMARTGOV_PORTAL_INTAKE_PAGES = env.int("SMARTGOV_PORTAL_INTAKE_PAGES", default=10)
@@ -66,9 +64,19 @@ def configure(settings: dict[str, Any]) -> dict[str, Any]:
                 "secret": sandbox_secret,
             }
         ]
+    standin = env.bool("SMARTGOV_PORTAL_STANDIN", default=settings["DEBUG"])
     return {
-        #: The demo's stand-in for the National Public Service Portal (standin.py), never in production.
-        "SMARTGOV_PORTAL_STANDIN": env.bool("SMARTGOV_PORTAL_STANDIN", default=settings["DEBUG"]),
+        #: The demo's stand-in for the National Public Service Portal (standin.py), never in production. With it,
+        #: the intake reads its feed (registered in the gateway by the demo) and the status synchronisation signs
+        #: with a key of its own; ``make demo`` points the synchronisation at it while the demo is served.
+        "SMARTGOV_PORTAL_STANDIN": standin,
+        "SMARTGOV_PORTAL_INTAKE_SERVICE": env.str(
+            "SMARTGOV_PORTAL_INTAKE_SERVICE", default="VN-HP/GOV/000.00.00.G22/DVCQG/dossiers" if standin else ""
+        ),
+        "SMARTGOV_PORTAL_SYNC_SECRET": env.str(
+            "SMARTGOV_PORTAL_SYNC_SECRET",
+            default=hashlib.sha256(f"portal:{settings['SECRET_KEY']}".encode()).hexdigest() if standin else "",
+        ),
         "SMARTGOV_PAYMENT_SANDBOX": sandbox,
         "SMARTGOV_PAYMENT_SANDBOX_SECRET": sandbox_secret,
         "SMARTGOV_PAYMENT_GATEWAYS": gateways,

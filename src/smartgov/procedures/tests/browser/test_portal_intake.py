@@ -33,7 +33,9 @@ def test_a_dossier_from_the_national_portal_in_the_officers_queue(
     said = page.get_by_role("status").first.inner_text()
     assert "trên Cổng quốc gia" in said, page.content()[:2000]
     national_code = said.split("hồ sơ ", 1)[1].split(" ", 1)[0]
-    assert national_code in page.get_by_role("table", name="Hồ sơ trên Cổng và các trạng thái được báo lại").inner_text()
+    assert (
+        national_code in page.get_by_role("table", name="Hồ sơ trên Cổng và các trạng thái được báo lại").inner_text()
+    )
     screenshot(page, "portal-standin-submitted")
 
     sign_in(page, "motcua.thanhdong", city["motcua.thanhdong"])
