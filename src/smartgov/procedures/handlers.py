@@ -60,12 +60,35 @@ def portal_sync(event: OutboxEvent) -> None:
                 "verify_url": f"{settings.SMARTGOV_SITE_URL}{reverse('procedures:verify')}?"
                 + urlencode({"ma": result.code}),
             }
+    _push(url, message, event_id=str(event.id))
+
+
+@subscriber("procedures.portal.refused", name="procedures.portal_refusal_sync")
+def portal_refusal_sync(event: OutboxEvent) -> None:
+    """A dossier from the portal the intake could not take: the portal learns it was not accepted (status 3) and
+    why, under its national code (there is no local dossier)."""
+    url = settings.SMARTGOV_PORTAL_SYNC_URL
+    if not url:
+        return
+    message = {
+        "event_id": str(event.id),
+        "national_code": event.payload.get("national_code"),
+        "procedure_code": event.payload.get("procedure_code"),
+        "status": int(Status.NOT_ACCEPTED),
+        "previous_status": None,
+        "reason": f"{event.payload.get('reason', '')}: {event.payload.get('detail', '')}"[:600],
+        "changed_at": event.occurred_at.isoformat(),
+    }
+    _push(url, message, event_id=str(event.id))
+
+
+def _push(url: str, message: dict[str, object], *, event_id: str) -> None:
     body = json.dumps(message, ensure_ascii=False).encode()
     if not settings.SMARTGOV_PORTAL_SYNC_SECRET:
         raise PortalSyncError("SMARTGOV_PORTAL_SYNC_SECRET is not set: the push cannot be signed")
     headers = {
         "Content-Type": "application/json; charset=utf-8",
-        **webhook_headers(secret=settings.SMARTGOV_PORTAL_SYNC_SECRET, msg_id=str(event.id), body=body),
+        **webhook_headers(secret=settings.SMARTGOV_PORTAL_SYNC_SECRET, msg_id=event_id, body=body),
     }
     try:
         answer = outbound.request("POST", url, headers=headers, body=body, timeout=10, max_bytes=1024 * 1024)

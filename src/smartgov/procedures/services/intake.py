@@ -48,8 +48,10 @@ from smartgov.identity.services import account_create
 from smartgov.platform.errors import DomainError
 from smartgov.platform.files import FileRefused
 from smartgov.platform.models import Agency
+from smartgov.platform.services.outbox import event_publish
 from smartgov.procedures.domain.fees import fee_for
 from smartgov.procedures.domain.status import Status
+from smartgov.procedures.events import PortalDossierRefused
 from smartgov.procedures.forms import form_validate
 from smartgov.procedures.models import (
     Attachment,
@@ -221,8 +223,10 @@ def _applicant(record: RecordIn) -> User:
         raise Refused("bad_applicant", "the applicant's account cannot be created: " + "; ".join(exc.messages)) from exc
 
 
-def _refuse(*, national_code: str, raw_sha256: str, refused: Refused) -> PortalIntakeRefusal:
-    refusal, _created = PortalIntakeRefusal.objects.get_or_create(
+def _refuse(*, national_code: str, raw_sha256: str, refused: Refused, procedure_code: str = "") -> PortalIntakeRefusal:
+    """Record the refusal (once per payload) and, when the record named its dossier, tell the portal it was not
+    accepted (``procedures.portal.refused``, pushed by ``handlers.portal_refusal_sync`` as status 3)."""
+    refusal, created = PortalIntakeRefusal.objects.get_or_create(
         payload_sha256=raw_sha256,
         defaults={
             "national_code": national_code[:60],
@@ -232,6 +236,17 @@ def _refuse(*, national_code: str, raw_sha256: str, refused: Refused) -> PortalI
         },
     )
     logger.warning("portal dossier %s refused: %s %s", national_code[:60], refused.reason, refused.detail[:200])
+    if created and national_code:
+        event_publish(
+            topic="procedures.portal.refused",
+            payload=PortalDossierRefused(
+                national_code=national_code[:60],
+                procedure_code=procedure_code[:40],
+                reason=refused.reason,
+                detail=refused.detail[:500],
+            ),
+            obj=refusal,
+        )
     return refusal
 
 
@@ -250,6 +265,7 @@ def portal_dossier_receive(raw: Any, *, cursor: str | None = None, after: str | 
     moved from ``after`` in the same transaction). See the module's docstring."""
     raw_sha256 = _sha256(raw)
     code = str(raw.get("national_code", ""))[:60] if isinstance(raw, dict) else ""
+    procedure_code = str(raw.get("procedure_code", ""))[:40] if isinstance(raw, dict) else ""
     try:
         record = _parse(raw)
         code = record.national_code
@@ -266,7 +282,7 @@ def portal_dossier_receive(raw: Any, *, cursor: str | None = None, after: str | 
         documents = _documents(record, procedure)
     except Refused as refused:
         with transaction.atomic():
-            refusal = _refuse(national_code=code, raw_sha256=raw_sha256, refused=refused)
+            refusal = _refuse(national_code=code, raw_sha256=raw_sha256, refused=refused, procedure_code=procedure_code)
             _cursor_move(cursor, expected=after)
         return Received(code, refusal=refusal)
     try:
@@ -280,7 +296,7 @@ def portal_dossier_receive(raw: Any, *, cursor: str | None = None, after: str | 
         return Received(code, existing, duplicate=True)
     except Refused as refused:
         with transaction.atomic():
-            refusal = _refuse(national_code=code, raw_sha256=raw_sha256, refused=refused)
+            refusal = _refuse(national_code=code, raw_sha256=raw_sha256, refused=refused, procedure_code=procedure_code)
             _cursor_move(cursor, expected=after)
         return Received(code, refusal=refusal)
     return Received(code, portal)

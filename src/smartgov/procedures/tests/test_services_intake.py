@@ -221,15 +221,22 @@ def test_what_a_hostile_or_broken_portal_sends_is_refused_and_recorded(national_
 
 def test_refused_records_move_the_cursor_and_a_huge_feed_page_stops_the_run_cleanly(national_portal, settings):
     hp = national_portal.hp
-    _submit_on_portal(hp, docs=[("giay_chung_sinh", "x.pdf", JAVASCRIPT)])
+    hostile = _submit_on_portal(hp, docs=[("giay_chung_sinh", "x.pdf", JAVASCRIPT)])
     _submit_on_portal(hp)
     pulled = portal_intake_pull()
     assert (pulled.received, pulled.refused) == (1, 1)
+    # the portal is told the hostile one was not accepted (status 3), with the reason, once
+    told = PortalStandinStatus.objects.get(national_code=hostile.national_code)
+    assert told.status == 3 and told.message["reason"].startswith("hostile_document") and not told.dossier_code
+    PortalIntakeCursor.objects.update(cursor="")
+    assert portal_intake_pull().refused == 1
+    assert PortalStandinStatus.objects.filter(national_code=hostile.national_code).count() == 1
     assert PortalIntakeCursor.objects.get().cursor == standin_feed(after="", limit=50)["items"][-1]["cursor"]
 
     settings.SMARTGOV_EXCHANGE_MAX_BODY = 2000  # the gateway refuses the portal's oversized answer
     _submit_on_portal(hp)
     cursor = PortalIntakeCursor.objects.get().cursor
+    assert cursor
     pulled = portal_intake_pull()
     assert pulled.received == 0 and "502" in pulled.error
     assert PortalIntakeCursor.objects.get().cursor == cursor and "502" in PortalIntakeCursor.objects.get().last_error
