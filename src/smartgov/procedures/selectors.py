@@ -52,7 +52,7 @@ def procedure_by_code(code: str) -> Procedure:
 
 def _base() -> QuerySet[Dossier]:
     return Dossier.objects.select_related(
-        "procedure", "procedure__sector", "receiving_agency", "current_agency", "assignee", "applicant"
+        "procedure", "procedure__sector", "receiving_agency", "current_agency", "assignee", "applicant", "portal"
     )
 
 
