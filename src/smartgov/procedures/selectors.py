@@ -164,9 +164,7 @@ def officer_queue(*, user: User, status: int | None = None, bucket: str = "") ->
 def officer_queue_counts(*, user: User) -> dict[str, int]:
     """How many dossiers of ``user``'s queue are in each of :data:`QUEUE_BUCKETS`, in one query."""
     buckets = _buckets()
-    counted = officer_queue(user=user).aggregate(
-        **{name: Count("pk", filter=buckets[name]) for name in QUEUE_BUCKETS}
-    )
+    counted = officer_queue(user=user).aggregate(**{name: Count("pk", filter=buckets[name]) for name in QUEUE_BUCKETS})
     return {name: counted[name] or 0 for name in QUEUE_BUCKETS}
 
 
