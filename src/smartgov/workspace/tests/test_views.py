@@ -137,3 +137,11 @@ def test_search_is_bounded(hp, submit_dossier, rf):
     search_refuses_quickly(officer, "/can-bo/tim-ho-so/", "nguyen " * 40)
     assert "quá dài" in officer.get("/can-bo/tim-ho-so/", {"q": "a" * 201}).content.decode()
     assert officer.get("/can-bo/tim-ho-so/", {"q": "  "}).status_code == 200  # an empty search lists nothing
+
+
+def test_the_menus_read_the_persons_roles_once(hp, django_assert_max_num_queries):
+    officer = signed_in(hp.leader)
+    officer.get("/dich-vu-cong/")  # warm: the session, the locality
+    with django_assert_max_num_queries(12):  # session, account, device, locality, roles once, the page's own
+        answer = officer.get("/")
+    assert 'class="ws-nav"' in answer.content.decode()
