@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from smartgov.procedures.forms import FORM, FieldError
+from smartgov.procedures.forms import FORM, FieldError, field_order
 
 
 def _field(spec: dict[str, Any], required: bool) -> forms.Field:
@@ -43,7 +43,9 @@ def schema_form(schema: dict[str, Any], *, data: Any = None, initial: dict[str, 
     """The form of ``schema``; it checks nothing itself (``forms.form_errors`` does, ``form_errors_show`` shows)."""
     required = set(schema.get("required", []))
     form = forms.Form(data=data, initial=initial)
-    for name, spec in schema.get("properties", {}).items():
+    properties = schema.get("properties", {})
+    for name in field_order(schema):
+        spec = properties[name]
         form.fields[name] = _field(spec, name in required)
         if "default" in spec and name not in (initial or {}):
             form.fields[name].initial = spec["default"]

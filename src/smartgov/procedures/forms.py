@@ -5,6 +5,7 @@ everywhere, with one Vietnamese message per field.
 Besides JSON Schema 2020-12 (``required``, ``minimum``, ``pattern``, ``if``/``then``…), a property may declare:
 
 - ``"format": "personal-id"`` (12 digits), ``"phone-vn"`` (10 digits from 0), ``"date"`` (``YYYY-MM-DD``);
+- ``"x-order"`` at the top: the fields' order on the page and in the error summary;
 - on a date: ``"notAfter"`` / ``"notBefore"``, each ``"today"`` or the name(s) of other date fields of the form
   (a birth date not in the future, a child not born before its parents); ``"minAge"`` / ``"maxAge"`` in whole
   years on the day of submission (marriage: 20 for the man, 18 for the woman).
@@ -73,6 +74,14 @@ class FormInvalid(DomainError):
 def field_error(loc: tuple[str, ...], message: str, kind: str = "invalid") -> FormInvalid:
     """A FormInvalid about one field outside the form itself (the receiving agency, a reason)."""
     return FormInvalid([FieldError(loc, message, kind)])
+
+
+def field_order(schema: dict[str, Any]) -> list[str]:
+    """The form's fields in the order people fill them in: ``x-order`` (a JSON column does not keep the order of
+    an object's keys), else the order of ``properties``."""
+    properties = list(schema.get("properties", {}))
+    declared = [name for name in schema.get("x-order", []) if name in properties]
+    return declared + [name for name in properties if name not in declared]
 
 
 def _title(schema: dict[str, Any], field: str) -> str:
@@ -192,7 +201,7 @@ def form_errors(schema: dict[str, Any], data: dict[str, Any], *, today: date | N
         found.setdefault(field, (message, str(error.validator)))
     for field, value in _date_rules(schema, data, today or timezone.localdate()).items():
         found.setdefault(field, value)
-    order = {name: index for index, name in enumerate(schema.get("properties", {}))}
+    order = {name: index for index, name in enumerate(field_order(schema))}
     return [
         FieldError((FORM, field) if field else (FORM,), message, kind)
         for field, (message, kind) in sorted(found.items(), key=lambda item: order.get(item[0], len(order)))
