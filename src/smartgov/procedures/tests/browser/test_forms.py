@@ -68,6 +68,8 @@ def test_withdrawing_is_confirmed_with_a_reason(device, request, submitted_birth
     tab.goto("/ho-so-cua-toi/")
     tab.get_by_role("link", name=code).click()
     assert tab.locator(".actions").first.get_by_text("Rút hồ sơ").count() == 0  # not beside the receipt
+    assert axe_violations(tab) == []
+    screenshot(tab, f"my-dossier-withdraw-section-{device}")
     tab.get_by_role("link", name="Rút hồ sơ…").click()
     assert axe_violations(tab) == []
     tab.get_by_role("button", name="Rút hồ sơ (không thể hoàn tác)").click()

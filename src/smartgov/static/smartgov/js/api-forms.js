@@ -198,7 +198,6 @@
         idInput.type = "hidden"; idInput.name = "dossier"; form.appendChild(idInput);
       }
       idInput.value = dossier.id;
-      window.history.replaceState(null, "", window.location.pathname + "?ho-so=" + dossier.id);
       var uploads = Array.prototype.filter.call(form.querySelectorAll("input[type=file]"), function (f) {
         return f.files.length > 0;
       });
@@ -208,7 +207,13 @@
           body.append("component", input.name.replace(/^file_/, ""));
           body.append("file", input.files[0]);
           return call("POST", api + "/dossiers/" + dossier.id + "/attachments", token, body, true)
-            .then(function () { input.value = ""; });
+            .then(function () { input.value = ""; }, function (problem) {
+              /* a refused file (type, size, active content) is that document's error, beside its input */
+              if (problem && problem.title && !problem.errors) {
+                problem.errors = [{loc: ["components", input.name.replace(/^file_/, "")], msg: problem.title}];
+              }
+              throw problem;
+            });
         });
       }, Promise.resolve()).then(function () {
         /* documents taken from the applicant's store: no upload, one call each (once-only) */
@@ -234,6 +239,9 @@
         });
       });
     }).catch(function (problem) {
+      if (idInput && idInput.value) {  /* a draft now exists: a reload of the page continues it */
+        window.history.replaceState(null, "", window.location.pathname + "?ho-so=" + idInput.value);
+      }
       if (!showProblem(form, problem)) {
         messageList("error", (problem && problem.title) || form.getAttribute("data-api-offline"));
       }
