@@ -53,6 +53,12 @@ def test_form_errors_belong_to_their_fields_and_leave_no_draft(device, request, 
     tab.get_by_role("link", name=draft.label, exact=True).wait_for()
     assert axe_violations(tab) == []
     screenshot(tab, f"my-dossiers-drafts-{device}")
+    tab.goto(f"/ho-so-cua-toi/{draft.pk}/")  # a draft opened from an old link: named, no receipt
+    assert tab.locator("h1").inner_text() == draft.label and "None" not in tab.locator("main").inner_text()
+    assert tab.get_by_role("link", name="Giấy tiếp nhận (PDF)").count() == 0
+    assert axe_violations(tab) == []
+    screenshot(tab, f"draft-{device}")
+    tab.goto("/ho-so-cua-toi/")
     tab.get_by_role("link", name=f"Xoá {draft.label}").click()
     assert axe_violations(tab) == []
     tab.get_by_role("button", name="Xoá bản nháp").click()
