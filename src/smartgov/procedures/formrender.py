@@ -1,5 +1,5 @@
-"""A procedure's JSON Schema drawn as an accessible Django form (labels from ``title``, required marks, native
-date and number inputs with their bounds as hints). The form only draws and carries the values: every rule is
+"""A procedure's JSON Schema drawn as an accessible Django form (labels from ``title``, required marks, dates typed
+as day/month/year, number inputs with their bounds as hints). The form only draws and carries the values: every rule is
 checked by ``forms.form_errors`` — the same check the API and the services make — and its messages are put beside
 their fields here, so the page and the API never disagree and no message is given twice."""
 
@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from smartgov.platform.dates import DAY_HINT, DayInput, parse_day, show_day
 from smartgov.procedures.forms import FORM, FieldError, field_order
 
 
@@ -26,11 +26,8 @@ def _field(spec: dict[str, Any], required: bool) -> forms.Field:
                 attrs[attr] = spec[key]
         attrs["step"] = 1 if kind == "integer" else "any"
         return forms.CharField(label=label, required=False, widget=forms.NumberInput(attrs=attrs))
-    if spec.get("format") == "date":
-        attrs["type"] = "date"
-        if spec.get("notAfter") == "today":
-            attrs["max"] = timezone.localdate().isoformat()
-        return forms.CharField(label=label, required=False, widget=forms.DateInput(attrs=attrs))
+    if spec.get("format") == "date":  # day/month/year as Vietnamese write it; the JSON keeps ISO (form_data_from)
+        return forms.CharField(label=label, required=False, help_text=DAY_HINT, widget=DayInput(attrs=attrs))
     if spec.get("format") in ("personal-id", "phone-vn"):
         attrs.update(inputmode="numeric", autocomplete="off" if spec["format"] == "personal-id" else "tel")
     if "maxLength" in spec:
@@ -49,12 +46,21 @@ def schema_form(schema: dict[str, Any], *, data: Any = None, initial: dict[str, 
         form.fields[name] = _field(spec, name in required)
         if "default" in spec and name not in (initial or {}):
             form.fields[name].initial = spec["default"]
+    if initial:
+        form.initial = {
+            name: show_day(value) if _is_date(properties.get(name)) else value for name, value in initial.items()
+        }
     return form
+
+
+def _is_date(spec: dict[str, Any] | None) -> bool:
+    return bool(spec) and spec.get("format") == "date"  # type: ignore[union-attr]
 
 
 def form_data_from(schema: dict[str, Any], posted: Any) -> dict[str, Any]:
     """The posted values as the JSON the schema describes: text trimmed, empty values left out, numbers as
-    numbers when they are numbers (anything else is kept as typed, for the check to name)."""
+    numbers when they are numbers, day/month/year dates as ISO dates (anything else is kept as typed, for the check
+    to name)."""
     data: dict[str, Any] = {}
     for name, spec in schema.get("properties", {}).items():
         value = str(posted.get(name, "")).strip()
@@ -64,6 +70,8 @@ def form_data_from(schema: dict[str, Any], posted: Any) -> dict[str, Any]:
             data[name] = int(value)
         elif spec.get("type") == "number" and re.fullmatch(r"-?\d{1,15}([.,]\d{1,6})?", value):
             data[name] = float(value.replace(",", "."))
+        elif _is_date(spec) and (day := parse_day(value)) is not None:
+            data[name] = day.isoformat()
         else:
             data[name] = value
     return data

@@ -33,7 +33,7 @@ def test_form_errors_belong_to_their_fields_and_leave_no_draft(device, request, 
 
     tab.get_by_label("Nơi nộp").select_option(label="Ủy ban nhân dân phường Thành Đông")
     child.fill("Nguyễn An Nhiên")
-    tab.locator("#id_ngay_sinh").fill("2030-01-01")
+    tab.locator("#id_ngay_sinh").fill("01/01/2030")
     tab.locator("#id_so_ban").fill("-1")
     tab.get_by_role("button", name="Nộp hồ sơ").first.click()
     tab.locator("#id_ngay_sinh_error", has_text="không được sau").wait_for()  # the new answer is drawn

@@ -178,7 +178,8 @@
     form.querySelectorAll("[data-schema-field] input, [data-schema-field] select, [data-schema-field] textarea")
       .forEach(function (input) {
         if (input.value === "") { return; }
-        formData[input.name] = input.type === "number" ? Number(input.value) : input.value;
+        var day = input.hasAttribute("data-date") && window.SmartGovDates ? window.SmartGovDates.iso(input) : null;
+        formData[input.name] = input.type === "number" ? Number(input.value) : day || input.value;
       });
     var idInput = form.querySelector("input[name=dossier]");
     var draft = {procedure_code: form.getAttribute("data-procedure"), form_data: formData,

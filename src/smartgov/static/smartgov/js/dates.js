@@ -47,7 +47,7 @@
     var inputs = form.querySelectorAll("input[data-date]");
     for (var i = 0; i < inputs.length; i += 1) {
       check(inputs[i]);
-      if (!inputs[i].checkValidity()) {
+      if (iso(inputs[i]) === null) {  /* a wrong date only: a missing one is the server's to name, with the rest */
         event.preventDefault();
         event.stopImmediatePropagation();
         inputs[i].reportValidity();
@@ -72,4 +72,7 @@
   }, true);
 
   document.querySelectorAll("input[data-date]").forEach(function (input) { if (input.value) { check(input); } });
+
+  /* For scripts that build their own JSON from a form (api-forms.js, the application form): the ISO value. */
+  window.SmartGovDates = {iso: iso};
 })();
