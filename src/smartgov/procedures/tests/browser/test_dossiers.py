@@ -148,7 +148,7 @@ def test_a_dossier_from_submission_to_rating(page, city, sign_in):
         files=[{"name": "ket-qua.pdf", "mimeType": "application/pdf", "buffer": bytes(changed)}]
     )
     page.get_by_role("button", name="Kiểm tra chữ ký số").click()
-    assert "Không tin cậy tệp này" in page.get_by_role("status").inner_text()
+    assert "Không nên tin cậy tệp này" in page.get_by_role("status").inner_text()
     screenshot(page, "result-tampered")
 
 
