@@ -128,4 +128,6 @@ def test_the_period_is_checked(dossiers, hp):
     leader = staff_client(hp.leader)
     assert leader.get("/mot-cua/chi-so/", {"tu": "2026-06-01", "den": "2026-03-01"}).status_code == 400
     assert leader.get("/mot-cua/chi-so/", {"tu": "1900-01-01", "den": "2026-03-01"}).status_code == 400
-    assert leader.get("/mot-cua/chi-so/", {"tu": "2026-02-30"}).status_code == 400
+    for typed in ("2026-02-30", "30/02/2026", "hôm qua"):  # a day that does not exist, or no day at all
+        assert leader.get("/mot-cua/chi-so/", {"tu": typed}).status_code == 400
+    assert leader.get("/mot-cua/chi-so/", {"tu": "01/02/2026", "den": "31/03/2026"}).status_code == 200

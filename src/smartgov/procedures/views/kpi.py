@@ -9,13 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from smartgov.identity import authz
 from smartgov.identity.selectors import User
 from smartgov.platform.charts import BarChart, bar_chart
+from smartgov.platform.dates import parse_day
 from smartgov.platform.errors import DomainError, Forbidden
 from smartgov.platform.models import Agency
 from smartgov.procedures.kpi import KpiRow, kpi_by_month, kpi_totals, kpis
@@ -57,10 +57,14 @@ def _charts(months: list[KpiRow]) -> list[BarChart]:
 
 
 def _date(text: str) -> date | None:
-    try:
-        return parse_date(text[:10])
-    except ValueError:  # well formed but no such day (2026-02-30)
-        raise DomainError(_("This date does not exist.")) from None
+    """The day typed (day/month/year or ISO); empty is None (the default applies), anything else a 400 — never a
+    silent default for 30/02/2026, which would show another period than the one asked for."""
+    if not text.strip():
+        return None
+    day = parse_day(text)
+    if day is None:
+        raise DomainError(_("Type a date that exists, as day/month/year, e.g. 20/11/2026."))
+    return day
 
 
 @login_required

@@ -48,7 +48,8 @@
     }); }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.ok) {
-          sessionStorage.setItem(FLASH, form.getAttribute("data-api-done") || "OK");
+          /* the API's own sentence of what was done (a move says where the dossier went), else the form's */
+          sessionStorage.setItem(FLASH, answer.message || form.getAttribute("data-api-done") || "OK");
           window.location.assign(form.getAttribute("data-api-next") || window.location.href);
           return;
         }
