@@ -235,6 +235,9 @@ def test_the_certificate_holder_in_plain_words(hp):
     assert CertificateHolder.from_subject("").plain == ""
 
 
+HOLDER = "Ủy ban nhân dân phường Thành Đông (mã 000.21.07.H31), Việt Nam"
+
+
 def test_the_verification_page_names_the_agency_and_says_when_a_pdf_is_not_signed(hp, client):
     from smartgov.procedures.demo import PDF
 
@@ -244,8 +247,10 @@ def test_the_verification_page_names_the_agency_and_says_when_a_pdf_is_not_signe
         reverse("procedures:verify"), {"tep": SimpleUploadedFile("kq.pdf", result.file.read(), "application/pdf")}
     ).content.decode()
     for html in (by_code, signed):
-        assert "Cơ quan ký" in html and "Ủy ban nhân dân phường Thành Đông (mã 000.21.07.H31), Việt Nam" in html
+        assert "Cơ quan ký" in html and HOLDER in html
         assert "Common Name" not in html and "Organizational Unit" not in html
+    officer_page = staff_client(hp.officer).get(reverse("procedures:officer-dossier", args=[result.dossier_id]))
+    assert HOLDER in officer_page.content.decode() and "Common Name" not in officer_page.content.decode()
     unsigned = client.post(reverse("procedures:verify"), {"tep": SimpleUploadedFile("a.pdf", PDF, "application/pdf")})
     html = unsigned.content.decode()
     assert unsigned.status_code == 200 and unsigned.context["check"].unsigned
