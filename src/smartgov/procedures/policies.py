@@ -37,6 +37,12 @@ URLS: dict[str, Access] = {
     "procedures:reconciliation": Access.staff(LEAD),
     "procedures:portal-sync": Access.staff(LEAD),
     "procedures:portal-sync-retry": Access.staff(LEAD),
+    "procedures:portal-intake": Access.staff(OSS, SPEC, LEAD),
+    "procedures:portal-intake-fetch": Access.staff(OSS, SPEC, LEAD),
+    # the national portal's stand-in (demo and tests only: 404 unless SMARTGOV_PORTAL_STANDIN)
+    "procedures:portal-standin": Access.open(personal=True),
+    "procedures:portal-standin-feed": Access.open(personal=True),
+    "procedures:portal-standin-status": Access.signed(),
     "procedures:officer-receipt": Access.staff(OSS, SPEC, LEAD),
     "procedures:officer-result": Access.staff(OSS, SPEC, LEAD),
     "procedures:citizen-check": Access.staff(OSS, SPEC, LEAD),

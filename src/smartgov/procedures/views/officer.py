@@ -2,7 +2,7 @@
 documents and process-control form, and the moves their roles allow. Every move is the same service as the
 API's; a stale page is refused (the form carries the dossier's version)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,13 +24,18 @@ from smartgov.procedures.documents import NOTICES, notice_response, payment_rece
 from smartgov.procedures.domain.moves import MOVES, moves_allowed
 from smartgov.procedures.models import Dossier, DossierResult, Payment
 from smartgov.procedures.results import CertificateHolder, result_response
-from smartgov.procedures.selectors import STAFF_ROLES, dossier_for_staff, officer_queue, specialists_of
+from smartgov.procedures.selectors import (
+    NEARLY_LATE,
+    QUEUE_BUCKETS,
+    STAFF_ROLES,
+    dossier_for_staff,
+    officer_queue,
+    specialists_of,
+)
 from smartgov.procedures.services import moves
 from smartgov.procedures.services.citizens import applicant_check
 
 Role = authz.Role
-#: A dossier due within this time is flagged "nearly late", so an apology (form 04) can go out in time.
-NEARLY_LATE = timedelta(hours=24)
 
 
 def _me(request: HttpRequest) -> User:
@@ -125,11 +130,14 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """The queue, or one part of it (``?nhom=new|due_soon|late|paused|awaiting_fee``, the workspace's counts)."""
     me = _officer(request)
     now = timezone.now()
-    rows = [(d, lateness(d, now)) for d in officer_queue(user=me)[:300]]
+    bucket = request.GET.get("nhom", "")
+    rows = [(d, lateness(d, now)) for d in officer_queue(user=me, bucket=bucket)[:300]]
     leads = authz.holds(me, Role.LEADER, Role.PLATFORM_ADMIN)
-    return render(request, "procedures/queue.html", {"rows": rows, "leads": leads})
+    context = {"rows": rows, "leads": leads, "bucket": QUEUE_BUCKETS.get(bucket, "")}
+    return render(request, "procedures/queue.html", context)
 
 
 def hand_over_choices(dossier: Dossier, query: str) -> list[Agency]:
