@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartgov.platform.money import MoneyField
@@ -170,6 +171,14 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code or f"#{self.pk}"
+
+    @property
+    def label(self) -> str:
+        """What the applicant calls it: its code, or for a draft the procedure and the day it was started."""
+        if self.code:
+            return self.code
+        started = timezone.localtime(self.created_at).strftime("%d/%m/%Y") if self.created_at else ""
+        return _("Draft: %(procedure)s, %(date)s") % {"procedure": self.procedure.name, "date": started}
 
 
 def _attachment_path(instance: "Attachment", filename: str) -> str:

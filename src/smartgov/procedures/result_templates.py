@@ -44,7 +44,9 @@ _BIRTH = ResultTemplate(
         ("Dân tộc", "{dan_toc}"),
         ("Nơi sinh", "{noi_sinh}"),
         ("Họ, chữ đệm, tên người mẹ", "{ho_ten_me}"),
+        ("Ngày sinh người mẹ", "{ngay_sinh_me}"),
         ("Họ, chữ đệm, tên người cha", "{ho_ten_cha}"),
+        ("Ngày sinh người cha", "{ngay_sinh_cha}"),
         ("Người đi đăng ký khai sinh", "{nguoi_nop} ({quan_he})"),
         ("Số bản sao trích lục cấp", "{so_ban}"),
     ),
@@ -56,8 +58,10 @@ _MARRIAGE = ResultTemplate(
     rows=(
         ("Họ, chữ đệm, tên bên nam", "{ho_ten_chong}"),
         ("Ngày, tháng, năm sinh bên nam", "{ngay_sinh_chong}"),
+        ("Số định danh cá nhân bên nam", "{so_dinh_danh_chong}"),
         ("Họ, chữ đệm, tên bên nữ", "{ho_ten_vo}"),
         ("Ngày, tháng, năm sinh bên nữ", "{ngay_sinh_vo}"),
+        ("Số định danh cá nhân bên nữ", "{so_dinh_danh_vo}"),
     ),
 )
 _DEATH = ResultTemplate(
@@ -65,6 +69,7 @@ _DEATH = ResultTemplate(
     text="{co_quan} đã đăng ký khai tử cho người có tên dưới đây, theo hồ sơ {ma_ho_so}.",
     rows=(
         ("Họ, chữ đệm, tên người đã chết", "{ho_ten_nguoi_chet}"),
+        ("Ngày, tháng, năm sinh", "{ngay_sinh_nguoi_chet}"),
         ("Ngày, tháng, năm chết", "{ngay_chet}"),
         ("Nơi chết", "{noi_chet}"),
         ("Người đi đăng ký khai tử", "{nguoi_nop} ({quan_he})"),

@@ -169,7 +169,7 @@ def _finished_with(hp, *, code="1.001193", form=None):
 
 
 def test_the_birth_extract_names_the_child_the_birth_and_the_parents(hp):
-    form = {**BIRTH, "ho_ten_cha": "Trần Văn Đức", "dan_toc": "Kinh"}
+    form = {**BIRTH, "ho_ten_cha": "Trần Văn Đức", "ngay_sinh_cha": "1990-04-30", "dan_toc": "Kinh"}
     data = DossierResult.objects.get(dossier=_finished_with(hp, form=form)).file.read()
     assert pdf_verify(data).valid  # still signed, and the signature covers the new content
     text = " ".join(_pdf_text(data).split())
@@ -181,6 +181,7 @@ def test_the_birth_extract_names_the_child_the_birth_and_the_parents(hp):
         "Nơi sinh: Bệnh viện Phụ sản Hải Phòng",
         "Họ, chữ đệm, tên người mẹ: Nguyễn Thị Mai",
         "Họ, chữ đệm, tên người cha: Trần Văn Đức",
+        "Ngày sinh người cha: 30/04/1990",
         "Người đi đăng ký khai sinh: Nguyễn Thị Mai (Mẹ)",
         "Ủy ban nhân dân phường Thành Đông đã đăng ký khai sinh",
     ):
