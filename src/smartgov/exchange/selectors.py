@@ -130,10 +130,12 @@ def services_registered() -> QuerySet[Service]:
 
 
 def refused_recently(limit: int = 20) -> QuerySet[MessageRecord]:
+    """The latest refusals and failures, newest request first. By the request's time, not the row's id: a
+    record is written when the exchange ends, so a slow call that started earlier can get a later id."""
     return (
         MessageRecord.objects.filter(ERROR | Q(status__in=(401, 403, 404, 413, 429)))
         .exclude(error="")
-        .order_by("-id")[:limit]
+        .order_by("-request_at", "-id")[:limit]
     )
 
 

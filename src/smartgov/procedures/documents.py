@@ -66,10 +66,10 @@ def _header(pdf: FPDF, dossier: Dossier, title: str, form: str) -> None:
     pdf.ln(4)
 
 
-def _facts(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
+def _facts(pdf: FPDF, rows: list[tuple[str, str]], *, label_width: float = 45) -> None:
     for label, value in rows:
         pdf.set_font("BeVietnamPro", "B", 11)
-        pdf.cell(45, 6.5, f"{label}:", new_x="RIGHT", new_y="TOP")
+        pdf.cell(label_width, 6.5, f"{label}:", new_x="RIGHT", new_y="TOP")
         pdf.set_font("BeVietnamPro", "", 11)
         pdf.multi_cell(0, 6.5, value, new_x="LMARGIN", new_y="NEXT")
 

@@ -13,7 +13,7 @@ A rate with nothing to divide by is "not available", never zero.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
@@ -178,8 +178,22 @@ def kpi_totals(rows: list[KpiRow]) -> KpiRow:
     return total
 
 
-def kpi_by_month(rows: list[KpiRow]) -> list[KpiRow]:
+def months_between(start: date, end: date) -> list[date]:
+    """The first day of every month from ``start``'s to ``end``'s, both included."""
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + timedelta(days=31)).replace(day=1)
+    return months
+
+
+def kpi_by_month(rows: list[KpiRow], *, start: date | None = None, end: date | None = None) -> list[KpiRow]:
+    """The rows added up per month. With ``start`` and ``end``, every month of the range is there, a month
+    without dossiers as an empty row (counts zero, rates "not available"), so a chart never skips one."""
     months: dict[date, list[KpiRow]] = defaultdict(list)
+    if start is not None and end is not None:
+        for month in months_between(start, end):
+            months[month] = []
     for r in rows:
         months[r.month].append(r)
     out = []

@@ -1,5 +1,5 @@
-"""The result document of a dossier: drawn as PDF from the procedure's template, signed by the agency's
-certificate (PAdES baseline B, with pyHanko), and checked again by anyone on the verification page.
+"""The result document of a dossier: drawn as PDF from the procedure's template (result_templates.py), signed by
+the agency's certificate (PAdES baseline B, with pyHanko), and checked again by anyone on the verification page.
 
 A signature is *valid* only when the signed bytes are intact, the signature covers the whole file (nothing
 added after signing), and the signing certificate chains to a trusted root (the government CA in production,
@@ -8,13 +8,13 @@ the local CA in the demo: platform/pki.py).
 
 import hashlib
 import io
+import re
 import secrets
 import string
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -39,6 +39,7 @@ from smartgov.platform.models import Agency
 from smartgov.platform.pki import agency_pkcs12_file, signing_passphrase, trust_roots
 from smartgov.procedures.documents import _document, _facts, _header, _local, qr_block
 from smartgov.procedures.models import Dossier, DossierResult
+from smartgov.procedures.result_templates import result_content
 from smartgov.procedures.selectors import result_by_digest
 
 #: Room for the signature container in the PDF (hex: 6 KB of DER — the signature, the signer's certificate and
@@ -53,49 +54,32 @@ def result_code_new() -> str:
     return f"KQ-{body[:4]}-{body[4:]}"
 
 
-class _Values(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "…"
-
-
-def result_text(dossier: Dossier) -> tuple[str, str]:
-    """The title and text of the result, the template's ``{field}`` replaced by the form's values."""
-    procedure = dossier.procedure
-    title = procedure.result_title or "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
-    template = procedure.result_body or (
-        "{co_quan} xác nhận đã giải quyết xong hồ sơ {ma_ho_so} của {nguoi_nop} về thủ tục “{thu_tuc}”."
-    )
-    values = _Values({k: v for k, v in (dossier.form_data or {}).items() if isinstance(v, str | int | float)})
-    values.update(
-        co_quan=dossier.current_agency.name,
-        ma_ho_so=dossier.code or "",
-        nguoi_nop=dossier.applicant_name,
-        thu_tuc=procedure.name,
-    )
-    try:
-        body = template.format_map(values)
-    except (ValueError, IndexError, AttributeError):  # a broken template must not stop the approval
-        body = template
-    return title.format_map(values) if "{" in title else title, body
-
-
 def result_pdf(dossier: Dossier, *, code: str, verify_url: str, signed_by: Agency) -> bytes:
-    title, body = result_text(dossier)
+    """The result as the agency issues it: the procedure's template (result_templates.py) filled from the form —
+    the substance of the decision — then the dossier's facts, the signing agency, and the QR code to verify."""
+    content = result_content(dossier)
     pdf = _document()
-    _header(pdf, dossier, title.upper(), f"Mã xác thực: {code}")
+    _header(pdf, dossier, content.title.upper(), f"Mã xác thực: {code}")
     pdf.set_font("BeVietnamPro", "", 12)
-    pdf.multi_cell(0, 7, body, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    _facts(
-        pdf,
-        [
-            ("Thủ tục", f"{dossier.procedure.name} (mã {dossier.procedure.code})"),
-            ("Người nộp", dossier.applicant_name),
-            ("Ngày nộp", _local(dossier.submitted_at)),
-            ("Ngày ký", _local(timezone.now())),
-        ],
+    pdf.multi_cell(0, 7, content.text, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    if content.rows:
+        _facts(pdf, content.rows, label_width=70)
+        pdf.ln(3)
+    if content.closing:
+        pdf.set_font("BeVietnamPro", "", 10)
+        pdf.multi_cell(0, 5.5, content.closing, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    pdf.set_font("BeVietnamPro", "", 9)
+    pdf.multi_cell(
+        0,
+        5,
+        f"Thủ tục: {dossier.procedure.name} (mã {dossier.procedure.code}). Người nộp: {dossier.applicant_name}. "
+        f"Ngày nộp: {_local(dossier.submitted_at)}. Ngày ký: {_local(timezone.now())}.",
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
-    pdf.ln(6)
+    pdf.ln(5)
     pdf.set_font("BeVietnamPro", "B", 11)
     pdf.cell(0, 6, signed_by.name.upper()[:70], align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("BeVietnamPro", "", 10)
@@ -146,6 +130,62 @@ def pdf_sign(data: bytes, *, agency: Agency, reason: str) -> Signed:
     return Signed(data=out.getvalue(), signer=cert.subject.human_friendly, serial=format(cert.serial_number, "x"))
 
 
+#: The subject attributes a signing certificate names, as asn1crypto writes them (``Name.human_friendly``).
+_SUBJECT_LABELS = {
+    "Common Name": "name",
+    "Organization": "organisation",
+    "Organizational Unit": "unit",
+    "Locality": "locality",
+    "State/Province": "province",
+    "Country": "country",
+}
+_COUNTRIES = {"VN": "Việt Nam"}
+
+
+@dataclass(frozen=True)
+class CertificateHolder:
+    """Who a signing certificate was issued to, read from its subject (``Common Name: …; Organization: …``): an
+    agency's certificate names the agency (common name and organisation) and its code (organisational unit)."""
+
+    name: str = ""
+    organisation: str = ""
+    unit: str = ""
+    locality: str = ""
+    province: str = ""
+    country: str = ""
+
+    @classmethod
+    def from_subject(cls, subject: str) -> "CertificateHolder":
+        """Parse asn1crypto's ``human_friendly`` form of the subject, the form the results keep (attributes joined by
+        ``, `` or ``; ``); a label it does not know is left out, a value with a comma in it stays whole (the split
+        is on the known labels only)."""
+        labels = "|".join(re.escape(label) for label in _SUBJECT_LABELS)
+        parts = re.split(rf"(?:^|[;,] )({labels}): ", subject)
+        values = {_SUBJECT_LABELS[parts[i]]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+        return cls(**values)
+
+    @property
+    def agency(self) -> Agency | None:
+        """The platform's agency holding the certificate: by the code in the organisational unit, else by name."""
+        if self.unit:
+            found = Agency.objects.filter(code=self.unit).first()
+            if found is not None:
+                return found
+        return Agency.objects.filter(name=self.name).first() if self.name else None
+
+    @property
+    def plain(self) -> str:
+        """The holder in words: "Ủy ban nhân dân phường Thành Đông (mã 000.21.07.H31), Hải Phòng, Việt Nam"."""
+        words = self.name or self.organisation
+        if self.organisation and self.organisation != words:
+            words = f"{words}, {self.organisation}"
+        if self.unit:
+            code = _("code %(code)s") % {"code": self.unit}
+            words = f"{words} ({code})"
+        place = [p for p in (self.locality, self.province, _COUNTRIES.get(self.country, self.country)) if p]
+        return ", ".join([words, *place]) if words else ", ".join(place)
+
+
 @dataclass(frozen=True)
 class Verification:
     valid: bool
@@ -155,6 +195,19 @@ class Verification:
     intact: bool = False
     trusted: bool = False
     whole_file: bool = False
+
+    @property
+    def holder(self) -> CertificateHolder:
+        return CertificateHolder.from_subject(self.signer)
+
+    @property
+    def unsigned(self) -> bool:
+        """The file is a PDF but carries no digital signature at all (not a broken one)."""
+        return self.problem == "unsigned"
+
+    @property
+    def unreadable(self) -> bool:
+        return self.problem.startswith("unreadable")
 
 
 def pdf_verify(data: bytes) -> Verification:

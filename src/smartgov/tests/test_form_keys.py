@@ -173,7 +173,7 @@ def test_a_repeat_while_the_first_runs_waits_then_answers_409(mai, settings):
     form_claim_take(scope=f"account:{mai.account.pk}", key=key, path=MY_DATA, stale_after=timedelta(minutes=2))
     pending = mai.post(MY_DATA, {**CORRECTION, FIELD: key})
     assert pending.status_code == 409
-    assert "Đơn này đang được gửi…" in pending.content.decode()
+    assert "Biểu mẫu này đang được gửi…" in pending.content.decode()
     assert not list(data_requests_of(user=mai.account))
 
 

@@ -59,3 +59,21 @@ def test_the_administrator_sends_dead_letters_again(exchange, exchange_receiver,
     assert "1 lượt chuyển sẽ được gửi lại." in answer.content.decode()
     events.deliveries_sweep()
     assert EventDelivery.objects.get().state == "done" and len(receiver.got) == 1
+
+
+@pytest.mark.django_db
+def test_recent_refusals_are_newest_first_by_the_time_of_the_request(exchange_admin_client):
+    """The log's rows arrive in the order calls end (journal files read later): a row written later can be
+    an older call. The table follows the request's time, not the row's id."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from smartgov.exchange.selectors import refused_recently
+
+    now = timezone.now()
+    for minutes, name in ((5, "Client.Middle"), (1, "Client.Newest"), (30, "Client.Oldest")):
+        MessageRecordFactory(status=403, error=name, request_at=now - timedelta(minutes=minutes))
+    assert [r.error for r in refused_recently()] == ["Client.Newest", "Client.Middle", "Client.Oldest"]
+    text = exchange_admin_client.get("/truc-lien-thong/").content.decode()
+    assert text.index("Client.Newest") < text.index("Client.Middle") < text.index("Client.Oldest")

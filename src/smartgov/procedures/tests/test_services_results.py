@@ -12,7 +12,7 @@ from django.utils import timezone
 from smartgov.platform.errors import Conflict, DomainError, NotFound
 from smartgov.procedures.domain.status import Status
 from smartgov.procedures.kpi import kpis
-from smartgov.procedures.models import Attachment, DossierResult, Procedure, StoredDocument
+from smartgov.procedures.models import Attachment, Dossier, DossierResult, Procedure, StoredDocument
 from smartgov.procedures.results import pdf_verify
 from smartgov.procedures.services import attachments, store
 from smartgov.procedures.services import dossiers as svc
@@ -150,3 +150,109 @@ def test_signing_works_where_an_event_loop_is_running(hp):
 
     signed = asyncio.run(inside_a_loop())
     assert pdf_verify(signed.data).intact
+
+
+# --- what the result says (result_templates.py) and how the verification page names the signer ---------------
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _finished_with(hp, *, code="1.001193", form=None):
+    dossier = submitted(hp, code=code, form=form)
+    svc.dossier_accept(officer=hp.officer, dossier_id=dossier.pk)
+    svc.dossier_assign(officer=hp.leader, dossier_id=dossier.pk, specialist=hp.specialist)
+    return svc.dossier_approve(leader=hp.leader, dossier_id=dossier.pk).dossier
+
+
+def test_the_birth_extract_names_the_child_the_birth_and_the_parents(hp):
+    form = {**BIRTH, "ho_ten_cha": "Trần Văn Đức", "ngay_sinh_cha": "1990-04-30", "dan_toc": "Kinh"}
+    data = DossierResult.objects.get(dossier=_finished_with(hp, form=form)).file.read()
+    assert pdf_verify(data).valid  # still signed, and the signature covers the new content
+    text = " ".join(_pdf_text(data).split())
+    assert "TRÍCH LỤC KHAI SINH" in text
+    for line in (
+        "Họ, chữ đệm, tên: Nguyễn An Nhiên",
+        "Ngày, tháng, năm sinh: 20/11/2026",  # day/month/year, not the form's 2026-11-20
+        "Giới tính: Nữ",
+        "Nơi sinh: Bệnh viện Phụ sản Hải Phòng",
+        "Họ, chữ đệm, tên người mẹ: Nguyễn Thị Mai",
+        "Họ, chữ đệm, tên người cha: Trần Văn Đức",
+        "Ngày sinh người cha: 30/04/1990",
+        "Người đi đăng ký khai sinh: Nguyễn Thị Mai (Mẹ)",
+        "Ủy ban nhân dân phường Thành Đông đã đăng ký khai sinh",
+    ):
+        assert line in text  # the diacritics survive the font subsetting and come back out of the PDF
+
+
+def test_an_empty_field_reads_as_a_dash_and_a_procedure_without_template_lists_its_form(hp, monkeypatch):
+    from smartgov.procedures import result_templates
+
+    dossier = submitted(hp)  # no father's name, no ethnicity
+    content = result_templates.result_content(dossier)
+    rows = dict(content.rows)
+    assert rows["Họ, chữ đệm, tên người cha"] == "—" and rows["Dân tộc"] == "—"
+    assert rows["Người đi đăng ký khai sinh"] == f"{dossier.applicant_name} (Mẹ)"
+
+    monkeypatch.delitem(result_templates.TEMPLATES, "1.001193")
+    generic = result_templates.result_content(dossier)
+    assert generic.title == "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
+    listed = dict(generic.rows)
+    assert listed["Họ, chữ đệm và tên của trẻ"] == "Nguyễn An Nhiên" and listed["Ngày sinh"] == "20/11/2026"
+    assert listed["Nơi sinh"] == "Bệnh viện Phụ sản Hải Phòng" and listed["Họ tên mẹ"] == "Nguyễn Thị Mai"
+    assert "Họ tên cha" not in listed  # the generic paper lists what the form was given
+    assert dossier.code in generic.text and "Thành Đông" in generic.text
+
+
+def test_the_catalogs_title_and_text_replace_the_templates(hp):
+    from smartgov.procedures.result_templates import result_content
+
+    dossier = submitted(hp)
+    Procedure.objects.filter(code="1.001193").update(
+        result_title="Trích lục khai sinh của {ho_ten_tre}", result_body="Cấp cho {nguoi_nop} ngày {ngay_sinh}{x"
+    )
+    content = result_content(Dossier.objects.get(pk=dossier.pk))  # the catalog read again
+    assert content.title == "Trích lục khai sinh của Nguyễn An Nhiên"
+    assert content.text == "Cấp cho {nguoi_nop} ngày {ngay_sinh}{x"  # broken: kept as written, never a crash
+    assert dict(content.rows)["Nơi sinh"] == "Bệnh viện Phụ sản Hải Phòng"
+
+
+def test_the_certificate_holder_in_plain_words(hp):
+    from smartgov.procedures.results import CertificateHolder
+
+    raw = "Common Name: Ủy ban nhân dân phường Thành Đông; Organizational Unit: 000.21.07.H31; " \
+        "Organization: Ủy ban nhân dân phường Thành Đông; Country: VN"  # fmt: skip
+    holder = CertificateHolder.from_subject(raw)
+    assert holder.agency == hp.ward
+    assert holder.plain == "Ủy ban nhân dân phường Thành Đông (mã 000.21.07.H31), Việt Nam"
+    assert CertificateHolder.from_subject(raw.replace("; ", ", ")) == holder  # both ways asn1crypto joins them
+    stranger = CertificateHolder.from_subject(
+        "Common Name: Công ty A, chi nhánh 2; Organization: Tập đoàn B; Country: JP"
+    )
+    assert stranger.agency is None and stranger.plain == "Công ty A, chi nhánh 2, Tập đoàn B, JP"
+    assert CertificateHolder.from_subject("").plain == ""
+
+
+HOLDER = "Ủy ban nhân dân phường Thành Đông (mã 000.21.07.H31), Việt Nam"
+
+
+def test_the_verification_page_names_the_agency_and_says_when_a_pdf_is_not_signed(hp, client):
+    from smartgov.procedures.demo import PDF
+
+    result = DossierResult.objects.get(dossier=finished(hp))
+    by_code = client.get(reverse("procedures:verify"), {"ma": result.code}).content.decode()
+    signed = client.post(
+        reverse("procedures:verify"), {"tep": SimpleUploadedFile("kq.pdf", result.file.read(), "application/pdf")}
+    ).content.decode()
+    for html in (by_code, signed):
+        assert "Cơ quan ký" in html and HOLDER in html
+        assert "Common Name" not in html and "Organizational Unit" not in html
+    officer_page = staff_client(hp.officer).get(reverse("procedures:officer-dossier", args=[result.dossier_id]))
+    assert HOLDER in officer_page.content.decode() and "Common Name" not in officer_page.content.decode()
+    unsigned = client.post(reverse("procedures:verify"), {"tep": SimpleUploadedFile("a.pdf", PDF, "application/pdf")})
+    html = unsigned.content.decode()
+    assert unsigned.status_code == 200 and unsigned.context["check"].unsigned
+    assert "Tệp PDF này không có chữ ký số" in html and "Không nên tin cậy tệp này" not in html

@@ -93,7 +93,9 @@ def test_the_dashboard_and_its_excel_file(dossiers, hp):
     page = leader.get("/mot-cua/chi-so/", {"tu": "2026-03-01", "den": "2026-04-30"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert html.count("<svg") == 4 and "Tỷ lệ đúng hạn" in html and "66,7" in html  # Vietnamese decimal comma
+    assert html.count("<svg") == 8 and "Tỷ lệ đúng hạn" in html and "66,7" in html  # Vietnamese decimal comma
+    for title in ("Tỷ lệ hài lòng (%)", "Điểm đánh giá trung bình (1–5)", "Tỷ lệ tái sử dụng thành phần (%)"):
+        assert title in html
     excel = leader.get("/mot-cua/chi-so/", {"tu": "2026-03-01", "den": "2026-04-30", "excel": "1"})
     sheet = load_workbook(io.BytesIO(excel.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -101,3 +103,31 @@ def test_the_dashboard_and_its_excel_file(dossiers, hp):
     assert staff_client(hp.specialist).get("/mot-cua/chi-so/").status_code == 403
     other_leader = hp.other_officer  # leads nothing: refused
     assert staff_client(other_leader).get("/mot-cua/chi-so/").status_code == 403
+
+
+def test_every_month_of_the_period_is_charted_even_without_dossiers(dossiers, hp):
+    """March and May have dossiers, February, April's ratings and June nothing: each month is on every chart,
+    an empty one with its rates "not available" (—), its counts zero."""
+    rows = kpis(start=date(2026, 2, 1), end=date(2026, 6, 30))
+    months = kpi_by_month(rows, start=date(2026, 2, 10), end=date(2026, 6, 30))
+    assert [m.month.month for m in months] == [2, 3, 4, 5, 6]
+    june = months[-1]
+    assert (june.received, june.finished, june.on_time_rate, june.average_rating) == (0, 0, None, None)
+    assert [m.month.month for m in kpi_by_month(rows)] == [3, 4, 5]  # without a period: the months with data
+    page = staff_client(hp.leader).get("/mot-cua/chi-so/", {"tu": "2026-02-01", "den": "2026-06-30"})
+    charts = page.context["charts"]
+    assert len(charts) == 8
+    assert all([b["label"] for b in c.bars] == ["02/26", "03/26", "04/26", "05/26", "06/26"] for c in charts)
+    on_time = {b["label"]: b["value"] for b in charts[0].bars}
+    assert on_time == {"02/26": None, "03/26": 50.0, "04/26": 100.0, "05/26": None, "06/26": None}
+    rating = next(c for c in charts if c.bars[1]["value"] == 4.0)  # the 1–5 scale, drawn against 5
+    assert rating.bars[1]["height"] == 120.0
+
+
+def test_the_period_is_checked(dossiers, hp):
+    leader = staff_client(hp.leader)
+    assert leader.get("/mot-cua/chi-so/", {"tu": "2026-06-01", "den": "2026-03-01"}).status_code == 400
+    assert leader.get("/mot-cua/chi-so/", {"tu": "1900-01-01", "den": "2026-03-01"}).status_code == 400
+    for typed in ("2026-02-30", "30/02/2026", "hôm qua"):  # a day that does not exist, or no day at all
+        assert leader.get("/mot-cua/chi-so/", {"tu": typed}).status_code == 400
+    assert leader.get("/mot-cua/chi-so/", {"tu": "01/02/2026", "den": "31/03/2026"}).status_code == 200

@@ -16,11 +16,13 @@ from smartgov.identity import authz
 from smartgov.identity.selectors import User
 from smartgov.platform.charts import BarChart, bar_chart
 from smartgov.platform.dates import parse_day
-from smartgov.platform.errors import Forbidden
+from smartgov.platform.errors import DomainError, Forbidden
 from smartgov.platform.models import Agency
 from smartgov.procedures.kpi import KpiRow, kpi_by_month, kpi_totals, kpis
 
 Role = authz.Role
+#: The longest period the dashboard draws: one bar per month on each chart (and one grouped query per measure).
+MAX_MONTHS = 36
 
 
 def _visible(user: User, rows: list[KpiRow]) -> list[KpiRow]:
@@ -34,29 +36,55 @@ def _visible(user: User, rows: list[KpiRow]) -> list[KpiRow]:
     return [r for r in rows if r.agency_code in led]
 
 
-def _chart(title: str, months: list[KpiRow], measure: str) -> BarChart:
-    return bar_chart(title, [(f"{row.month:%m/%y}", getattr(row, measure)) for row in months], top=100)
+def _chart(title: str, months: list[KpiRow], measure: str, *, top: float = 100, decimals: int = 1) -> BarChart:
+    return bar_chart(
+        title, [(f"{row.month:%m/%y}", getattr(row, measure)) for row in months], top=top, decimals=decimals
+    )
+
+
+def _charts(months: list[KpiRow]) -> list[BarChart]:
+    """All eight indicators of the dashboard, one chart each, every month of the period on each."""
+    return [
+        _chart(_("On-time rate (%)"), months, "on_time_rate"),
+        _chart(_("Online rate (%)"), months, "online_rate"),
+        _chart(_("Digitisation rate (%)"), months, "digitisation_rate"),
+        _chart(_("Satisfaction (%)"), months, "satisfaction_rate"),
+        _chart(_("Average rating (1–5)"), months, "average_rating", top=5, decimals=2),
+        _chart(_("Online payment rate (%)"), months, "online_payment_rate"),
+        _chart(_("Components reused (%)"), months, "reuse_rate"),
+        _chart(_("Results digitised (%)"), months, "result_digitisation_rate"),
+    ]
+
+
+def _date(text: str) -> date | None:
+    """The day typed (day/month/year or ISO); empty is None (the default applies), anything else a 400 — never a
+    silent default for 30/02/2026, which would show another period than the one asked for."""
+    if not text.strip():
+        return None
+    day = parse_day(text)
+    if day is None:
+        raise DomainError(_("Type a date that exists, as day/month/year, e.g. 20/11/2026."))
+    return day
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    start = parse_day(request.GET.get("tu", "")) or date(today.year, 1, 1)
-    end = parse_day(request.GET.get("den", "")) or today
+    start = _date(request.GET.get("tu", "")) or date(today.year, 1, 1)
+    end = _date(request.GET.get("den", "")) or today
+    if end < start or (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
+        raise DomainError(
+            _("Choose a period that ends after it starts and spans at most %(n)d months.") % {"n": MAX_MONTHS}
+        )
     rows = _visible(request.user, kpis(start=start, end=end))  # type: ignore[arg-type]
     if request.GET.get("excel"):
         return _excel(rows, start, end)
-    months = kpi_by_month(rows)
+    months = kpi_by_month(rows, start=start, end=end)
     context = {
         "rows": rows,
         "total": kpi_totals(rows),
         "months": months,
-        "charts": [
-            _chart(_("On-time rate (%)"), months, "on_time_rate"),
-            _chart(_("Online rate (%)"), months, "online_rate"),
-            _chart(_("Digitisation rate (%)"), months, "digitisation_rate"),
-            _chart(_("Online payment rate (%)"), months, "online_payment_rate"),
-        ],
+        "charts": _charts(months),
         "start": start,
         "end": end,
     }

@@ -23,7 +23,7 @@ from smartgov.platform.text import fold, search_text
 from smartgov.procedures.documents import NOTICES, notice_response, payment_receipt_response
 from smartgov.procedures.domain.moves import MOVES, moves_allowed
 from smartgov.procedures.models import Dossier, DossierResult, Payment
-from smartgov.procedures.results import result_response
+from smartgov.procedures.results import CertificateHolder, result_response
 from smartgov.procedures.selectors import (
     NEARLY_LATE,
     QUEUE_BUCKETS,
@@ -167,7 +167,8 @@ def dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": [(names.get(a.component, a.component), a) for a in dossier.attachments.all()],
         "events": dossier.events.select_related("agency", "actor"),
         "payments": dossier.payments.prefetch_related("callbacks"),
-        "result": DossierResult.objects.filter(dossier=dossier).first(),
+        "result": (result := DossierResult.objects.filter(dossier=dossier).first()),
+        "result_holder": CertificateHolder.from_subject(result.signer) if result else None,
         "moves": moves_allowed(request, dossier),
         "agencies": hand_over_choices(dossier, agency_query),
         "agency_query": agency_query,

@@ -15,7 +15,7 @@ from smartgov.identity.services import personal_data_view_record
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
 from smartgov.procedures.models import StoredDocument
-from smartgov.procedures.results import result_response, upload_verify
+from smartgov.procedures.results import CertificateHolder, result_response, upload_verify
 from smartgov.procedures.selectors import (
     document_of,
     documents_of,
@@ -43,15 +43,18 @@ def my_result(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 def verify(request: HttpRequest) -> HttpResponse:
-    """Anyone checks a result: by the code printed on it, or by uploading the PDF (signature and integrity)."""
+    """Anyone checks a result: by the code printed on it, or by uploading the PDF (signature and integrity). The
+    signer is shown as people know it: the agency, and the certificate's holder in words (not its raw fields)."""
     code = request.GET.get("ma", "").strip()[:20]
     context: dict[str, object] = {"code": code}
     status = 200
     if code:
-        context["found"] = result_by_code(code)
-        if context["found"] is None:
+        found = context["found"] = result_by_code(code)
+        if found is None:
             context["not_found"] = True
             status = 404
+        else:
+            context["found_holder"] = CertificateHolder.from_subject(found.signer)
     if request.method == "POST":
         upload = request.FILES.get("tep")
         if upload is None:
@@ -59,7 +62,8 @@ def verify(request: HttpRequest) -> HttpResponse:
             status = 400
         else:
             try:
-                context["check"], context["matches"] = upload_verify(upload)
+                check, context["matches"] = upload_verify(upload)
+                context["check"], context["check_holder"] = check, check.holder
             except DomainError as exc:
                 context["error"] = exc.message
                 status = exc.status

@@ -149,7 +149,7 @@ def test_a_dossier_from_submission_to_rating(page, city, sign_in):
         files=[{"name": "ket-qua.pdf", "mimeType": "application/pdf", "buffer": bytes(changed)}]
     )
     page.get_by_role("button", name="Kiểm tra chữ ký số").click()
-    assert "Không tin cậy tệp này" in page.get_by_role("status").inner_text()
+    assert "Không nên tin cậy tệp này" in page.get_by_role("status").inner_text()
     screenshot(page, "result-tampered")
 
 
@@ -184,7 +184,7 @@ def test_the_service_quality_dashboard(page, city, sign_in):
         )
     sign_in(page, "lanhdao.snv", city["lanhdao.snv"])
     page.goto("/mot-cua/chi-so/?tu=2026-01-01&den=2026-12-31")
-    assert page.locator("svg[role=img]").count() == 4
+    assert page.locator("svg[role=img]").count() == 8
     # January to October received, and November when the last ones were finished
     assert page.get_by_role("table", name="Theo cơ quan và tháng").locator("tbody tr").count() == 11
     assert axe_violations(page) == []
