@@ -11,4 +11,5 @@ ENTRIES = [
     # Staff only: the menu shows an entry to those its URL's rule lets in.
     NavEntry(_("Dossiers to handle"), "procedures:queue", order=18),
     NavEntry(_("Service quality"), "procedures:dashboard", order=19),
+    NavEntry(_("Manage the catalog"), "procedures:catalog-manage", order=21),
 ]
