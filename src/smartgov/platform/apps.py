@@ -8,7 +8,6 @@ class PlatformConfig(contract.AppContract):
     label = "platform"
     verbose_name = _("Platform")
 
-
     def ready(self) -> None:
         super().ready()
         from smartgov.platform.thirdparty import third_party_names_apply

@@ -46,5 +46,5 @@ def third_party_names_apply() -> None:
             model = apps.get_model(label, model_name)
         except LookupError:
             continue
-        model._meta.verbose_name = singular  # type: ignore[assignment]
-        model._meta.verbose_name_plural = plural  # type: ignore[assignment]
+        model._meta.verbose_name = singular
+        model._meta.verbose_name_plural = plural

@@ -329,7 +329,12 @@ def procedure_update(*, actor: AbstractBaseUser, code: str, row: dict[str, Any])
     changed field's old and new value; nothing is written when nothing changed."""
     authz.authorize(actor, "procedures.catalog.manage")
     with transaction.atomic():
-        procedure = Procedure.objects.select_for_update(of=("self",)).select_related("sector", "agency").filter(code=code).first()
+        procedure = (
+            Procedure.objects.select_for_update(of=("self",))
+            .select_related("sector", "agency")
+            .filter(code=code)
+            .first()
+        )
         if procedure is None:
             raise NotFound(_("No such procedure."))
         sectors = {s.code: s for s in Sector.objects.all()}
@@ -445,7 +450,7 @@ def catalog_from_xlsx(content: bytes) -> dict[str, Any]:
                 _("The first row of the sheet “procedures” must name the columns: %(columns)s.")
                 % {"columns": ", ".join(COLUMNS)}
             )
-        procedures = []
+        procedures: list[dict[str, Any]] = []
         for row in rows:
             if any(v is not None for v in row):
                 if len(procedures) == max_rows:

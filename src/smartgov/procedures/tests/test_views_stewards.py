@@ -20,7 +20,12 @@ from smartgov.procedures.tests.fixtures import staff_client
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/quan-ly-danh-muc/", "/quan-ly-danh-muc/1.001193/", "/quan-ly-danh-muc/nhap-excel/", "/quan-ly-danh-muc/xuat-excel/"]
+PAGES = [
+    "/quan-ly-danh-muc/",
+    "/quan-ly-danh-muc/1.001193/",
+    "/quan-ly-danh-muc/nhap-excel/",
+    "/quan-ly-danh-muc/xuat-excel/",
+]
 
 
 @pytest.fixture

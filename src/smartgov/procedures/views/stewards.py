@@ -218,9 +218,9 @@ def _steps(workflow: Any) -> list[dict[str, Any]]:
     """The workflow template's steps, readable: the role's name, the agency's name, the share in per cent."""
     if not isinstance(workflow, list):
         return []
-    roles = dict(authz.Role.choices)
+    roles: dict[Any, Any] = dict(authz.Role.choices)
     codes = [s.get("agency") for s in workflow if isinstance(s, dict)]
-    agencies = dict(Agency.objects.filter(code__in=codes).values_list("code", "name"))
+    agencies: dict[Any, Any] = dict(Agency.objects.filter(code__in=codes).values_list("code", "name"))
     return [
         {
             "name": step.get("name", ""),
@@ -238,15 +238,34 @@ def _form_fields(schema: Any) -> list[dict[str, Any]]:
     if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
         return []
     required = set(schema.get("required") or [])
+    kinds = {
+        "string": _("text"),
+        "integer": _("whole number"),
+        "number": _("number"),
+        "boolean": _("yes or no"),
+        "array": _("list"),
+        "object": _("group of fields"),
+        "date": _("date"),
+        "email": _("e-mail"),
+    }
     return [
         {
             "name": name,
             "title": spec.get("title", name) if isinstance(spec, dict) else name,
-            "type": spec.get("format") or spec.get("type", "") if isinstance(spec, dict) else "",
+            "type": _kind(spec, kinds),
             "required": name in required,
         }
         for name, spec in schema["properties"].items()
     ]
+
+
+def _kind(spec: Any, kinds: dict[str, str]) -> str:
+    if not isinstance(spec, dict):
+        return ""
+    if "enum" in spec:
+        return _("choice")
+    kind = str(spec.get("format") or spec.get("type") or "")
+    return kinds.get(kind, kind)
 
 
 @login_required
@@ -289,7 +308,7 @@ def catalog_import_xlsx(request: HttpRequest) -> HttpResponse:
         if not default_storage.exists(name):
             default_storage.save(name, ContentFile(content))
         context["digest"] = digest
-    context.update(report=report, file_name=upload.name[:200])
+    context.update(report=report, file_name=(upload.name or "")[:200])
     return render(request, "procedures/stewards/import.html", context, status=422 if report.errors else 200)
 
 
