@@ -90,9 +90,10 @@ def _text(row: dict[str, Any], key: str, limit: int) -> str:
     return "" if value is None else str(value).strip()[: limit + 1]
 
 
-def workflow_problems(steps: Any, agencies: dict[str, Agency]) -> list[str]:
+def workflow_problems(steps: Any, agencies: dict[str, Agency] | None) -> list[str]:
     """Why ``steps`` is not a workflow template (empty when it is): a list of steps, each with a name, an officer's
-    role, ``receiving`` or a known agency code, and its share of the processing time (the shares at most 1)."""
+    role, ``receiving`` or a known agency code (not checked when ``agencies`` is None), and its share of the
+    processing time (the shares at most 1)."""
     if not isinstance(steps, list):
         return [_("the workflow template must be a list of steps")]
     problems: list[str] = []
@@ -107,7 +108,7 @@ def workflow_problems(steps: Any, agencies: dict[str, Agency]) -> list[str]:
                 % {"step": number, "roles": ", ".join(STEP_ROLES)}
             )
         where = step.get("agency", "receiving")
-        if where != "receiving" and where not in agencies:
+        if where != "receiving" and agencies is not None and where not in agencies:
             problems.append(_("workflow step %(step)d: unknown agency %(agency)s") % {"step": number, "agency": where})
         share = step.get("share", 0)
         if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
@@ -142,8 +143,11 @@ def _clean(
     sectors: dict[str, Sector],
     agencies: dict[str, Agency],
     checked: set[str] | None = None,
+    *,
+    steps_agencies: bool = True,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """A row's values for the model, and its problems by column (one Vietnamese message each)."""
+    """A row's values for the model, and its problems by column (one Vietnamese message each). ``steps_agencies``
+    False: the workflow's agency codes are not checked (the system's imports: their agencies may come later)."""
     errors: dict[str, str] = {}
     code = _text(row, "code", 40)
     if not code:
@@ -210,7 +214,7 @@ def _clean(
         isinstance(c, dict) and c.get("code") and c.get("name") for c in components
     ):
         errors.setdefault("components", _("every document component needs a code and a name"))
-    if problems := workflow_problems(values["workflow"], agencies):
+    if problems := workflow_problems(values["workflow"], agencies if steps_agencies else None):
         errors.setdefault("workflow", "; ".join(problems))
     return values, errors
 
@@ -274,7 +278,7 @@ def catalog_import(*, data: dict[str, Any], actor: AbstractBaseUser | None, dry_
         seen: dict[str, int] = {}
         for number, row in enumerate(rows, start=1):
             values, errors = (
-                _clean(row, sectors, agencies, checked)
+                _clean(row, sectors, agencies, checked, steps_agencies=actor is not None)
                 if isinstance(row, dict)
                 else ({"code": ""}, {"row": _("the row is not a set of columns")})
             )
