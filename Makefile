@@ -45,10 +45,13 @@ messages: $(VENV)/.installed
 migrate: install
 	$(SMARTGOV) migrate --noinput
 
+# While the demo is served, the status synchronisation goes to the national portal's stand-in (docs/procedures.md).
+DEMO_PORTAL_SYNC = SMARTGOV_PORTAL_SYNC_URL=http://$(HOST):$(PORT)/mo-phong/cong-dvc-quoc-gia/api/trang-thai
+
 demo: migrate
 	SMARTGOV_SITE_URL=http://$(HOST):$(PORT) $(SMARTGOV) load_demo
 	@echo "Serving SmartGov at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	SMARTGOV_SITE_URL=http://$(HOST):$(PORT) $(SMARTGOV) runserver $(HOST):$(PORT)
+	SMARTGOV_SITE_URL=http://$(HOST):$(PORT) $(DEMO_PORTAL_SYNC) $(SMARTGOV) runserver $(HOST):$(PORT)
 
 serve: install
 	$(SMARTGOV) runserver $(HOST):$(PORT)

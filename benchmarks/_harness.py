@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -54,7 +56,8 @@ def free_port() -> int:
 
 
 def server_env(workdir: Path) -> dict[str, str]:
-    """Environment of the production settings, with a throw-away database unless DATABASE_URL is set."""
+    """Environment of the production settings: SQLite under ``workdir`` unless DATABASE_URL is set (run.py gives each
+    benchmark a PostgreSQL database of its own then)."""
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="smartgov.settings.production",
@@ -70,8 +73,10 @@ def server_env(workdir: Path) -> dict[str, str]:
         SMARTGOV_METRICS_TOKEN=secrets.token_hex(32),
         SMARTGOV_VAR_DIR=str(workdir / "var"),
         LOG_LEVEL="WARNING",
+        # Served over plain HTTP on loopback: what is measured is the application, not the TLS proxy in front.
         SESSION_COOKIE_SECURE="false",
         CSRF_COOKIE_SECURE="false",
+        SECURE_SSL_REDIRECT="false",
         # A throw-away site that loads the demo: its local CA signs the demo agencies' certificates and the
         # payment sandbox takes the demo fees (both off by default in production).
         SMARTGOV_PKI_LOCAL_CA="true",
@@ -94,38 +99,98 @@ def prepare_site(workdir: Path, *, demo: bool = True) -> dict[str, str]:
 
 @contextmanager
 def production_server(env: dict[str, str], *, workers: int | None = None) -> Iterator[str]:
-    """gunicorn with deploy/gunicorn.conf.py on a free loopback port; yields the base URL."""
+    """gunicorn with deploy/gunicorn.conf.py on a free loopback port; yields the base URL once it answers.
+
+    Its log goes to a file, not a pipe nobody reads while the load runs (a full pipe would stop the server). Start-up
+    is waited for generously (a loaded machine boots the workers slowly; this is readiness, not a measure), and a
+    server that never answers is stopped before its log is read."""
     port = free_port()
     env = dict(env, GUNICORN_BIND=f"127.0.0.1:{port}")
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "smartgov.wsgi:application"],
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "smartgov.wsgi:application"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                try:
+                    with urllib.request.urlopen(base + "/healthz/live", timeout=15) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        _stop(process)
+                        log.seek(0)
+                        raise RuntimeError(f"the server did not start:\n{log.read().decode()[-3000:]}") from None
+                    time.sleep(0.25)
+            yield base
+        finally:
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def on_postgres(url: str) -> bool:
+    return url.startswith(("postgres://", "postgresql://"))
+
+
+@contextmanager
+def scratch_database(url: str, suffix: str) -> Iterator[str]:
+    """A new, empty database beside the one ``url`` names (same server and credentials), dropped afterwards: a
+    benchmark never finds the rows of an earlier run, nor leaves its own in the database the tests use."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'smartgov'}_bench_{suffix}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+#: How a script run by :func:`site_script` hands back what it measured: one stdout line, this prefix and JSON.
+FACTS_PREFIX = "BENCH-JSON "
+
+
+def site_script(script: str, env: dict[str, str], spec: dict[str, Any], *, timeout: int = 600) -> dict[str, Any]:
+    """Run ``script`` in ``smartgov shell`` on the site of ``env`` with ``spec`` as JSON on its stdin, and return
+    what it printed on its ``BENCH-JSON {...}`` line (the measures taken inside the site's own process)."""
+    done = subprocess.run(
+        [str(BIN / "smartgov"), "shell", "-c", script],
+        input=json.dumps(spec),
+        text=True,
+        capture_output=True,
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        check=False,
+        timeout=timeout,
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz/live", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    stderr = process.stderr.read().decode() if process.stderr else ""
-                    raise RuntimeError(f"the server did not start:\n{stderr[-3000:]}") from None
-                time.sleep(0.25)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-4000:])
+    line = next((x for x in done.stdout.splitlines() if x.startswith(FACTS_PREFIX)), None)
+    if line is None:
+        raise RuntimeError(f"the script printed no {FACTS_PREFIX.strip()} line:\n{done.stdout[-2000:]}")
+    facts: dict[str, Any] = json.loads(line.removeprefix(FACTS_PREFIX))
+    return facts
 
 
 @contextmanager

@@ -25,11 +25,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from urllib.parse import urlsplit, urlunsplit
 
-from _harness import BIN, ROOT, Context, Result, server_env
+from _harness import BIN, ROOT, Context, Result, scratch_database, server_env
 
 WRITER = r"""
 import json, sys, time
@@ -147,31 +144,13 @@ def _compare(env: dict[str, str], *, shape: str, writers: int, seconds: int) -> 
     return done[False] / span, done[True] / span, pairs
 
 
-@contextmanager
-def _scratch_database(url: str) -> Iterator[str]:
-    """A new database beside the one ``url`` names (same server and credentials), dropped afterwards."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'smartgov'}_bench_audit"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as db:
-        db.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        db.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as db:
-            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def run(ctx: Context) -> list[Result]:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         print("bench_audit skipped: set DATABASE_URL to a PostgreSQL server (postgres://user@host/db); SQLite")
         print("serialises every writer, so there is nothing to measure there")
         return []
-    with _scratch_database(url) as scratch:
+    with scratch_database(url, "audit") as scratch:
         # events handed to an in-process queue, as a worker's broker would take them (not delivered in the writer)
         env = dict(server_env(ctx.workdir), DATABASE_URL=scratch, CELERY_TASK_ALWAYS_EAGER="false")
         return _measure(ctx, env)

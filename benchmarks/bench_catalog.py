@@ -13,11 +13,9 @@ import skips that check only for a form identical to one already stored or check
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 
-from _harness import BIN, ROOT, Context, Result, prepare_site
+from _harness import Context, Result, prepare_site, site_script
 
 SCRIPT = r"""
 import io, json, sys, time
@@ -85,19 +83,7 @@ print("BENCH-JSON " + json.dumps(out))
 def run(ctx: Context) -> list[Result]:
     env = prepare_site(ctx.workdir, demo=False)
     rows = int(os.environ.get("SMARTGOV_BENCH_CATALOG_ROWS", "2000"))
-    done = subprocess.run(
-        [str(BIN / "smartgov"), "shell", "-c", SCRIPT],
-        input=json.dumps({"rows": rows}),
-        text=True,
-        capture_output=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-        timeout=1800,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-3000:])
-    facts = json.loads(next(x for x in done.stdout.splitlines() if x.startswith("BENCH-JSON ")).split(" ", 1)[1])
+    facts = site_script(SCRIPT, env, {"rows": rows}, timeout=1800)
     base = rows / facts["baseline"]
     extra = {"rows": float(rows), "workbook MB": facts["bytes"] / 1e6}
     return [

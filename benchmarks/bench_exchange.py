@@ -11,14 +11,13 @@ throughput and at most 3 ms added at the median.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
 import urllib.request
 from dataclasses import replace
 
-from _harness import BIN, ROOT, Context, Result, background, drive, free_port, prepare_site
+from _harness import BIN, ROOT, Context, Result, background, drive, free_port, prepare_site, site_script
 
 REGISTER = r"""
 import json, sys
@@ -69,13 +68,7 @@ def run(ctx: Context) -> list[Result]:
         SMARTGOV_EXCHANGE_PROVIDER_ALLOW="127.0.0.1",
     )
     provider_port, gateway_port = free_port(), free_port()
-    done = subprocess.run(
-        [str(BIN / "smartgov"), "shell", "-c", REGISTER], input=json.dumps({"port": provider_port}),
-        text=True, capture_output=True, env=env, cwd=ROOT, check=False, timeout=120,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-3000:])
-    key = json.loads(next(x for x in done.stdout.splitlines() if x.startswith("BENCH-JSON ")).split(" ", 1)[1])["key"]
+    key = site_script(REGISTER, env, {"port": provider_port}, timeout=120)["key"]
     direct_url = f"http://127.0.0.1:{provider_port}/citizens/031195001234"
     gateway_url = f"http://127.0.0.1:{gateway_port}/r1/VN-HP/GOV/000.00.00.G01/CSDLQGDC/citizens/citizens/031195001234"
     direct_headers = {"X-Road-Client": CLIENT}

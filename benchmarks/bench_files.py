@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-
-from _harness import BIN, ROOT, Context, Result, server_env
+from _harness import Context, Result, server_env, site_script
 
 SCRIPT = r"""
 import hashlib, io, json, random, sys, time
@@ -49,19 +46,7 @@ print("BENCH-JSON " + json.dumps(out))
 
 
 def run(ctx: Context) -> list[Result]:
-    done = subprocess.run(
-        [str(BIN / "smartgov"), "shell", "-c", SCRIPT],
-        input=json.dumps({"seconds": max(2, ctx.duration // 2)}),
-        text=True,
-        capture_output=True,
-        env=server_env(ctx.workdir),
-        cwd=ROOT,
-        check=False,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-3000:])
-    facts = json.loads(next(x for x in done.stdout.splitlines() if x.startswith("BENCH-JSON ")).split(" ", 1)[1])
+    facts = site_script(SCRIPT, server_env(ctx.workdir), {"seconds": max(2, ctx.duration // 2)})
     return [
         Result("PDF read and hashed (baseline)", facts["pdf_hash"], "files/s", extra={"bytes": facts["pdf_size"]}),
         Result("PDF inspected (pypdf: every object, streams measured)", facts["pdf_inspect"], "files/s",

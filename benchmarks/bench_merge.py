@@ -14,12 +14,10 @@ dossiers and events as a ratio to that baseline.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 from pathlib import Path
 
-from _harness import BIN, ROOT, Context, Result, prepare_site
+from _harness import Context, Result, prepare_site, site_script
 
 SEED = r"""
 import json, sys
@@ -131,21 +129,7 @@ print("BENCH-JSON " + json.dumps({
 
 
 def _shell(script: str, env: dict[str, str], spec: dict[str, object]) -> dict[str, float]:
-    done = subprocess.run(
-        [str(BIN / "smartgov"), "shell", "-c", script],
-        input=json.dumps(spec),
-        text=True,
-        capture_output=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-        timeout=3600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-3000:])
-    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH-JSON "))
-    facts: dict[str, float] = json.loads(line.split(" ", 1)[1])
-    return facts
+    return site_script(script, env, spec, timeout=3600)
 
 
 def run(ctx: Context) -> list[Result]:

@@ -3,10 +3,7 @@ no-op task through the same Celery path, in the same run."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-
-from _harness import BIN, ROOT, Context, Result, prepare_site
+from _harness import Context, Result, prepare_site, site_script
 
 SCRIPT = r"""
 import json, sys, time, uuid
@@ -47,19 +44,7 @@ print("BENCH-JSON " + json.dumps({"noop": noop_rate, "deliver": deliver_rate}))
 def run(ctx: Context) -> list[Result]:
     env = prepare_site(ctx.workdir, demo=False)
     env.update(EMAIL_URL="dummymail://", CELERY_TASK_ALWAYS_EAGER="true")
-    done = subprocess.run(
-        [str(BIN / "smartgov"), "shell", "-c", SCRIPT],
-        input=json.dumps({"count": 300 * max(1, ctx.duration // 5)}),
-        text=True,
-        capture_output=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-3000:])
-    facts = json.loads(next(x for x in done.stdout.splitlines() if x.startswith("BENCH-JSON ")).split(" ", 1)[1])
+    facts = site_script(SCRIPT, env, {"count": 300 * max(1, ctx.duration // 5)})
     return [
         Result("no-op task (baseline)", facts["noop"], "tasks/s"),
         Result("notification delivered (rendered, sent, recorded)", facts["deliver"], "deliveries/s",

@@ -14,11 +14,9 @@ the database queries each request makes.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 
-from _harness import BIN, ROOT, Context, Result, drive, prepare_site, production_server
+from _harness import Context, Result, drive, prepare_site, production_server, site_script
 
 SETUP = r"""
 import json, random, secrets, statistics, sys, time
@@ -102,20 +100,7 @@ end
 
 
 def _setup(env: dict[str, str], count: int, token: str) -> dict:
-    done = subprocess.run(
-        [str(BIN / "smartgov"), "shell", "-c", SETUP],
-        input=json.dumps({"count": count, "token": token}),
-        text=True,
-        capture_output=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-        timeout=3600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"preparing the dossiers failed:\n{done.stderr[-4000:]}")
-    line = next(line for line in done.stdout.splitlines() if line.startswith("BENCH-JSON "))
-    return json.loads(line.removeprefix("BENCH-JSON "))
+    return site_script(SETUP, env, {"count": count, "token": token}, timeout=3600)
 
 
 def run(ctx: Context) -> list[Result]:

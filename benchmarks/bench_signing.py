@@ -3,10 +3,7 @@ second on the verification page's path, against rendering the same result unsign
 
 from __future__ import annotations
 
-import json
-import subprocess
-
-from _harness import BIN, ROOT, Context, Result, prepare_site
+from _harness import Context, Result, prepare_site, site_script
 
 SCRIPT = r"""
 import json, sys, time
@@ -48,19 +45,7 @@ print("BENCH-JSON " + json.dumps(out))
 def run(ctx: Context) -> list[Result]:
     env = prepare_site(ctx.workdir, demo=False)
     env.update(SMARTGOV_PKI_LOCAL_CA="true")
-    done = subprocess.run(
-        [str(BIN / "smartgov"), "shell", "-c", SCRIPT],
-        input=json.dumps({"seconds": max(2, ctx.duration // 2)}),
-        text=True,
-        capture_output=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-        timeout=600,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-3000:])
-    facts = json.loads(next(x for x in done.stdout.splitlines() if x.startswith("BENCH-JSON ")).split(" ", 1)[1])
+    facts = site_script(SCRIPT, env, {"seconds": max(2, ctx.duration // 2)})
     base = facts["render"]
     return [
         Result("result PDF rendered, unsigned (baseline)", base, "docs/s", extra={"signed size bytes": facts["size"]}),

@@ -11,6 +11,8 @@ import importlib
 import os
 import platform
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -18,11 +20,26 @@ from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import Context, Result, save, temp_workdir
+from _harness import Context, Result, on_postgres, save, scratch_database, temp_workdir
 
 
 def discover() -> list[str]:
     return sorted(p.stem.removeprefix("bench_") for p in Path(__file__).parent.glob("bench_*.py"))
+
+
+@contextmanager
+def _own_database(name: str) -> Iterator[None]:
+    """On PostgreSQL, each benchmark runs on a database of its own, made for it and dropped afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not on_postgres(url):
+        yield
+        return
+    with scratch_database(url, name) as scratch:
+        os.environ["DATABASE_URL"] = scratch
+        try:
+            yield
+        finally:
+            os.environ["DATABASE_URL"] = url
 
 
 def main() -> None:
@@ -42,7 +59,7 @@ def main() -> None:
     for name in names:
         module = importlib.import_module(f"bench_{name}")
         console.rule(f"{name}: {(module.__doc__ or '').strip().splitlines()[0]}")
-        with temp_workdir() as workdir:
+        with temp_workdir() as workdir, _own_database(name):
             ctx = Context(workdir=Path(workdir), duration=args.duration, connections=args.connections)
             results: list[Result] = module.run(ctx)
         path = save(name, results)

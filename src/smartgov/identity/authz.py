@@ -253,9 +253,18 @@ def allows(rule: Access, user: Any) -> bool:
 
 
 def _visible(request: HttpRequest, url_name: str) -> bool:
-    """A navigation entry is shown to those its URL's rule lets in."""
+    """A navigation entry is shown to those its URL's rule lets in. The person's roles are read once per request
+    (every page builds the menus, and the staff menu asks about each of its entries)."""
     rule = url_rules().get(url_name)
-    return rule is not None and allows(rule, request.user)
+    if rule is None:
+        return False
+    if rule.kind != "staff":
+        return allows(rule, request.user)
+    held = getattr(request, "_navigation_roles", None)
+    if held is None:
+        held = roles_in(request.user)
+        request._navigation_roles = held  # type: ignore[attr-defined]
+    return bool(held & {Role.PLATFORM_ADMIN, *rule.roles})
 
 
 def navigation_gate_install() -> None:

@@ -42,7 +42,7 @@ AXES_CLIENT_IP_CALLABLE = "smartgov.platform.net.client_address"
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="SmartGov")
 OTP_TOTP_THROTTLE_FACTOR = 1
 LOGIN_URL = "identity:login"
-LOGIN_REDIRECT_URL = "platform:home"
+LOGIN_REDIRECT_URL = "platform:landing"  # each person's own home (platform.navigation.landing_for)
 LOGOUT_REDIRECT_URL = "platform:home"
 #: A phone verification code: how long it lives, how many wrong tries it allows, how often one may be sent.
 SMARTGOV_PHONE_CODE_SECONDS = 600

@@ -86,6 +86,15 @@ def mask_personal_id(number: str) -> str:
     return number[:3] + "*" * (len(number) - 5) + number[-2:]
 
 
+def mask_person_name(name: str) -> str:
+    """For lists: the family name and the initials of the other names, ``Nguyễn Thị Mai`` → ``Nguyễn T. M.`` (an
+    officer recognises the person from the dossier; a list seen over a shoulder does not name them)."""
+    words = name.split()
+    if len(words) < 2:
+        return (words[0][:1] + "***") if words else ""
+    return " ".join([words[0], *(word[:1] + "." for word in words[1:])])
+
+
 def mask_account_name(name: str) -> str:
     """An account name for lists and logs: a personal ID or tax code (however spaced) masked, others as typed."""
     joined = "".join(name.split())

@@ -1,4 +1,5 @@
-"""Template context every page of the shell needs: the locality and the navigation."""
+"""Template context every page of the shell needs: the locality and the navigation (the main menu for everyone and
+citizens, the staff workspace's menu for civil servants)."""
 
 import logging
 from typing import Any
@@ -18,4 +19,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     except DatabaseError:  # the error pages must still render when the database is down
         logger.exception("locality unavailable")
         locality = None
-    return {"locality": locality, "nav_items": navigation.entries_for(request)}
+    return {
+        "locality": locality,
+        "nav_items": navigation.entries_for(request, navigation.EVERYONE, navigation.CITIZEN),
+        "workspace_menu": navigation.sections_for(request, navigation.STAFF),
+    }

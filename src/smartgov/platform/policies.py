@@ -5,6 +5,7 @@ from smartgov.platform.access import Access
 #: The access rule of every URL name this app registers.
 URLS: dict[str, Access] = {
     "platform:home": Access.open(),
+    "platform:landing": Access.open(),
     "platform:healthz": Access.open(),
     "platform:healthz-live": Access.open(),
     "platform:metrics": Access.metrics(),

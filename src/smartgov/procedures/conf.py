@@ -15,7 +15,11 @@ SMARTGOV_CATALOG_IMPORT_MAX_BYTES = env.int("SMARTGOV_CATALOG_IMPORT_MAX_BYTES",
 SMARTGOV_CATALOG_IMPORT_MAX_ROWS = env.int("SMARTGOV_CATALOG_IMPORT_MAX_ROWS", default=5000)
 #: National Public Service Portal synchronisation of status changes (empty: off). See procedures/handlers.py.
 SMARTGOV_PORTAL_SYNC_URL = env.str("SMARTGOV_PORTAL_SYNC_URL", default="")
-SMARTGOV_PORTAL_SYNC_SECRET = env.str("SMARTGOV_PORTAL_SYNC_SECRET", default="")
+#: SMARTGOV_PORTAL_SYNC_SECRET and SMARTGOV_PORTAL_INTAKE_SERVICE (the portal's feed of dossiers, pulled through the
+#: data-exchange gateway; empty: no intake, services/intake.py) are set in configure() below.
+#: Dossiers taken per call to the portal's feed, and calls per run of the intake job.
+SMARTGOV_PORTAL_INTAKE_BATCH = env.int("SMARTGOV_PORTAL_INTAKE_BATCH", default=20)
+SMARTGOV_PORTAL_INTAKE_PAGES = env.int("SMARTGOV_PORTAL_INTAKE_PAGES", default=10)
 #: Following a dossier by code + phone or personal ID: wrong tries allowed per dossier code and per address in a
 #: window (services/tracking.py); past either, every try is refused with 429 until the window ends.
 SMARTGOV_LOOKUP_TRIES_PER_CODE = env.int("SMARTGOV_LOOKUP_TRIES_PER_CODE", default=10)
@@ -26,6 +30,7 @@ SMARTGOV_DOCUMENT_RETENTION_DAYS: dict[str, int | None] = {"upload": 5 * 365, "r
 
 SCHEDULE = {
     "dossiers-due-soon": {"task": "smartgov.procedures.tasks.flag_due_soon", "schedule": 900.0},
+    "portal-intake": {"task": "smartgov.procedures.tasks.portal_intake", "schedule": 60.0},
     "payments-reconcile": {
         "task": "smartgov.procedures.tasks.reconcile_yesterday",
         "schedule": crontab(hour=1, minute=30),
@@ -62,7 +67,19 @@ def configure(settings: dict[str, Any]) -> dict[str, Any]:
                 "secret": sandbox_secret,
             }
         ]
+    standin = env.bool("SMARTGOV_PORTAL_STANDIN", default=settings["DEBUG"])
     return {
+        #: The demo's stand-in for the National Public Service Portal (standin.py), never in production. With it,
+        #: the intake reads its feed (registered in the gateway by the demo) and the status synchronisation signs
+        #: with a key of its own; ``make demo`` points the synchronisation at it while the demo is served.
+        "SMARTGOV_PORTAL_STANDIN": standin,
+        "SMARTGOV_PORTAL_INTAKE_SERVICE": env.str(
+            "SMARTGOV_PORTAL_INTAKE_SERVICE", default="VN-HP/GOV/000.00.00.G22/DVCQG/dossiers" if standin else ""
+        ),
+        "SMARTGOV_PORTAL_SYNC_SECRET": env.str(
+            "SMARTGOV_PORTAL_SYNC_SECRET",
+            default=hashlib.sha256(f"portal:{settings['SECRET_KEY']}".encode()).hexdigest() if standin else "",
+        ),
         "SMARTGOV_PAYMENT_SANDBOX": sandbox,
         "SMARTGOV_PAYMENT_SANDBOX_SECRET": sandbox_secret,
         "SMARTGOV_PAYMENT_GATEWAYS": gateways,

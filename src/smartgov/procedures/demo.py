@@ -111,10 +111,17 @@ def _load_dossiers(ctx: DemoContext, count: int = 3000) -> int:
     return count
 
 
+def _national_portal(ctx: DemoContext) -> int:
+    from smartgov.procedures.demo_portal import demo_national_portal
+
+    return demo_national_portal(ctx)
+
+
 #: The public services' part of the demo. The citizen's full-online dossiers come after the exchange's registry
 #: (a birth registered is published to the Department of Health).
 STEPS = [
     DemoStep("catalog", _load_catalog, after=("platform.locality",)),
     DemoStep("dossiers", _load_dossiers, after=("procedures.catalog", "identity.accounts")),
     DemoStep("full_online", lambda ctx: demo_full_online(), after=("procedures.dossiers", "exchange.registry")),
+    DemoStep("national_portal", _national_portal, after=("procedures.full_online", "exchange.registry")),
 ]

@@ -59,10 +59,25 @@ class PaymentPaid(Payload):
     amount_vnd: int
 
 
+class PortalDossierRefused(Payload):
+    """A dossier from the National Public Service Portal the intake could not take (services/intake.py): the portal
+    is told it was not accepted (status 3), with the reason. No personal data."""
+
+    national_code: str
+    procedure_code: str
+    reason: str
+    detail: str
+
+
 TOPICS = [
     Topic("procedures.dossier.*", DossierMoved, description="A dossier's move (the last part names the move)."),
     Topic("procedures.dossier.rated", DossierRated, description="The applicant rated the service."),
     Topic("procedures.dossier.due_soon", DossierDueSoon, description="A dossier's appointment is near."),
     Topic("procedures.birth.registered", BirthRegistered, description="A birth registration was approved."),
     Topic("procedures.payment.paid", PaymentPaid, description="A fee was paid online and applied."),
+    Topic(
+        "procedures.portal.refused",
+        PortalDossierRefused,
+        description="A dossier from the national portal was not taken in (reported back as not accepted).",
+    ),
 ]

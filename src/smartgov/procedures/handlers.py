@@ -5,7 +5,8 @@ National Public Service Portal synchronisation: every status change of a dossier
 format with ``SMARTGOV_PORTAL_SYNC_SECRET`` (``webhook-id`` is the event id, so the receiver can drop a repeat;
 ``webhook-timestamp``; ``webhook-signature``): delivery is at least once, with the outbox's retries and back-off,
 and in order per dossier — the consumer is ``ordered``, so the outbox holds an event back while an earlier one
-of the same dossier is not yet accepted by the portal. A change to "finished" or "returned" carries the signed
+of the same dossier is not yet accepted by the portal. A dossier received from the portal (services/intake.py)
+carries its ``national_code`` too. A change to "finished" or "returned" carries the signed
 result too: its verification code, the SHA-256 of the PDF and the public verification address, so the portal
 shows the citizen where to check it. The backlog (changes the portal has not accepted yet) is on the leaders' page
 ``/mot-cua/dong-bo-cong-quoc-gia/`` and in ``smartgov outbox status``.
@@ -22,7 +23,7 @@ from smartgov.platform.events import subscriber
 from smartgov.platform.models import OutboxEvent
 from smartgov.platform.webhooks import webhook_headers
 from smartgov.procedures.domain.status import Status
-from smartgov.procedures.models import DossierResult
+from smartgov.procedures.models import DossierResult, PortalDossier
 
 CONSUMER = "procedures.portal_sync"
 
@@ -44,6 +45,10 @@ def portal_sync(event: OutboxEvent) -> None:
         "previous_status": event.payload.get("from_status"),
         "changed_at": event.occurred_at.isoformat(),
     }
+    # a dossier received from the portal (services/intake.py) is reported under its national code too
+    national = PortalDossier.objects.filter(dossier_id=event.payload.get("dossier")).values_list("national_code")
+    if found := national.first():
+        message["national_code"] = found[0]
     if event.payload["status"] in (Status.FINISHED, Status.RETURNED):
         result = DossierResult.objects.filter(dossier_id=event.payload.get("dossier")).first()
         if result is not None:
@@ -55,12 +60,35 @@ def portal_sync(event: OutboxEvent) -> None:
                 "verify_url": f"{settings.SMARTGOV_SITE_URL}{reverse('procedures:verify')}?"
                 + urlencode({"ma": result.code}),
             }
+    _push(url, message, event_id=str(event.id))
+
+
+@subscriber("procedures.portal.refused", name="procedures.portal_refusal_sync")
+def portal_refusal_sync(event: OutboxEvent) -> None:
+    """A dossier from the portal the intake could not take: the portal learns it was not accepted (status 3) and
+    why, under its national code (there is no local dossier)."""
+    url = settings.SMARTGOV_PORTAL_SYNC_URL
+    if not url:
+        return
+    message = {
+        "event_id": str(event.id),
+        "national_code": event.payload.get("national_code"),
+        "procedure_code": event.payload.get("procedure_code"),
+        "status": int(Status.NOT_ACCEPTED),
+        "previous_status": None,
+        "reason": f"{event.payload.get('reason', '')}: {event.payload.get('detail', '')}"[:600],
+        "changed_at": event.occurred_at.isoformat(),
+    }
+    _push(url, message, event_id=str(event.id))
+
+
+def _push(url: str, message: dict[str, object], *, event_id: str) -> None:
     body = json.dumps(message, ensure_ascii=False).encode()
     if not settings.SMARTGOV_PORTAL_SYNC_SECRET:
         raise PortalSyncError("SMARTGOV_PORTAL_SYNC_SECRET is not set: the push cannot be signed")
     headers = {
         "Content-Type": "application/json; charset=utf-8",
-        **webhook_headers(secret=settings.SMARTGOV_PORTAL_SYNC_SECRET, msg_id=str(event.id), body=body),
+        **webhook_headers(secret=settings.SMARTGOV_PORTAL_SYNC_SECRET, msg_id=event_id, body=body),
     }
     try:
         answer = outbound.request("POST", url, headers=headers, body=body, timeout=10, max_bytes=1024 * 1024)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartgov.platform.money import MoneyField
@@ -170,6 +171,14 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code or f"#{self.pk}"
+
+    @property
+    def label(self) -> str:
+        """What the applicant calls it: its code, or for a draft the procedure and the day it was started."""
+        if self.code:
+            return self.code
+        started = timezone.localtime(self.created_at).strftime("%d/%m/%Y") if self.created_at else ""
+        return _("Draft: %(procedure)s, %(date)s") % {"procedure": self.procedure.name, "date": started}
 
 
 def _attachment_path(instance: "Attachment", filename: str) -> str:
@@ -397,3 +406,94 @@ class DocumentShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.agency_id}"
+
+
+# --- Dossiers received from the National Public Service Portal (services/intake.py) -------------------------
+class PortalDossier(models.Model):
+    """A dossier the citizen submitted on the National Public Service Portal and the one-stop shop received: the
+    portal's code kept beside the local one (the unique national code is what makes receiving it twice create
+    one dossier), and the fee the portal collected."""
+
+    national_code = models.CharField(_("national dossier code"), max_length=60, unique=True)
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="portal", verbose_name=_("dossier"))
+    submitted_at = models.DateTimeField(_("submitted on the portal at"))
+    received_at = models.DateTimeField(_("received at"))
+    #: The portal's payment reference (the national payment platform's transaction), when it collected the fee.
+    payment_reference = models.CharField(_("portal payment reference"), max_length=64, blank=True)
+    paid_vnd = MoneyField(_("paid on the portal (VND)"), null=True, blank=True)
+    payload_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("dossier from the national portal")
+        verbose_name_plural = _("dossiers from the national portal")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.national_code
+
+
+class PortalIntakeRefusal(models.Model):
+    """A dossier from the portal the intake could not take (unknown procedure, a hostile document, a malformed
+    record…): kept with the reason — the payload itself only as its SHA-256 (it holds personal data)."""
+
+    national_code = models.CharField(_("national dossier code"), max_length=60, blank=True, db_index=True)
+    refused_at = models.DateTimeField(_("refused at"), db_index=True)
+    reason = models.CharField(_("reason"), max_length=40)
+    detail = models.CharField(_("details"), max_length=500, blank=True)
+    payload_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("refused portal dossier")
+        verbose_name_plural = _("refused portal dossiers")
+        ordering = ["-refused_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["payload_sha256"], name="portalintakerefusal_unique_payload"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.national_code} {self.reason}"
+
+
+class PortalIntakeCursor(models.Model):
+    """How far the intake has read the portal's feed (one row per feed): moved in the same transaction as each
+    dossier received or refused, so a crash never skips one nor takes one twice."""
+
+    feed = models.CharField(max_length=40, unique=True)
+    cursor = models.CharField(max_length=200, blank=True)
+    pulled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.feed} @ {self.cursor}"
+
+
+class PortalStandinDossier(models.Model):
+    """The demo's and the tests' stand-in for the National Public Service Portal (``procedures/standin.py``):
+    a dossier a citizen submitted there, as its feed hands it over. Empty in production (the stand-in is off)."""
+
+    national_code = models.CharField(max_length=60, unique=True)
+    submitted_at = models.DateTimeField()
+    record = models.JSONField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.national_code
+
+
+class PortalStandinStatus(models.Model):
+    """A status change the stand-in portal received from the status synchronisation (its webhook id: once)."""
+
+    event_id = models.CharField(max_length=64, unique=True)
+    national_code = models.CharField(max_length=60, blank=True, db_index=True)
+    dossier_code = models.CharField(max_length=40, blank=True)
+    status = models.PositiveSmallIntegerField()
+    received_at = models.DateTimeField()
+    message = models.JSONField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_code} {self.status}"

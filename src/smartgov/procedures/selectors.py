@@ -1,17 +1,22 @@
 """Reads of the procedures app, and the access checkpoints of a dossier (STYLE.md: one per resource)."""
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartgov.identity import authz
 from smartgov.identity.selectors import User
 from smartgov.identity.services import personal_data_view_record
-from smartgov.platform.errors import Forbidden, NotFound
+from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
-from smartgov.platform.text import fold, search_text
+from smartgov.platform.text import Folded, fold, search_text
 from smartgov.procedures.domain.status import OPEN, Status
+from smartgov.procedures.kpi import KpiRow, kpi_totals, kpis
 from smartgov.procedures.models import (
     DocumentShare,
     Dossier,
@@ -24,6 +29,8 @@ from smartgov.procedures.models import (
 
 Role = authz.Role
 STAFF_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER)
+#: A dossier due within this time is flagged "nearly late", so an apology (form 04) can go out in time.
+NEARLY_LATE = timedelta(hours=24)
 
 
 def procedures_search(*, query: str = "", sector: str = "", level: str = "", agency: str = "") -> QuerySet[Procedure]:
@@ -74,7 +81,7 @@ def procedure_by_code(code: str) -> Procedure:
 
 def _base() -> QuerySet[Dossier]:
     return Dossier.objects.select_related(
-        "procedure", "procedure__sector", "receiving_agency", "current_agency", "assignee", "applicant"
+        "procedure", "procedure__sector", "receiving_agency", "current_agency", "assignee", "applicant", "portal"
     )
 
 
@@ -131,17 +138,119 @@ def dossier_public_lookup(*, code: str, secret: str) -> Dossier:
     return dossier
 
 
-def officer_queue(*, user: User, status: int | None = None) -> QuerySet[Dossier]:
-    """The open dossiers held by the agencies where ``user`` holds a one-stop, specialist or leader role."""
+def _buckets() -> dict[str, Q]:
+    """The parts of the queue an officer watches, as filters (computed now: "late" and "due soon" move with time).
+    A paused dossier's deadline stands still, so it is neither late nor due soon."""
+    now = timezone.now()
+    running = Q(status__in=OPEN, paused_at__isnull=True, due_at__isnull=False)
+    return {
+        "new": Q(status=Status.SUBMITTED),
+        "due_soon": running & Q(due_at__gte=now, due_at__lte=now + NEARLY_LATE),
+        "late": running & Q(due_at__lt=now),
+        "paused": Q(status__in=OPEN, paused_at__isnull=False),
+        "awaiting_fee": Q(status=Status.FINANCIAL_OBLIGATION),
+    }
+
+
+#: The queue's parts and their names, in the order the workspace shows them (``?nhom=`` on the queue page).
+QUEUE_BUCKETS = {
+    "new": gettext_lazy("Newly submitted"),
+    "due_soon": gettext_lazy("Due within 24 hours"),
+    "late": gettext_lazy("Late"),
+    "paused": gettext_lazy("Paused"),
+    "awaiting_fee": gettext_lazy("Waiting for a fee"),
+}
+
+
+def _held_by_staff_agencies(user: User) -> QuerySet[Dossier]:
     agencies = authz.agencies_with(user, *STAFF_ROLES)
-    queue = _base() if agencies == authz.ALL else _base().filter(current_agency__in=agencies)
-    queue = queue.exclude(status=Status.DRAFT)
+    return _base() if agencies == authz.ALL else _base().filter(current_agency__in=agencies)
+
+
+def officer_queue(*, user: User, status: int | None = None, bucket: str = "") -> QuerySet[Dossier]:
+    """The open dossiers held by the agencies where ``user`` holds a one-stop, specialist or leader role; only those
+    of one of :data:`QUEUE_BUCKETS` when ``bucket`` names it."""
+    queue = _held_by_staff_agencies(user).exclude(status=Status.DRAFT)
     queue = (
         queue.filter(status=status)
         if status is not None
         else queue.filter(status__in=[*OPEN, Status.FINISHED, Status.SUPPLEMENT_REQUESTED])
     )
+    if bucket:
+        if bucket not in QUEUE_BUCKETS:
+            raise DomainError(_("Unknown part of the queue."), code="unknown_bucket")
+        queue = queue.filter(_buckets()[bucket])
     return queue.order_by("due_at", "pk")
+
+
+def officer_queue_counts(*, user: User) -> dict[str, int]:
+    """How many dossiers of ``user``'s queue are in each of :data:`QUEUE_BUCKETS`, in one query."""
+    buckets = _buckets()
+    counted = officer_queue(user=user).aggregate(**{name: Count("pk", filter=buckets[name]) for name in QUEUE_BUCKETS})
+    return {name: counted[name] or 0 for name in QUEUE_BUCKETS}
+
+
+#: The most dossiers a staff search returns (a search narrows; it does not list an agency's archive).
+STAFF_SEARCH_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class StaffSearch:
+    """A staff search's answer: the dossiers found (at most ``limit``) and whether more matched."""
+
+    dossiers: list[Dossier]
+    more: bool
+    limit: int = STAFF_SEARCH_LIMIT
+
+
+def dossiers_search_for_staff(*, request: HttpRequest, query: str, limit: int = STAFF_SEARCH_LIMIT) -> StaffSearch:
+    """The dossiers received or held by the agencies where the signed-in civil servant holds a one-stop, specialist
+    or leader role (as :func:`dossier_for_staff` allows), matching ``query``: a dossier code (from its start), an
+    applicant's personal ID or tax code (the whole number), or words of the applicant's name typed with or without
+    diacritics. Bounded by ``search_text``; newest first, at most ``limit``. The applicants of the dossiers found
+    are logged as personal-data views (the list shows them masked, but a search by name or ID reveals who has a
+    dossier here)."""
+    user: User = request.user  # type: ignore[assignment]
+    text = search_text(query)
+    if not text:
+        return StaffSearch([], more=False, limit=limit)
+    agencies = authz.agencies_with(user, *STAFF_ROLES)
+    if not agencies:
+        raise Forbidden(_("The search is for one-stop-shop officers, specialists and leaders."))
+    found = _base().exclude(status=Status.DRAFT)
+    if agencies != authz.ALL:
+        found = found.filter(Q(receiving_agency__in=agencies) | Q(current_agency__in=agencies))
+    bare = "".join(text.split()).replace("-", "")
+    if bare.isdigit() and len(bare) in (10, 12, 13):  # a tax code (10 or 13 digits) or a personal ID (12)
+        match = Q(applicant__personal_id=bare) | Q(applicant__tax_code=bare)
+    else:
+        match = Q(code__istartswith=text)
+        words = fold(text).split()
+        if words:
+            by_name = Q()
+            for word in words:
+                by_name &= Q(applicant_folded__contains=word)
+            match |= by_name
+        found = found.annotate(applicant_folded=Folded("applicant_name"))
+    rows = list(found.filter(match).order_by("-submitted_at", "-pk")[: limit + 1])
+    dossiers, more = rows[:limit], len(rows) > limit
+    for applicant in {d.applicant_id: d.applicant for d in dossiers}.values():
+        personal_data_view_record(request=request, subject=applicant, place="dossier search", reason=text[:60])
+    return StaffSearch(dossiers, more=more, limit=limit)
+
+
+def kpi_summary_for(*, user: User) -> KpiRow | None:
+    """The year's service-quality indicators of the agencies where ``user`` holds a one-stop, specialist or leader
+    role, added up (the whole city for a role held without an agency); None without such a role."""
+    agencies = authz.agencies_with(user, *STAFF_ROLES)
+    if not agencies:
+        return None
+    today = timezone.localdate()
+    rows = kpis(start=today.replace(month=1, day=1), end=today)
+    if agencies != authz.ALL:
+        codes = set(Agency.objects.filter(pk__in=agencies).values_list("code", flat=True))
+        rows = [r for r in rows if r.agency_code in codes]
+    return kpi_totals(rows)
 
 
 def specialists_of(*, agency: Agency) -> QuerySet[User]:

@@ -25,3 +25,11 @@ def reconcile_yesterday() -> int:
 @shared_task(name="smartgov.procedures.tasks.purge_documents", acks_late=True, ignore_result=True)
 def purge_documents() -> int:
     return documents_purge_expired()
+
+
+@shared_task(name="smartgov.procedures.tasks.portal_intake", acks_late=True, ignore_result=True)
+def portal_intake() -> int:
+    """Every minute: take the new dossiers from the National Public Service Portal's feed (services/intake.py)."""
+    from smartgov.procedures.services.intake import portal_intake_pull
+
+    return portal_intake_pull().received

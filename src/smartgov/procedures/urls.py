@@ -2,7 +2,18 @@
 
 from django.urls import URLPattern, path
 
-from smartgov.procedures.views import applicant, catalog, kpi, officer, payment, portal, results, stewards
+from smartgov.procedures.views import (
+    applicant,
+    catalog,
+    intake,
+    kpi,
+    officer,
+    payment,
+    portal,
+    results,
+    standin,
+    stewards,
+)
 
 app_name = "procedures"
 
@@ -16,5 +27,7 @@ urlpatterns: list[URLPattern] = [
     *payment.urlpatterns,
     *results.urlpatterns,
     *portal.urlpatterns,
+    *intake.urlpatterns,
+    *standin.urlpatterns,
     *stewards.urlpatterns,
 ]

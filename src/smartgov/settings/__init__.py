@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "smartgov.procedures",
     "smartgov.notifications",
     "smartgov.exchange",
+    "smartgov.workspace",
 ]
 #: Apps an installation adds without editing this file (comma-separated dotted paths), e.g. a province's own app.
 INSTALLED_APPS += env.list("SMARTGOV_EXTRA_APPS", default=[])

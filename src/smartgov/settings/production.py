@@ -32,6 +32,8 @@ SMARTGOV_EXCHANGE_PROVIDER_ALLOW = env.list(
 )
 #: The demo's stand-in for the national population database is never served in production.
 SMARTGOV_EXCHANGE_DEMO_PROVIDER = env.bool("SMARTGOV_EXCHANGE_DEMO_PROVIDER", default=False)
+#: Nor the stand-in for the National Public Service Portal.
+SMARTGOV_PORTAL_STANDIN = False
 
 _problems = []
 if DEBUG:

@@ -1,5 +1,5 @@
 """Menus per role: each person sees the entries their URL's rule lets them open (staff entries only to staff with
-the role), and every entry they see opens."""
+the role, in the staff workspace's menu), and every entry they see opens."""
 
 import re
 
@@ -24,10 +24,11 @@ def _signed_in(user) -> Client:
 
 
 def _menu(client: Client) -> list[str]:
+    """The entries of the site's main menu and, for civil servants, of the staff workspace's menu."""
     html = client.get("/").content.decode()
-    nav = re.search(r'<nav[^>]*class="[^"]*site-nav[^"]*"[^>]*>(.*?)</nav>', html, re.S)
-    assert nav is not None
-    return re.findall(r'href="([^"]+)"', nav.group(1))
+    navs = re.findall(r'<nav[^>]*class="[^"]*(?:site-nav|ws-nav)[^"]*"[^>]*>(.*?)</nav>', html, re.S)
+    assert navs
+    return [href for nav in navs for href in re.findall(r'href="([^"]+)"', nav)]
 
 
 def _opens(client: Client, hrefs: list[str]) -> None:

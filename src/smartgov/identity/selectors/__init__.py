@@ -13,6 +13,7 @@ from smartgov.identity.selectors.privacy import (
     personal_data_accesses_of,
 )
 from smartgov.identity.selectors.sessions import session_list
+from smartgov.identity.validators import mask_person_name, mask_personal_id
 
 __all__ = [
     "User",
@@ -23,6 +24,8 @@ __all__ = [
     "data_requests_of",
     "has_consent",
     "has_second_factor",
+    "mask_person_name",
+    "mask_personal_id",
     "my_data_export",
     "personal_data_accesses_of",
     "recovery_codes_left",

@@ -98,7 +98,7 @@ def test_next_cannot_send_people_elsewhere(client, officer):
     _password_step(client)
     device = TOTPDevice.objects.get(user=officer, confirmed=True)
     answer = client.post("/xac-thuc/", {"token": _code(device, ahead=1), "next": "https://evil.example.com/"})
-    assert answer["Location"] == "/"
+    assert answer["Location"] == "/bat-dau/"  # the person's own home (platform:landing), not the address sent
 
 
 def test_citizens_are_not_forced(client):

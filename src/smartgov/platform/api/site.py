@@ -224,10 +224,12 @@ def problem(request: HttpRequest, *, status: int, title: str, detail: str = "", 
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    fields = getattr(exc, "fields", None)  # a form's errors, one message per field
-    response = problem(
-        request, status=exc.status, title=exc.message, code=exc.code, **({"fields": fields} if fields else {})
-    )
+    extra: dict[str, Any] = {}
+    if fields := getattr(exc, "fields", None):  # a form's errors, one message per field (path → message)
+        extra["fields"] = fields
+    if errors := getattr(exc, "errors", None):  # the same with their paths (``loc``), as a 422 of the schema
+        extra["errors"] = errors
+    response = problem(request, status=exc.status, title=exc.message, code=exc.code, **extra)
     if retry_after := getattr(exc, "retry_after", None):  # platform.throttle.TooManyTries
         response["Retry-After"] = str(retry_after)
     return response

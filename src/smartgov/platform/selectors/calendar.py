@@ -131,6 +131,27 @@ def add_working_hours(start: datetime, hours: float, *, cutoff: time | None = No
     raise ValueError("the deadline is more than ten years away")
 
 
+def working_hours_between(start: datetime, end: datetime) -> float:
+    """Hours of office time in ``[start, end]``: lunch, nights and days off count for nothing. The measure a
+    workflow step's share of the time left is taken of (a share of wall-clock time lands at night)."""
+    begin, finish = _local(start), _local(end)
+    if finish <= begin:
+        return 0.0
+    if (finish.date() - begin.date()).days > MAX_SPAN_DAYS:
+        raise ValueError("the span is more than ten years")
+    total = timedelta(0)
+    day = begin.date()
+    while day <= finish.date():
+        if is_working_day(day):
+            for opening, closing in office_intervals():
+                low = max(begin, datetime.combine(day, opening, tzinfo=_tz()))
+                high = min(finish, datetime.combine(day, closing, tzinfo=_tz()))
+                if high > low:
+                    total += high - low
+        day += timedelta(days=1)
+    return total.total_seconds() / 3600
+
+
 def days_of_year(year: int) -> list[CalendarDay]:
     return list(CalendarDay.objects.filter(date__year=year).order_by("date"))
 

@@ -11,17 +11,15 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smartgov.platform.dates import MomentField
 from smartgov.platform.selectors.calendar import add_working_days, add_working_hours, days_of_year, receipt_day
 
 
 class DeadlineForm(forms.Form):
     UNITS = [("days", _("working days")), ("hours", _("working hours"))]
 
-    received = forms.DateTimeField(
-        label=_("Received at"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
-    )
+    #: typed as 20/11/2026 14:30 (day/month/year), the way dates are written in Vietnam; ISO still read
+    received = MomentField(label=_("Received at"))
     amount = forms.DecimalField(label=_("Processing time"), min_value=0, max_value=3650, decimal_places=1)
     unit = forms.ChoiceField(label=_("Counted in"), choices=UNITS)
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django_prometheus.exports import ExportToDjangoView
 from prometheus_client import REGISTRY
 
+from smartgov.platform import navigation
 from smartgov.platform.delivery import DeliveryCollector
 from smartgov.platform.selectors.org import agency_list, locality_get
 
@@ -27,6 +28,12 @@ logger = logging.getLogger(__name__)
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "platform/home.html", {"figures": _home_figures()})
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads (``LOGIN_REDIRECT_URL``): the person's own home, the highest-ranked landing entry of
+    the navigation they may open (officers: their workspace), the site's home otherwise."""
+    return redirect(navigation.landing_for(request))
 
 
 FIGURES_SECONDS = 60
@@ -178,6 +185,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("", home, name="home"),
+    path("bat-dau/", landing, name="landing"),
     path("healthz", healthz, name="healthz"),
     path("healthz/live", healthz_live, name="healthz-live"),
     path("metrics", metrics, name="metrics"),

@@ -10,7 +10,7 @@ from ninja import File, Form, Router
 from ninja import Status as Reply
 from ninja.files import UploadedFile
 
-from smartgov.platform.errors import DomainError, NotFound
+from smartgov.platform.errors import NotFound
 from smartgov.platform.models import Agency
 from smartgov.procedures.api.common import AUTH, EVENTS, me
 from smartgov.procedures.api.schemas import (
@@ -27,6 +27,7 @@ from smartgov.procedures.api.schemas import (
     VersionIn,
 )
 from smartgov.procedures.documents import receipt_response
+from smartgov.procedures.forms import FormInvalid, field_error, form_errors
 from smartgov.procedures.gateways import return_url
 from smartgov.procedures.models import Dossier, Procedure
 from smartgov.procedures.results import result_response
@@ -66,13 +67,50 @@ def create_draft(request: HttpRequest, payload: DraftIn) -> Reply[DossierOut]:
 
 
 def _receiving(procedure: Procedure, code: str) -> Agency:
-    agency = _agency(code)
+    """The agency the dossier goes to; a wrong one is the ``receiving_agency`` field's error."""
+    if not code.strip():
+        raise field_error(("receiving_agency",), _("Choose where to submit the dossier."), "required")
+    try:
+        agency = _agency(code)
+    except NotFound as exc:
+        raise field_error(("receiving_agency",), exc.message, "not_found") from exc
     if procedure.level == Procedure.Level.COMMUNE:
         if agency.kind != Agency.Kind.COMMUNE_COMMITTEE:
-            raise DomainError(_("A commune-level procedure is received by a commune's People's Committee."))
+            raise field_error(
+                ("receiving_agency",), _("A commune-level procedure is received by a commune's People's Committee.")
+            )
     elif procedure.agency is not None and agency != procedure.agency:
-        raise DomainError(_("This procedure is received by %(agency)s.") % {"agency": procedure.agency.name})
+        raise field_error(
+            ("receiving_agency",), _("This procedure is received by %(agency)s.") % {"agency": procedure.agency.name}
+        )
     return agency
+
+
+@router.post(
+    "/dossiers/check",
+    response={204: None},
+    auth=AUTH,
+    summary="Check a form before submitting (nothing is saved)",
+    description="The checks of a submission (receiving agency, every rule of the procedure's form) without "
+    "creating a draft: 204 when the form is complete and valid, otherwise 422 with one entry per field in `errors` "
+    '(`loc` such as `["form_data", "ngay_sinh"]`). Documents are checked when the draft is submitted.',
+)
+def check_form(request: HttpRequest, payload: DraftIn) -> Reply[None]:
+    procedure = procedure_by_code(payload.procedure_code)
+    errors = form_errors(procedure.form_schema, payload.form_data)
+    try:
+        _receiving(procedure, payload.receiving_agency)
+    except FormInvalid as exc:
+        errors = exc.field_errors + errors
+    if errors:
+        raise FormInvalid(errors)
+    return Reply(204, None)
+
+
+@router.delete("/dossiers/{dossier_id}", response={204: None}, auth=AUTH, summary="Delete my draft")
+def delete_draft(request: HttpRequest, dossier_id: int) -> Reply[None]:
+    svc.dossier_draft_delete(applicant=me(request), dossier_id=dossier_id)
+    return Reply(204, None)
 
 
 @router.get("/dossiers/{dossier_id}", response=DossierOut, auth=AUTH, summary="One of my dossiers")

@@ -10,6 +10,7 @@ from smartgov.procedures.api.schemas import (
     CheckLineOut,
     CitizenCheckOut,
     DossierOut,
+    MovedOut,
     MoveIn,
     MoveInputOut,
     MoveOut,
@@ -61,11 +62,11 @@ def dossier_moves(request: HttpRequest, dossier_id: int) -> list[MoveOut]:
 
 
 @router.post(
-    "/queue/{dossier_id}/moves/{move}", response=DossierOut, auth=AUTH,
+    "/queue/{dossier_id}/moves/{move}", response=MovedOut, auth=AUTH,
     summary="Make a move (accept, request_supplement, refuse, transfer, assign, approve, stop, apologise, pause, "
     "resume, request_payment, return_result)",
 )  # fmt: skip
-def dossier_move(request: HttpRequest, dossier_id: int, move: str, payload: MoveIn) -> DossierOut:
+def dossier_move(request: HttpRequest, dossier_id: int, move: str, payload: MoveIn) -> MovedOut:
     done = moves.dossier_officer_move(
         officer=authz.principal_of(request),
         dossier_id=dossier_id,
@@ -73,7 +74,7 @@ def dossier_move(request: HttpRequest, dossier_id: int, move: str, payload: Move
         version=payload.version,
         inputs=payload.dict(exclude={"version"}, exclude_none=True),
     )
-    return DossierOut.of(done.dossier)
+    return MovedOut(**DossierOut.of(done.dossier).dict(), message=moves.move_message(move, done))
 
 
 @router.get(

@@ -220,6 +220,12 @@ class SupplementIn(Schema):
     form_data: dict[str, Any] | None = None
 
 
+class MovedOut(DossierOut):
+    """The dossier after a move, with what the move did in one sentence (shown to the officer as it is)."""
+
+    message: str = Field(description="What happened and to whom, in the request's language")
+
+
 class MoveInputOut(Schema):
     name: str
     kind: str = Field(description="text, longtext, agency (its code), account (its name), datetime, amount (đồng)")

@@ -4,11 +4,19 @@ workflow step's share of it, the clock stopped and started again, and the warnin
 from datetime import datetime, timedelta
 from datetime import time as clock
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from smartgov.platform.models import Agency
-from smartgov.platform.selectors.calendar import add_working_days, add_working_hours, working_days_between
+from smartgov.platform.selectors.calendar import (
+    add_working_days,
+    add_working_hours,
+    working_days_between,
+    working_hours_between,
+)
 from smartgov.platform.services.outbox import event_publish
 from smartgov.procedures.models import Dossier, DossierSequence, Procedure
 
@@ -37,15 +45,43 @@ def due_from(procedure: Procedure, start: datetime) -> datetime:
     return add_working_days(start, int(procedure.processing_time))
 
 
-def step_due(dossier: Dossier) -> datetime | None:
-    """The due time of the current workflow step: its share of the whole processing time from now."""
+#: A step's due time is counted from "now" even after the afternoon cut-off: the cut-off is for receipts only.
+_NO_CUTOFF = clock(23, 59, 59)
+
+
+def processing_text(procedure: Procedure) -> str:
+    """What the catalog says about the processing time, read as :func:`due_from` computes it: 0 working days is
+    the close of the receipt day (the law's "giải quyết ngay trong ngày"), never "0 ngày làm việc"."""
+    amount = procedure.processing_time
+    if procedure.processing_unit == Procedure.TimeUnit.WORKING_HOURS:
+        hours = f"{float(amount):g}".replace(".", ",")
+        return ngettext("%(n)s working hour", "%(n)s working hours", int(amount) or 1) % {"n": hours}
+    days = int(amount)
+    if days == 0:
+        return _("Within the working day (received after %(cutoff)s: by the end of the next working day)") % {
+            "cutoff": settings.SMARTGOV_AFTERNOON_CUTOFF
+        }
+    return ngettext("%(n)d working day", "%(n)d working days", days) % {"n": days}
+
+
+def step_due(dossier: Dossier, *, now: datetime | None = None) -> datetime | None:
+    """The due time of the current workflow step: its share of the **office time** left before the appointment,
+    counted on the working calendar from ``now``. A share of wall-clock time (``now + (due - now) × share``)
+    counted nights and days off as time to work and put steps due at 02:01; office time always lands inside
+    office hours, and never after the appointment. A late dossier's step is due at its appointment."""
     steps = dossier.procedure.workflow or []
     if not steps or dossier.step >= len(steps) or dossier.due_at is None:
         return None
     share = float(steps[dossier.step].get("share", 0) or 0)
-    now = timezone.now()
-    remaining = max(dossier.due_at - now, timedelta(0))
-    return now + remaining * share if share else None
+    if not share:
+        return None
+    now = now or timezone.now()
+    if dossier.due_at <= now:
+        return dossier.due_at
+    left = working_hours_between(now, dossier.due_at)
+    if left <= 0:  # nothing but nights and days off before the appointment
+        return dossier.due_at
+    return min(add_working_hours(now, left * min(share, 1.0), cutoff=_NO_CUTOFF), dossier.due_at)
 
 
 def clock_restart(dossier: Dossier) -> tuple[datetime | None, int]:

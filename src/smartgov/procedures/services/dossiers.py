@@ -23,7 +23,7 @@ from smartgov.procedures.domain.fees import fee_for
 from smartgov.procedures.domain.moves import move_guard
 from smartgov.procedures.domain.status import BIRTH_REGISTRATION, TRANSITIONS, Status
 from smartgov.procedures.events import BirthRegistered, DossierMoved
-from smartgov.procedures.forms import form_validate
+from smartgov.procedures.forms import FormInvalid, documents_errors, field_error, form_errors, form_validate
 from smartgov.procedures.models import Dossier, DossierEvent, Procedure
 from smartgov.procedures.services.deadlines import clock_restart, dossier_code_next, due_from, step_due
 from smartgov.procedures.services.results import result_issue
@@ -206,11 +206,10 @@ def dossier_submit(*, applicant: User, dossier_id: int, version: int | None = No
     """Check the draft (form and required documents) and submit it: it gets its code and its appointment."""
     with _moving(dossier_id, action="submit", version=version, applicant=applicant) as (dossier, old):
         procedure = dossier.procedure
-        form_validate(procedure.form_schema, dossier.form_data)
         attached = set(dossier.attachments.values_list("component", flat=True))
-        missing = [c["name"] for c in procedure.components if c.get("required") and c["code"] not in attached]
-        if missing:
-            raise DomainError(_("Attach the required documents: %(names)s.") % {"names": "; ".join(missing)})
+        errors = form_errors(procedure.form_schema, dossier.form_data)
+        if errors := errors + documents_errors(procedure.components, attached):
+            raise FormInvalid(errors)
         now = timezone.now()
         dossier.fee_vnd = fee_for(
             fee_vnd=procedure.fee_vnd, schedule=procedure.fee_schedule, form_data=dossier.form_data
@@ -272,10 +271,53 @@ def dossier_refuse(*, officer: Officer, dossier_id: int, reason: str, version: i
     return Moved(dossier, event)
 
 
-def dossier_withdraw(*, applicant: User, dossier_id: int, reason: str = "") -> Moved:
+def dossier_draft_delete(*, applicant: User, dossier_id: int) -> str:
+    """Delete the applicant's own draft with its documents (the files go once the transaction commits). A
+    submitted dossier is never deleted: it can be withdrawn. Deleting twice finds nothing the second time.
+    Returns the draft's name, for the caller's message."""
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update()
+            .select_related("procedure")
+            .filter(pk=dossier_id, applicant=applicant)
+            .first()
+        )
+        if dossier is None:
+            raise NotFound(_("No such dossier."))
+        if dossier.status != Status.DRAFT:
+            raise Conflict(_("Only a draft can be deleted; a submitted dossier can be withdrawn."))
+        name = dossier.label
+        files = [a.file for a in dossier.attachments.all()]
+        audit_record(
+            actor=applicant,
+            action="procedures.dossier.draft_delete",
+            obj=dossier,
+            object_repr=name,
+            changes={"procedure": dossier.procedure.code, "attachments": len(files)},
+        )
+        dossier.delete()
+        transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files if f.name])
+    return name
+
+
+#: The longest reason for a withdrawal kept on the timeline.
+REASON_MAX = 1000
+
+
+def dossier_withdraw(*, applicant: User, dossier_id: int, reason: str) -> Moved:
+    """The applicant withdraws a dossier not yet decided. Irreversible, so the reason is required; it is kept on
+    the process-control form (the event's note) for the one-stop shop."""
+    reason = reason.strip()
     with _moving(dossier_id, action="withdraw", version=None, applicant=applicant) as (dossier, old):
+        # checked once the dossier is known to be the applicant's and withdrawable: a stranger learns nothing
+        if not reason:
+            raise field_error(("note",), _("Say why you withdraw the dossier."), "required")
+        if len(reason) > REASON_MAX:
+            raise field_error(
+                ("note",), _("The reason must have at most %(count)s characters.") % {"count": REASON_MAX}, "maxLength"
+            )
         dossier.finished_at = timezone.now()
-        event = _record(dossier, action="withdraw", actor=applicant, old_status=old, note=reason.strip())
+        event = _record(dossier, action="withdraw", actor=applicant, old_status=old, note=reason)
     return Moved(dossier, event)
 
 

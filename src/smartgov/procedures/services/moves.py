@@ -6,13 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from smartgov.identity.selectors import User
 from smartgov.platform.errors import DomainError, NotFound
 from smartgov.platform.models import Agency
+from smartgov.platform.money import format_vnd
 from smartgov.procedures.domain.moves import MOVES
+from smartgov.procedures.domain.status import Status
 from smartgov.procedures.services.dossiers import (
     Moved,
     Officer,
@@ -96,3 +99,47 @@ _SERVICES: dict[str, Callable[..., Moved]] = {
     "request_payment": dossier_request_payment,
     "return_result": dossier_return_result,
 }
+
+
+def _when(moment: datetime | None) -> str:
+    return date_format(timezone.localtime(moment), "H:i d/m/Y") if moment else "—"
+
+
+def move_message(move: str, moved: Moved) -> str:
+    """What a move did and to whom, in one sentence for the officer who made it (the page's message and the
+    API's ``message``): "Đã chuyển hồ sơ … cho Sở Tư pháp (bước Thẩm định, xử lý; hạn bước …)." — never a bare
+    "Done.", which left the officer to guess where the dossier went."""
+    d, event = moved.dossier, moved.event
+    facts: dict[str, str] = {
+        "code": d.code or "",
+        "applicant": d.applicant_name,
+        "agency": d.current_agency.name,
+        "receiving": d.receiving_agency.name,
+        "due": _when(d.due_at),
+        "step_due": _when(event.step_due_at),
+        "fee": format_vnd(d.fee_vnd),
+        "specialist": str(d.assignee) if d.assignee else "",
+    }
+    steps = d.procedure.workflow or []
+    facts["step"] = str(steps[d.step].get("name", "")) if 0 <= d.step < len(steps) else ""
+    if move == "accept":
+        if d.status == Status.FINANCIAL_OBLIGATION:
+            return _("Accepted dossier %(code)s; %(applicant)s has been asked to pay the fee of %(fee)s.") % facts
+        return _("Accepted dossier %(code)s; the result is due at %(due)s.") % facts
+    if move == "transfer":
+        if facts["step"] and event.step_due_at:
+            return _("Handed dossier %(code)s over to %(agency)s (step %(step)s, due %(step_due)s).") % facts
+        return _("Handed dossier %(code)s over to %(agency)s.") % facts
+    texts = {
+        "request_supplement": _("Sent %(applicant)s the request to supplement dossier %(code)s (form 02)."),
+        "refuse": _("Refused dossier %(code)s; the written refusal (form 03) was sent to %(applicant)s."),
+        "assign": _("Assigned dossier %(code)s to %(specialist)s (%(agency)s)."),
+        "approve": _("Approved the result of dossier %(code)s; it went back to %(agency)s to be handed over."),
+        "stop": _("Stopped processing dossier %(code)s; %(applicant)s was told the reasons."),
+        "apologise": _("Sent %(applicant)s the apology (form 04) for dossier %(code)s; new appointment %(due)s."),
+        "pause": _("Paused processing of dossier %(code)s at %(agency)s: the clock is stopped."),
+        "resume": _("Resumed processing of dossier %(code)s; the result is now due at %(due)s."),
+        "request_payment": _("Asked %(applicant)s to pay %(fee)s for dossier %(code)s."),
+        "return_result": _("Handed the result of dossier %(code)s over to %(applicant)s."),
+    }
+    return texts[move] % facts if move in texts else _("Done.")

@@ -95,7 +95,7 @@ def test_bad_input_is_a_clear_4xx_and_changes_nothing(hp):
         content_type="application/json",
     )
     invalid = me.post(f"{API}/dossiers/{draft['id']}/submit", {}, "application/json")
-    assert invalid.status_code == 400 and set(invalid.json()["fields"]) >= {"ngay_sinh"}
+    assert invalid.status_code == 422 and set(invalid.json()["fields"]) >= {"form_data.ngay_sinh"}
     other = signed_in(hp.binh)
     assert other.get(f"{API}/dossiers/{draft['id']}").status_code == 404  # someone else's dossier
     assert other.post(f"{API}/dossiers/{draft['id']}/withdraw", {}, "application/json").status_code == 404
@@ -104,7 +104,7 @@ def test_bad_input_is_a_clear_4xx_and_changes_nothing(hp):
         {"procedure_code": "1.001193", "receiving_agency": "000.00.16.H31", "form_data": {}},
         content_type="application/json",
     )
-    assert wrong_agency.status_code == 400
+    assert wrong_agency.status_code == 422 and wrong_agency.json()["errors"][0]["loc"] == ["receiving_agency"]
     assert Dossier.objects.get(pk=draft["id"]).status == 0 and Dossier.objects.count() == 1
     assert Client().get(f"{API}/dossiers").status_code == 401
 

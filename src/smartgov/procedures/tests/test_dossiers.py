@@ -105,7 +105,7 @@ def test_illegal_moves_are_refused_and_change_nothing(hp):
     with pytest.raises(Forbidden):  # another ward's officer
         svc.dossier_accept(officer=hp.other_officer, dossier_id=dossier.pk)
     with pytest.raises(NotFound):  # another person's dossier is not found
-        svc.dossier_withdraw(applicant=hp.binh, dossier_id=dossier.pk)
+        svc.dossier_withdraw(applicant=hp.binh, dossier_id=dossier.pk, reason="Nộp nhầm")
     with pytest.raises(DomainError):
         svc.dossier_refuse(officer=hp.officer, dossier_id=dossier.pk, reason="  ")
     with pytest.raises(Conflict, match="Người khác vừa thay đổi"):
@@ -121,12 +121,13 @@ def test_bad_form_and_missing_documents_are_explained(hp):
     )
     with pytest.raises(FormInvalid) as error:
         svc.dossier_submit(applicant=hp.mai, dossier_id=draft.pk)
-    assert set(error.value.fields) == {"gioi_tinh"}
+    assert set(error.value.fields) == {"form_data.gioi_tinh", "components.giay_chung_sinh", "components.to_khai"}
     svc.dossier_draft_save(
         applicant=hp.mai, procedure=procedure, receiving_agency=hp.ward, form_data=BIRTH, dossier_id=draft.pk
     )
-    with pytest.raises(DomainError, match=r"Giấy chứng sinh"):
+    with pytest.raises(FormInvalid) as error:
         svc.dossier_submit(applicant=hp.mai, dossier_id=draft.pk)
+    assert error.value.fields["components.giay_chung_sinh"].startswith("Hãy đính kèm Giấy chứng sinh")
     assert Dossier.objects.get(pk=draft.pk).code is None
 
 

@@ -244,7 +244,7 @@ def test_an_officer_asks_for_an_assessed_obligation(hp):
     assert moved.status == Status.FINANCIAL_OBLIGATION and moved.fee_vnd == 50000
     with pytest.raises(Conflict):  # already waiting for it
         moves.dossier_officer_move(officer=hp.specialist, dossier_id=dossier.pk, move="request_payment")
-    withdrawn = svc.dossier_withdraw(applicant=hp.binh, dossier_id=dossier.pk).dossier
+    withdrawn = svc.dossier_withdraw(applicant=hp.binh, dossier_id=dossier.pk, reason="Không cần nữa").dossier
     assert withdrawn.status == Status.WITHDRAWN
 
 

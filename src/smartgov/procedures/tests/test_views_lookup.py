@@ -87,3 +87,31 @@ def test_right_answers_are_not_counted_and_do_not_clear_the_wrong_ones(hp):
     assert _api(code, "0900000099", "203.0.113.7").status_code == 404, "the tenth wrong try is still answered"
     assert _api(code, PHONE, "203.0.113.7").status_code == 429
     assert not _lockouts().filter(details__limit="lookup-address").exists()
+
+
+def test_the_receipts_qr_code_opens_a_clean_form_with_the_code(hp):
+    """Issue 14, point 6: the QR code on the receipt is ``?ma=<code>``; nothing was typed, so no error and no try
+    counted — the form waits with the code filled in."""
+    code = submitted(hp).code
+    for _n in range(12):  # more than the limit: opening the QR code is not a wrong try
+        page = Client().get(PAGE, {"ma": code}, REMOTE_ADDR="198.51.100.7")
+        assert page.status_code == 200
+    text = page.content.decode()
+    assert 'role="alert"' not in text and "aria-invalid" not in text
+    assert f'value="{code}"' in text and "autofocus" in text
+    assert _page(code, PHONE, "198.51.100.7").status_code == 200
+    sent_empty = _page(code, "", "198.51.100.7")
+    assert sent_empty.status_code == 400 and "Hãy nhập mã hồ sơ và số điện thoại" in sent_empty.content.decode()
+    assert not _lockouts().exists()
+
+
+def test_the_receipts_qr_code_opens_the_dossier_for_its_signed_in_owner(hp):
+    dossier = submitted(hp)
+    owner = Client()
+    owner.force_login(hp.mai)
+    response = owner.get(PAGE, {"ma": dossier.code.lower()})
+    assert response.status_code == 302 and response["Location"] == f"/ho-so-cua-toi/{dossier.pk}/"
+    someone_else = Client()
+    someone_else.force_login(hp.binh)
+    page = someone_else.get(PAGE, {"ma": dossier.code})
+    assert page.status_code == 200 and 'role="alert"' not in page.content.decode()

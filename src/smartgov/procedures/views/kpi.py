@@ -9,13 +9,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from smartgov.identity import authz
 from smartgov.identity.selectors import User
 from smartgov.platform.charts import BarChart, bar_chart
+from smartgov.platform.dates import parse_day
 from smartgov.platform.errors import Forbidden
 from smartgov.platform.models import Agency
 from smartgov.procedures.kpi import KpiRow, kpi_by_month, kpi_totals, kpis
@@ -41,8 +41,8 @@ def _chart(title: str, months: list[KpiRow], measure: str) -> BarChart:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    start = parse_date(request.GET.get("tu", "")) or date(today.year, 1, 1)
-    end = parse_date(request.GET.get("den", "")) or today
+    start = parse_day(request.GET.get("tu", "")) or date(today.year, 1, 1)
+    end = parse_day(request.GET.get("den", "")) or today
     rows = _visible(request.user, kpis(start=start, end=end))  # type: ignore[arg-type]
     if request.GET.get("excel"):
         return _excel(rows, start, end)

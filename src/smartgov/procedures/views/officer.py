@@ -2,10 +2,11 @@
 documents and process-control form, and the moves their roles allow. Every move is the same service as the
 API's; a stale page is refused (the form carries the dossier's version)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.utils import flatatt
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -15,19 +16,26 @@ from django.views.decorators.http import require_POST
 
 from smartgov.identity import authz
 from smartgov.identity.selectors import User
+from smartgov.platform.dates import MOMENT_INVALID, day_attrs, parse_day, parse_moment, show_day
 from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
+from smartgov.platform.text import fold, search_text
 from smartgov.procedures.documents import NOTICES, notice_response, payment_receipt_response
 from smartgov.procedures.domain.moves import MOVES, moves_allowed
 from smartgov.procedures.models import Dossier, DossierResult, Payment
 from smartgov.procedures.results import result_response
-from smartgov.procedures.selectors import STAFF_ROLES, dossier_for_staff, officer_queue, specialists_of
+from smartgov.procedures.selectors import (
+    NEARLY_LATE,
+    QUEUE_BUCKETS,
+    STAFF_ROLES,
+    dossier_for_staff,
+    officer_queue,
+    specialists_of,
+)
 from smartgov.procedures.services import moves
 from smartgov.procedures.services.citizens import applicant_check
 
 Role = authz.Role
-#: A dossier due within this time is flagged "nearly late", so an apology (form 04) can go out in time.
-NEARLY_LATE = timedelta(hours=24)
 
 
 def _me(request: HttpRequest) -> User:
@@ -59,13 +67,12 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
     """Form 06: the book of dossiers received by the officer's agencies in a period, as an Excel file."""
     import io
 
-    from django.utils.dateparse import parse_date
     from openpyxl import Workbook
 
     me = _officer(request)
     today = timezone.localdate()
-    start = parse_date(request.GET.get("tu", "")) or today.replace(day=1)
-    end = parse_date(request.GET.get("den", "")) or today
+    start = parse_day(request.GET.get("tu", "")) or today.replace(day=1)
+    end = parse_day(request.GET.get("den", "")) or today
     agencies = authz.agencies_with(me, *STAFF_ROLES)
     received = Dossier.objects.all() if agencies == authz.ALL else Dossier.objects.filter(receiving_agency__in=agencies)
     rows = (
@@ -123,11 +130,26 @@ def tracking_book(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """The queue, or one part of it (``?nhom=new|due_soon|late|paused|awaiting_fee``, the workspace's counts)."""
     me = _officer(request)
     now = timezone.now()
-    rows = [(d, lateness(d, now)) for d in officer_queue(user=me)[:300]]
+    bucket = request.GET.get("nhom", "")
+    rows = [(d, lateness(d, now)) for d in officer_queue(user=me, bucket=bucket)[:300]]
     leads = authz.holds(me, Role.LEADER, Role.PLATFORM_ADMIN)
-    return render(request, "procedures/queue.html", {"rows": rows, "leads": leads})
+    context = {"rows": rows, "leads": leads, "bucket": QUEUE_BUCKETS.get(bucket, "")}
+    return render(request, "procedures/queue.html", context)
+
+
+def hand_over_choices(dossier: Dossier, query: str) -> list[Agency]:
+    """The agencies a dossier can be handed to (about 135 in Hai Phong), grouped by kind, narrowed to those whose
+    name or code holds every word of ``query`` — with or without diacritics ("so tu phap" finds "Sở Tư pháp").
+    The page's search works without JavaScript through this; with it, static/smartgov/js/select-filter.js
+    narrows the same list as the officer types."""
+    agencies = Agency.objects.filter(is_active=True).exclude(pk=dossier.current_agency_id).order_by("kind", "name")
+    words = fold(search_text(query)).split()
+    if not words:
+        return list(agencies)
+    return [a for a in agencies if all(w in f"{fold(a.name)} {a.code.lower()}" for w in words)]
 
 
 @login_required
@@ -137,16 +159,19 @@ def dossier_page(request: HttpRequest, pk: int) -> HttpResponse:
     labels = {
         p: dossier.procedure.form_schema.get("properties", {}).get(p, {}).get("title", p) for p in dossier.form_data
     }
+    agency_query = request.GET.get("co-quan", "").strip()
     context = {
         "dossier": dossier,
         "lateness": lateness(dossier, timezone.now()),
-        "form_rows": [(labels[k], v) for k, v in dossier.form_data.items()],
+        "form_rows": [(labels[k], show_day(v)) for k, v in dossier.form_data.items()],
         "attachments": [(names.get(a.component, a.component), a) for a in dossier.attachments.all()],
         "events": dossier.events.select_related("agency", "actor"),
         "payments": dossier.payments.prefetch_related("callbacks"),
         "result": DossierResult.objects.filter(dossier=dossier).first(),
         "moves": moves_allowed(request, dossier),
-        "agencies": Agency.objects.filter(is_active=True).exclude(pk=dossier.current_agency_id).order_by("name"),
+        "agencies": hand_over_choices(dossier, agency_query),
+        "agency_query": agency_query,
+        "moment_attrs": flatatt(day_attrs(moment=True)),
         "notice_url": "procedures:officer-notice",
         "notice_actions": list(NOTICES),
         "specialists": specialists_of(agency=dossier.current_agency),
@@ -162,18 +187,25 @@ def move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise NotFound(_("No such action."))
     dossier_for_staff(request=request, dossier_id=pk)  # the checkpoint before anything else
     post = request.POST
+    inputs: dict[str, object] = {field.name: post.get(field.name, "") for field in MOVES[action].inputs}
+    for field in MOVES[action].inputs:  # the page's dates are day/month/year hour:minute (the API's are ISO)
+        if field.kind == "datetime" and inputs[field.name]:
+            inputs[field.name] = parse_moment(inputs[field.name])
+            if inputs[field.name] is None:
+                messages.error(request, str(MOMENT_INVALID))
+                return redirect("procedures:officer-dossier", pk=pk)
     try:
-        moves.dossier_officer_move(
+        moved = moves.dossier_officer_move(
             officer=authz.principal_of(request),
             dossier_id=pk,
             move=action,
             version=int(post["version"]) if post.get("version", "").isdigit() else None,
-            inputs={field.name: post.get(field.name, "") for field in MOVES[action].inputs},
+            inputs=inputs,
         )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("procedures:officer-dossier", pk=pk)
-    messages.success(request, _("Done."))
+    messages.success(request, moves.move_message(action, moved))
     if MOVES[action].leaves:  # the dossier may have left the officer's agency
         return redirect("procedures:queue")
     return redirect("procedures:officer-dossier", pk=pk)

@@ -3,7 +3,6 @@ sandbox "bank" of the demo, the e-receipt and the leaders' reconciliation report
 
 import json
 import secrets
-from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from smartgov.identity.selectors import User
+from smartgov.platform.dates import parse_day
 from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.qr import qr_svg
 from smartgov.procedures.documents import payment_receipt_response
@@ -181,11 +181,7 @@ def payment_receipt(request: HttpRequest, pk: int, payment_id: int) -> HttpRespo
 @login_required
 def reconciliation(request: HttpRequest) -> HttpResponse:
     reports = reconciliations_for(user=_me(request))
-    day_text = request.GET.get("ngay", "")
-    try:
-        day = date.fromisoformat(day_text) if day_text else None
-    except ValueError:
-        day = None
+    day = parse_day(request.GET.get("ngay", ""))  # 20/11/2026, or ISO from an old link
     if day is not None:
         reports = reports.filter(day=day)
     return render(request, "procedures/reconciliation.html", {"reports": reports[:30], "day": day})

@@ -102,7 +102,7 @@ def test_deadline_calculator(page, hai_phong):
     calendar_fill(years=[2026])
     page.goto("/lich-lam-viec/?year=2026")
     assert "Tết Nguyên Đán" in page.locator("table").inner_text()
-    page.get_by_label("Thời điểm tiếp nhận").fill("2026-02-13T09:00")
+    page.get_by_label("Thời điểm tiếp nhận").fill("13/02/2026 09:00")  # day/month/year (issue 14)
     page.get_by_label("Thời hạn giải quyết").fill("3")
     page.get_by_role("button", name="Tính").click()
     assert "25/02/2026" in page.get_by_role("status").inner_text()

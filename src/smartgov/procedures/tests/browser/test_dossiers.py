@@ -21,7 +21,8 @@ def _officer_does(page, button: str, fields: dict[str, str] | None = None) -> No
             control.fill(value)
     with page.expect_navigation():  # the page sends the form through the API, then reloads
         form.get_by_role("button", name=button).click()
-    assert page.get_by_role("status").first.inner_text().strip() == "Đã thực hiện.", page.content()[:2000]
+    said = page.get_by_role("status").first.inner_text().strip()  # what was done and to whom (issue 14)
+    assert said.startswith("Đã ") and said != "Đã thực hiện.", page.content()[:2000]
 
 
 def test_a_dossier_from_submission_to_rating(page, city, sign_in):
@@ -34,7 +35,7 @@ def test_a_dossier_from_submission_to_rating(page, city, sign_in):
     page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
     page.get_by_label("Nơi nộp").select_option(label="Ủy ban nhân dân phường Thành Đông")
     page.get_by_label("Họ, chữ đệm và tên của trẻ").fill("Nguyễn An Nhiên")
-    page.get_by_label("Ngày sinh").fill("2026-11-20")
+    page.get_by_role("textbox", name="Ngày sinh bắt buộc").fill("2026-11-20")
     page.get_by_label("Giới tính").select_option("Nữ")
     page.get_by_label("Nơi sinh").fill("Bệnh viện Phụ sản Hải Phòng")
     page.get_by_label("Họ tên mẹ").fill("Nguyễn Thị Mai")

@@ -21,6 +21,79 @@
     main.insertBefore(region, main.firstChild);
   }
 
+  /* A problem with field errors (`errors`, each with its `loc`): each message beside its field, marked
+     aria-invalid and described by it, and a summary at the top linking to the fields, focused and announced —
+     the markup the server draws when JavaScript is off. Returns false when the problem names no field. */
+  function control(form, loc) {
+    var name = loc[0] === "form_data" ? loc[1] : loc[0] === "receiving_agency" ? "agency"
+      : loc[0] === "components" ? "file_" + loc[1] : loc[0] === "note" ? "reason" : loc[0];
+    return name ? form.querySelector("[name='" + name.replace(/[^\w-]/g, "") + "']") : null;
+  }
+
+  function clearProblems(form) {
+    var old = document.getElementById("error-summary");
+    if (old) { old.parentNode.removeChild(old); }
+    form.querySelectorAll("[data-client-error]").forEach(function (e) { e.parentNode.removeChild(e); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (input) {
+      input.removeAttribute("aria-invalid");
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && id !== input.id + "_error";
+      });
+      if (described.length) { input.setAttribute("aria-describedby", described.join(" ")); }
+      else { input.removeAttribute("aria-describedby"); }
+      var field = input.closest(".field");
+      if (field) { field.classList.remove("field-invalid"); }
+    });
+  }
+
+  function showProblem(form, problem) {
+    clearProblems(form);
+    if (!problem || !problem.errors || !problem.errors.length) { return false; }
+    var summary = document.createElement("div");
+    summary.className = "error-summary";
+    summary.id = "error-summary";
+    summary.setAttribute("role", "alert");
+    summary.setAttribute("tabindex", "-1");
+    summary.setAttribute("aria-labelledby", "error-summary-title");
+    var title = document.createElement("h2");
+    title.id = "error-summary-title";
+    var count = problem.errors.length;
+    title.textContent = count === 1 ? (form.getAttribute("data-summary-one") || problem.title)
+      : (form.getAttribute("data-summary-many") || problem.title).replace("%(count)s", String(count));
+    summary.appendChild(title);
+    var list = document.createElement("ul");
+    problem.errors.forEach(function (error) {
+      var item = document.createElement("li");
+      var input = control(form, error.loc || []);
+      if (input && input.id) {
+        var link = document.createElement("a");
+        link.href = "#" + input.id;
+        link.textContent = error.msg;
+        item.appendChild(link);
+        var message = document.createElement("ul");
+        message.className = "errorlist";
+        message.id = input.id + "_error";
+        message.setAttribute("data-client-error", "");
+        var line = document.createElement("li");
+        line.textContent = error.msg;
+        message.appendChild(line);
+        input.parentNode.insertBefore(message, input);
+        input.setAttribute("aria-invalid", "true");
+        var described = input.getAttribute("aria-describedby");
+        input.setAttribute("aria-describedby", (described ? described + " " : "") + message.id);
+        var field = input.closest(".field");
+        if (field) { field.classList.add("field-invalid"); }
+      } else {
+        item.textContent = error.msg;
+      }
+      list.appendChild(item);
+    });
+    summary.appendChild(list);
+    form.parentNode.insertBefore(summary, form);
+    summary.focus();
+    return true;
+  }
+
   function body(form) {
     var data = {};
     new FormData(form).forEach(function (value, name) {
@@ -48,13 +121,12 @@
     }); }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.ok) {
-          sessionStorage.setItem(FLASH, form.getAttribute("data-api-done") || "OK");
+          /* the API's own sentence of what was done (a move says where the dossier went), else the form's */
+          sessionStorage.setItem(FLASH, answer.message || form.getAttribute("data-api-done") || "OK");
           window.location.assign(form.getAttribute("data-api-next") || window.location.href);
           return;
         }
-        var text = answer.title || response.statusText;
-        if (answer.fields) { text += " " + Object.values(answer.fields).join("; "); }
-        messageList("error", text);
+        if (!showProblem(form, answer)) { messageList("error", answer.title || response.statusText); }
         if (button) { button.disabled = false; }
       });
     }).catch(function (problem) {
@@ -111,9 +183,16 @@
     var idInput = form.querySelector("input[name=dossier]");
     var draft = {procedure_code: form.getAttribute("data-procedure"), form_data: formData,
                  receiving_agency: form.querySelector("select[name=agency]").value};
-    var saved = idInput && idInput.value
-      ? call("PUT", api + "/dossiers/" + idInput.value, token, draft)
-      : call("POST", api + "/dossiers", token, draft);
+    /* A submission is checked before anything is saved: a form with errors leaves no draft behind. Once a
+       draft exists (saved, or created by a valid submission to hold its documents) every try reuses it, and
+       the address names it, so that reloading the page continues the same draft. */
+    var checked = submitting && !(idInput && idInput.value)
+      ? call("POST", api + "/dossiers/check", token, draft) : Promise.resolve();
+    var saved = checked.then(function () {
+      return idInput && idInput.value
+        ? call("PUT", api + "/dossiers/" + idInput.value, token, draft)
+        : call("POST", api + "/dossiers", token, draft);
+    });
     saved.then(function (dossier) {
       if (!idInput) {
         idInput = document.createElement("input");
@@ -129,7 +208,13 @@
           body.append("component", input.name.replace(/^file_/, ""));
           body.append("file", input.files[0]);
           return call("POST", api + "/dossiers/" + dossier.id + "/attachments", token, body, true)
-            .then(function () { input.value = ""; });
+            .then(function () { input.value = ""; }, function (problem) {
+              /* a refused file (type, size, active content) is that document's error, beside its input */
+              if (problem && problem.title && !problem.errors) {
+                problem.errors = [{loc: ["components", input.name.replace(/^file_/, "")], msg: problem.title}];
+              }
+              throw problem;
+            });
         });
       }, Promise.resolve()).then(function () {
         /* documents taken from the applicant's store: no upload, one call each (once-only) */
@@ -155,9 +240,12 @@
         });
       });
     }).catch(function (problem) {
-      var text = (problem && problem.title) || form.getAttribute("data-api-offline");
-      if (problem && problem.fields) { text += " " + Object.values(problem.fields).join("; "); }
-      messageList("error", text);
+      if (idInput && idInput.value) {  /* a draft now exists: a reload of the page continues it */
+        window.history.replaceState(null, "", window.location.pathname + "?ho-so=" + idInput.value);
+      }
+      if (!showProblem(form, problem)) {
+        messageList("error", (problem && problem.title) || form.getAttribute("data-api-offline"));
+      }
       buttons.forEach(function (b) { b.disabled = false; });
     });
     return true;
