@@ -99,6 +99,8 @@ class RoleAssignment(models.Model):
         IOC_OPERATOR = "ioc_operator", _("Operations centre operator")
         SOC_ANALYST = "soc_analyst", _("Security analyst")
         DATA_STEWARD = "data_steward", _("Data steward")
+        #: Keeps the procedure catalog (procedures, fees, forms, workflows) for the whole locality.
+        CATALOG_STEWARD = "catalog_steward", _("Procedure catalog steward")
         PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("account"))

@@ -7,3 +7,9 @@ class PlatformConfig(contract.AppContract):
     name = "smartgov.platform"
     label = "platform"
     verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        super().ready()
+        from smartgov.platform.thirdparty import third_party_names_apply
+
+        third_party_names_apply()

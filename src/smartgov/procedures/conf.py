@@ -10,6 +10,9 @@ env = environ.Env()
 
 #: Largest document a dossier accepts (PDF, JPEG or PNG).
 SMARTGOV_UPLOAD_MAX_BYTES = env.int("SMARTGOV_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+#: The catalog's Excel import (docs/procedures.md): the largest workbook accepted and the most procedures in one.
+SMARTGOV_CATALOG_IMPORT_MAX_BYTES = env.int("SMARTGOV_CATALOG_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+SMARTGOV_CATALOG_IMPORT_MAX_ROWS = env.int("SMARTGOV_CATALOG_IMPORT_MAX_ROWS", default=5000)
 #: National Public Service Portal synchronisation of status changes (empty: off). See procedures/handlers.py.
 SMARTGOV_PORTAL_SYNC_URL = env.str("SMARTGOV_PORTAL_SYNC_URL", default="")
 #: SMARTGOV_PORTAL_SYNC_SECRET and SMARTGOV_PORTAL_INTAKE_SERVICE (the portal's feed of dossiers, pulled through the

@@ -3,7 +3,7 @@ officers' tools in the staff workspace (each shown to those its URL's rule lets 
 
 from django.utils.translation import gettext_lazy as _
 
-from smartgov.platform.navigation import OVERSIGHT, STAFF, WORK, NavEntry
+from smartgov.platform.navigation import ADMINISTRATION, OVERSIGHT, STAFF, WORK, NavEntry
 
 ENTRIES = [
     NavEntry(_("Public services"), "procedures:catalog", order=15),
@@ -14,4 +14,6 @@ ENTRIES = [
     NavEntry(_("Service quality"), "procedures:dashboard", order=60, section=OVERSIGHT, audience=STAFF),
     NavEntry(_("Payment reconciliation"), "procedures:reconciliation", order=61, section=OVERSIGHT, audience=STAFF),
     NavEntry(_("National portal backlog"), "procedures:portal-sync", order=62, section=OVERSIGHT, audience=STAFF),
+    # the catalog stewards' page (docs/procedures.md): the locality's catalog, kept beside the platform's tools
+    NavEntry(_("Manage the catalog"), "procedures:catalog-manage", order=70, section=ADMINISTRATION, audience=STAFF),
 ]

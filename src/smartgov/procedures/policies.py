@@ -1,5 +1,6 @@
 """The public services' access rules: public catalog, the applicant's own dossiers, the officers' work."""
 
+from smartgov.identity import authz
 from smartgov.identity.authz import Role
 from smartgov.platform.access import Access
 from smartgov.procedures.domain.moves import SCOPE
@@ -7,6 +8,18 @@ from smartgov.procedures.domain.moves import SCOPE
 OSS, SPEC, LEAD = Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER
 #: The access-token scopes of the API (described on the consent screen: identity/conf.py).
 READ, WRITE, DOCUMENTS, QUEUE, PORTAL = "dossiers.read", "dossiers.write", "documents.read", "queue.read", "portal.sync"
+
+#: The catalog's stewards keep procedures, fees, forms and workflows (platform administrators hold every role).
+STEWARD = Role.CATALOG_STEWARD
+#: The token scope of managing the catalog. No client is given it: only a browser session manages the catalog.
+CATALOG_SCOPE = "catalog.manage"
+
+
+@authz.policy("procedures.catalog.manage", scope=CATALOG_SCOPE)
+def _may_manage_catalog(principal: authz.Principal, resource: object = None, /) -> bool:
+    """The catalog is the locality's: a steward holds the role without an agency, and keeps all of it."""
+    return authz.holds(principal.user, STEWARD)
+
 
 #: The access rule of every URL name this app registers.
 URLS: dict[str, Access] = {
@@ -56,6 +69,10 @@ URLS: dict[str, Access] = {
     "procedures:document-unshare": Access.signed_in(),
     "procedures:shared-documents": Access.staff(OSS, SPEC, LEAD),
     "procedures:shared-document": Access.staff(OSS, SPEC, LEAD),
+    "procedures:catalog-manage": Access.staff(STEWARD),
+    "procedures:catalog-edit": Access.staff(STEWARD),
+    "procedures:catalog-export": Access.staff(STEWARD),
+    "procedures:catalog-import": Access.staff(STEWARD),
     "api:attach_reused": Access.api(f"{WRITE} {DOCUMENTS}"),
     "api:payment_methods": Access.open(),
     "api:list_payments": Access.api(READ),

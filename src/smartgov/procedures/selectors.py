@@ -50,6 +50,28 @@ def procedures_search(*, query: str = "", sector: str = "", level: str = "", age
     return found.order_by("sector__name", "name")
 
 
+def procedures_for_stewards(*, query: str = "", sector: str = "", state: str = "") -> QuerySet[Procedure]:
+    """The whole catalog for its stewards, inactive procedures included (``state``: ``active``, ``inactive`` or
+    all): every word of ``query`` matched with or without diacritics in the name, or as the start of the code."""
+    words = fold(search_text(query)).split()
+    found = Procedure.objects.select_related("sector", "agency")
+    for word in words:
+        found = found.filter(Q(search_name__contains=word) | Q(code__startswith=word))
+    if sector:
+        found = found.filter(sector__code=sector)
+    if state in ("active", "inactive"):
+        found = found.filter(active=state == "active")
+    return found.order_by("sector__name", "name", "code")
+
+
+def procedure_for_steward(code: str) -> Procedure:
+    """A procedure of the catalog, active or not (the stewards' page); the rule is the page's URL rule."""
+    procedure = Procedure.objects.select_related("sector", "agency").filter(code=code).first()
+    if procedure is None:
+        raise NotFound(_("No such procedure."))
+    return procedure
+
+
 def procedure_by_code(code: str) -> Procedure:
     procedure = Procedure.objects.select_related("sector", "agency").filter(code=code, active=True).first()
     if procedure is None:

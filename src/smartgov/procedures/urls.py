@@ -2,7 +2,18 @@
 
 from django.urls import URLPattern, path
 
-from smartgov.procedures.views import applicant, catalog, intake, kpi, officer, payment, portal, results, standin
+from smartgov.procedures.views import (
+    applicant,
+    catalog,
+    intake,
+    kpi,
+    officer,
+    payment,
+    portal,
+    results,
+    standin,
+    stewards,
+)
 
 app_name = "procedures"
 
@@ -18,4 +29,5 @@ urlpatterns: list[URLPattern] = [
     *portal.urlpatterns,
     *intake.urlpatterns,
     *standin.urlpatterns,
+    *stewards.urlpatterns,
 ]

@@ -2,7 +2,8 @@
 read): its type comes from its content, never its name; only the accepted types pass; a PDF is parsed and refused
 when it carries active content (JavaScript, automatic or launch actions, embedded files, forms that submit
 elsewhere), is encrypted, is a polyglot (something before ``%PDF``, after ``%%EOF``, a ZIP or HTML inside) or a
-bomb (too many pages, objects or inflated bytes); an image is decoded within a pixel limit and encoded again, so
+bomb (too many pages, objects or inflated bytes); an Excel workbook is checked as a ZIP of XML parts (bombs,
+entities, macros: files/xlsx.py); an image is decoded within a pixel limit and encoded again, so
 only its pixels are kept (no EXIF, ICC, comments or trailing bytes). What is stored is what comes out.
 
 A refusal is a ``FileRefused`` (a ``DomainError``: 415 for a type that is not accepted, 413 for a file over the
@@ -29,8 +30,11 @@ logger = logging.getLogger("smartgov.security")
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: What a document may be: the MIME type and the extension it is stored and shown with.
 DOCUMENT_TYPES: dict[str, str] = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
+#: What a spreadsheet import accepts (files/xlsx.py: ZIP bomb, entity and macro checks).
+SPREADSHEET_TYPES: dict[str, str] = {XLSX: "xlsx"}
 
 
 class FileRefused(DomainError):
@@ -97,12 +101,13 @@ class Deadline:
 
 
 def _accepted_names(accept: dict[str, str]) -> str:
-    return ", ".join(extension.upper().replace("JPG", "JPEG") for extension in accept.values())
+    names = {"jpg": "JPEG", "xlsx": "Excel (.xlsx)"}
+    return ", ".join(names.get(extension, extension.upper()) for extension in accept.values())
 
 
 def file_inspect(data: bytes, *, accept: dict[str, str] | None = None, limits: Limits | None = None) -> InspectedFile:
     """Check ``data`` and return what may be stored; raise ``FileRefused`` otherwise (never anything else)."""
-    from smartgov.platform.files import images, pdf
+    from smartgov.platform.files import images, pdf, xlsx
 
     accept = DOCUMENT_TYPES if accept is None else accept
     limits = limits or Limits.from_settings()
@@ -120,6 +125,9 @@ def file_inspect(data: bytes, *, accept: dict[str, str] | None = None, limits: L
     try:
         if mime == PDF:
             pdf.pdf_check(data, limits=limits)
+            content = data
+        elif mime == XLSX:
+            xlsx.xlsx_check(data, limits=limits)
             content = data
         else:
             content = images.image_clean(data, mime=mime, limits=limits)

@@ -35,6 +35,7 @@ PROBES: dict[str, Probe] = {
     "procedures:document-remove": Probe(kwargs={"pk": 999}, method="post"),
     "procedures:document-unshare": Probe(kwargs={"share_id": 999}, method="post"),
     "procedures:shared-document": Probe(kwargs={"share_id": 999}),
+    "procedures:catalog-edit": Probe(kwargs={"code": "1.001193"}),
     "api:attach_reused": Probe(
         kwargs={"dossier_id": "DOSSIER"}, method="post", body='{"component": "tk", "document": 999}'
     ),
