@@ -103,8 +103,9 @@ def _paid(dossier: "Dossier") -> str | None:
 NOTE = Input("note", "text", gettext_lazy("Note"))
 
 
-def _reason(label: str, missing: str) -> Input:
-    return Input("reason", "longtext", gettext_lazy(label), required=True, missing=gettext_lazy(missing))
+def _reason(label: Promise, missing: Promise) -> Input:
+    """A required reason; the callers mark both texts with gettext_lazy, where makemessages can see them."""
+    return Input("reason", "longtext", label, required=True, missing=missing)
 
 
 _rows = [
@@ -115,12 +116,22 @@ _rows = [
     Move(
         "request_supplement", frozenset({S.SUBMITTED, S.ACCEPTED, S.PROCESSING}), S.SUPPLEMENT_REQUESTED,
         (OSS, SPECIALIST, LEADER), "current", gettext_lazy("Request a supplement"),
-        (_reason("What is missing (form 02, only once)", "Say what is missing or must be corrected."),),
+        (
+            _reason(
+                gettext_lazy("What is missing (form 02, only once)"),
+                gettext_lazy("Say what is missing or must be corrected."),
+            ),
+        ),
         refusal=_supplement_asked, secondary=True,
     ),
     Move(
         "refuse", frozenset({S.SUBMITTED}), S.NOT_ACCEPTED, (OSS,), "receiving", gettext_lazy("Refuse"),
-        (_reason("Reasons for refusing (form 03)", "Give the reasons for refusing."),), secondary=True,
+        (
+            _reason(
+                gettext_lazy("Reasons for refusing (form 03)"),
+                gettext_lazy("Give the reasons for refusing."),
+            ),
+        ), secondary=True,
     ),
     Move(
         "transfer", frozenset({S.ACCEPTED, S.PROCESSING}), S.PROCESSING, (OSS, SPECIALIST, LEADER), "current",
@@ -146,13 +157,18 @@ _rows = [
     Move(
         "stop", frozenset({S.ACCEPTED, S.PROCESSING, S.FINANCIAL_OBLIGATION}), S.STOPPED, (LEADER,), "current",
         gettext_lazy("Stop processing"),
-        (_reason("Reasons for stopping", "Give the reasons for stopping."),), secondary=True,
+        (
+            _reason(
+                gettext_lazy("Reasons for stopping"),
+                gettext_lazy("Give the reasons for stopping."),
+            ),
+        ), secondary=True,
     ),
     Move(
         "apologise", frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED}), None, (OSS, LEADER), "current",
         gettext_lazy("Apologise with a new appointment"),
         (
-            _reason("Reason for the delay (form 04)", "Give the reason for the delay."),
+            _reason(gettext_lazy("Reason for the delay (form 04)"), gettext_lazy("Give the reason for the delay.")),
             Input("new_due_at", "datetime", gettext_lazy("New appointment"), required=True,
                   missing=gettext_lazy("Give the new appointment's date and time.")),
         ),
@@ -160,7 +176,12 @@ _rows = [
     ),
     Move(
         "pause", frozenset({S.PROCESSING}), None, (SPECIALIST, LEADER), "current", gettext_lazy("Pause processing"),
-        (_reason("Reason for pausing (the clock stops)", "Give the reason for pausing."),),
+        (
+            _reason(
+                gettext_lazy("Reason for pausing (the clock stops)"),
+                gettext_lazy("Give the reason for pausing."),
+            ),
+        ),
         refusal=_paused, secondary=True,
     ),
     Move(
