@@ -26,8 +26,8 @@ $(BIN)/activate:
 	"$(PYTHON)" -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -45,10 +45,11 @@ messages: $(VENV)/.installed
 migrate: install
 	$(SMARTGOV) migrate --noinput
 
+# The demo looks like the product: its own 404 page under DEBUG (SMARTGOV_PRODUCT_PAGES), links at the PORT served.
 demo: migrate
-	SMARTGOV_SITE_URL=http://$(HOST):$(PORT) $(SMARTGOV) load_demo
+	@SMARTGOV_SITE_URL=http://$(HOST):$(PORT) $(SMARTGOV) load_demo
 	@echo "Serving SmartGov at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	SMARTGOV_SITE_URL=http://$(HOST):$(PORT) $(SMARTGOV) runserver $(HOST):$(PORT)
+	@SMARTGOV_SITE_URL=http://$(HOST):$(PORT) SMARTGOV_PRODUCT_PAGES=1 $(SMARTGOV) runserver $(HOST):$(PORT)
 
 serve: install
 	$(SMARTGOV) runserver $(HOST):$(PORT)

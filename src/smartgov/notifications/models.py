@@ -57,6 +57,10 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
+        # the header's unread count on every page: only unread rows are indexed, so it stays small
+        indexes = [
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread_idx")
+        ]
 
     def __str__(self) -> str:
         return self.title

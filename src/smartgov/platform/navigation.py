@@ -49,6 +49,11 @@ def entries_for(request: HttpRequest) -> list[NavEntry]:
     return [entry for entry in entries() if gate(request, entry.url_name)]
 
 
+def allowed(request: HttpRequest, url_name: str) -> bool:
+    """Whether ``request``'s person may open ``url_name`` (always, without a gate)."""
+    return _gate[0](request, url_name) if _gate else True
+
+
 #: The shared kernel's own entries.
 ENTRIES = [
     NavEntry(_("Home"), "platform:home", order=0),

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from smartgov.procedures.views import applicant, catalog, kpi, officer, payment, portal, results
+from smartgov.procedures.views import account, applicant, catalog, kpi, officer, payment, portal, results
 
 app_name = "procedures"
 
@@ -16,4 +16,5 @@ urlpatterns: list[URLPattern] = [
     *payment.urlpatterns,
     *results.urlpatterns,
     *portal.urlpatterns,
+    *account.urlpatterns,
 ]
