@@ -144,15 +144,17 @@ class ProductNotFoundMiddleware:
     It sits after ``CommonMiddleware``, which still turns a 404 for ``/path`` into a redirect to ``/path/``."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        from django.core.exceptions import MiddlewareNotUsed
-
-        if not (settings.DEBUG and settings.SMARTGOV_PRODUCT_PAGES):
-            raise MiddlewareNotUsed
         self.get_response = get_response
+
+    @staticmethod
+    def _active() -> bool:
+        return bool(settings.DEBUG and settings.SMARTGOV_PRODUCT_PAGES)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from django.urls import Resolver404, get_resolver
 
+        if not self._active():
+            return self.get_response(request)
         try:
             get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
         except Resolver404 as exc:
@@ -162,7 +164,7 @@ class ProductNotFoundMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.http import Http404
 
-        return self._not_found(request, exception) if isinstance(exception, Http404) else None
+        return self._not_found(request, exception) if self._active() and isinstance(exception, Http404) else None
 
     @staticmethod
     def _not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
