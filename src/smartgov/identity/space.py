@@ -1,8 +1,7 @@
 """The account's own sections of the person's space (docs/kernel.md §1): profile, security, consents, my data."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from smartgov.identity.models import ConsentRecord
 from smartgov.identity.selectors import User, consent_state, has_second_factor

@@ -6,7 +6,7 @@ whose content stays inside the central 80 % safe zone) and old clients ask for `
 generated binaries, Pillow draws them from the SVG's shapes once per process (4x supersampled, then reduced)."""
 
 import io
-import xml.etree.ElementTree as ET  # noqa: S405 - our own static file, not input
+import xml.etree.ElementTree as ET
 from functools import cache
 from pathlib import Path
 

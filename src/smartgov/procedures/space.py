@@ -4,8 +4,7 @@ document store. The three lines come from one call of ``applicant_counts`` per p
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from smartgov.platform.space import SpaceSection
 from smartgov.procedures.selectors import applicant_counts

@@ -62,7 +62,9 @@ def test_email_is_verified_by_the_link_in_the_message(signed_in, citizen):
 def test_an_email_link_dies_when_the_address_changes(signed_in, citizen):
     signed_in.post("/tai-khoan/xac-minh-email/")
     link = _link(mail.outbox[0].body).replace("http://testserver", "")
-    changed = signed_in.post("/tai-khoan/thong-tin/", {"full_name": "Nguyễn Thị Mai", "email": "moi@example.vn", "phone": ""})
+    changed = signed_in.post(
+        "/tai-khoan/thong-tin/", {"full_name": "Nguyễn Thị Mai", "email": "moi@example.vn", "phone": ""}
+    )
     assert changed.status_code == 302
     stale = signed_in.get(link)
     assert stale.status_code == 400

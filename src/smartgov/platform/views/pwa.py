@@ -37,6 +37,8 @@ PRECACHE = (
     "smartgov/js/api-forms.js",
     "smartgov/js/shell.js",
 )
+
+
 @require_safe
 @cache_control(public=True, max_age=MANIFEST_SECONDS)
 def manifest(request: HttpRequest) -> HttpResponse:
@@ -72,7 +74,10 @@ def manifest(request: HttpRequest) -> HttpResponse:
 
 
 #: The installed app's shortcuts (a long press on its icon): the apps' pages most used, when installed.
-SHORTCUTS = ((gettext_lazy("My dossiers"), "procedures:my-dossiers"), (gettext_lazy("Notifications"), "notifications:inbox"))
+SHORTCUTS = (
+    (gettext_lazy("My dossiers"), "procedures:my-dossiers"),
+    (gettext_lazy("Notifications"), "notifications:inbox"),
+)
 
 
 def _shortcuts() -> list[dict[str, str]]:
