@@ -53,6 +53,7 @@ def test_space_and_unread_count_on_a_desktop(page, mai):
     assert page.locator("h1").inner_text() == "Thông báo"
     # Chromium has the Push API: the page offers push on this device (turning it on needs a real push service)
     assert page.get_by_role("button", name="Bật thông báo trên thiết bị này").is_visible()
+    assert not page.get_by_role("button", name="Tắt thông báo trên thiết bị này").is_visible()  # not subscribed
     assert not page.get_by_text("Trình duyệt này không hiển thị được thông báo").is_visible()
     screenshot(page, "notifications-push")
     assert axe_violations(page) == []
