@@ -46,9 +46,11 @@ def push_service():
     state = {"status": 201}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+            received.append(
+                {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+            )
             self.send_response(state["status"])
             self.send_header("Content-Length", "0")
             self.end_headers()
