@@ -52,7 +52,8 @@ def test_space_and_unread_count_on_a_desktop(page, mai):
     badge.click()
     assert page.locator("h1").inner_text() == "Thông báo"
     # Chromium has the Push API: the page offers push on this device (turning it on needs a real push service)
-    assert page.get_by_role("button", name="Bật thông báo trên thiết bị này").is_visible()
+    # shown once the service worker is ready and says this browser is not subscribed yet
+    page.get_by_role("button", name="Bật thông báo trên thiết bị này").wait_for(state="visible", timeout=10000)
     assert not page.get_by_role("button", name="Tắt thông báo trên thiết bị này").is_visible()  # not subscribed
     assert not page.get_by_text("Trình duyệt này không hiển thị được thông báo").is_visible()
     screenshot(page, "notifications-push")
