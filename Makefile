@@ -26,8 +26,8 @@ $(BIN)/activate:
 	"$(PYTHON)" -m venv $(VENV)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -48,10 +48,11 @@ migrate: install
 # While the demo is served, the status synchronisation goes to the national portal's stand-in (docs/procedures.md).
 DEMO_PORTAL_SYNC = SMARTGOV_PORTAL_SYNC_URL=http://$(HOST):$(PORT)/mo-phong/cong-dvc-quoc-gia/api/trang-thai
 
+# The demo looks like the product: its own 404 page under DEBUG (SMARTGOV_PRODUCT_PAGES), links at the PORT served.
 demo: migrate
-	SMARTGOV_SITE_URL=http://$(HOST):$(PORT) $(SMARTGOV) load_demo
+	@SMARTGOV_SITE_URL=http://$(HOST):$(PORT) $(SMARTGOV) load_demo
 	@echo "Serving SmartGov at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	SMARTGOV_SITE_URL=http://$(HOST):$(PORT) $(DEMO_PORTAL_SYNC) $(SMARTGOV) runserver $(HOST):$(PORT)
+	@SMARTGOV_SITE_URL=http://$(HOST):$(PORT) SMARTGOV_PRODUCT_PAGES=1 $(DEMO_PORTAL_SYNC) $(SMARTGOV) runserver $(HOST):$(PORT)
 
 serve: install
 	$(SMARTGOV) runserver $(HOST):$(PORT)

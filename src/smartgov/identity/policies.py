@@ -16,6 +16,7 @@ URLS: dict[str, Access] = {
     "identity:upstream-callback": Access.open(),
     "identity:mfa-verify": Access.signed_in(),
     "identity:mfa-setup": Access.signed_in(),
+    "identity:home": Access.signed_in(),
     "identity:profile": Access.signed_in(),
     "identity:email-verify-start": Access.signed_in(),
     "identity:phone-verify": Access.signed_in(),

@@ -4,12 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from oauth2_provider import urls as oauth2_urls
 
-from smartgov.identity.views import oidc, password, privacy, profile, security, signin
+from smartgov.identity.views import oidc, password, privacy, profile, security, signin, space
 
 app_name = "identity"
 
 urlpatterns: list[URLPattern] = [
-    path("tai-khoan/", profile.profile, name="profile"),
+    path("tai-khoan/", space.home, name="home"),
+    path("tai-khoan/thong-tin/", profile.profile, name="profile"),
     path("tai-khoan/xac-minh-email/", profile.email_verification_start, name="email-verify-start"),
     path("tai-khoan/xac-minh-email/<str:token>/", profile.email_verification_finish, name="email-verify"),
     path("tai-khoan/xac-minh-dien-thoai/", profile.phone_verification, name="phone-verify"),

@@ -13,6 +13,7 @@ class Channel(models.TextChoices):
     IN_APP = "in_app", _("In SmartGov")
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("SMS")
+    PUSH = "push", _("Notification on a device")
 
 
 class Delivery(Deliverable):
@@ -57,6 +58,10 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
+        # the header's unread count on every page: only unread rows are indexed, so it stays small
+        indexes = [
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread_idx")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -76,3 +81,22 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user_id)
+
+
+class PushSubscription(models.Model):
+    """One browser or installed app that agreed to receive our Web Push messages for a person (the endpoint and the
+    keys the browser gave; the message is encrypted to ``p256dh`` and ``auth``, so the push service cannot read it).
+    A push service that answers 404 or 410 for it has forgotten it: it is deleted then."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.URLField(_("push address"), max_length=800, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.endpoint[:40]}"

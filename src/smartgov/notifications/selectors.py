@@ -4,7 +4,7 @@ data holds."""
 from django.db.models import QuerySet
 
 from smartgov.identity.selectors import User
-from smartgov.notifications.models import Channel, Delivery, Notification, Preference
+from smartgov.notifications.models import Channel, Delivery, Notification, Preference, PushSubscription
 
 
 def preference_of(user: User) -> Preference:
@@ -20,7 +20,13 @@ def channels_for(user: User) -> list[str]:
         channels.append(Channel.EMAIL.value)
     if preference.sms and user.phone and user.phone_verified_at:
         channels.append(Channel.SMS.value)
+    if PushSubscription.objects.filter(user=user).exists():  # a device the person turned notifications on
+        channels.append(Channel.PUSH.value)
     return channels
+
+
+def push_subscriptions_of(user: User) -> QuerySet[PushSubscription]:
+    return PushSubscription.objects.filter(user=user)
 
 
 def notifications_of(user: User, *, limit: int = 100) -> QuerySet[Notification]:

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from smartgov.identity.selectors import User
 from smartgov.notifications.messages import render
-from smartgov.notifications.models import Channel, Delivery, Notification, Preference
+from smartgov.notifications.models import Channel, Delivery, Notification, Preference, PushSubscription
 from smartgov.notifications.selectors import channels_for, preference_of
 from smartgov.platform import delivery as delivery_engine
 from smartgov.platform.delivery import DeliveryFailed, State
@@ -82,11 +82,34 @@ def _send(delivery: Delivery) -> None:
             message.send()
         except OSError as exc:
             raise ChannelError(f"e-mail: {type(exc).__name__}") from exc
+    elif delivery.channel == Channel.PUSH:
+        _push(delivery, title, body)
     else:
         try:
             sms_send(to=user.phone, text=f"{body} {link}".strip()[:459], reference=str(delivery.pk))
         except Exception as exc:
             raise ChannelError(f"sms: {type(exc).__name__}") from exc
+
+
+def _push(delivery: Delivery, title: str, body: str) -> None:
+    """To every device the person turned notifications on. A device its push service forgot is deleted; when one
+    fails the delivery is tried again, and a device that had it shows the repeat in its place (same ``tag``)."""
+    from smartgov.notifications import push
+
+    message = {"title": title, "body": body, "url": delivery.url, "tag": str(delivery.pk)}
+    failed = 0
+    for subscription in PushSubscription.objects.filter(user=delivery.user):
+        try:
+            push.push_send(
+                endpoint=subscription.endpoint, p256dh=subscription.p256dh, auth=subscription.auth, message=message
+            )
+        except push.Gone:
+            subscription.delete()
+        except push.PushFailed as exc:
+            logger.warning("push to %s failed: %s", subscription.pk, exc)
+            failed += 1
+    if failed:
+        raise ChannelError(f"push: {failed} device(s)")
 
 
 def _dispatch(delivery_id: uuid.UUID) -> None:
@@ -147,9 +170,50 @@ def preference_save(*, user: User, email: bool, sms: bool, language: str) -> Pre
     return preference
 
 
-def notifications_erase(*, user: User) -> None:
-    """An erased account gets no more messages and keeps none: its messages, queue and preferences go."""
+#: Bounds of what a browser hands us (push addresses are a few hundred characters; the keys 87 and 22).
+_PUSH_LIMITS = {"endpoint": 800, "p256dh": 200, "auth": 100}
+#: Devices per person: a phone, a tablet, a few browsers.
+MAX_PUSH_DEVICES = 10
+
+
+def push_subscribe(*, user: User, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+    """Keep the device's subscription for ``user`` (idempotent: the same endpoint again updates its keys; an
+    endpoint another account had moves to this one, the browser's new owner). Refuses what is not a push address."""
+    from urllib.parse import urlsplit
+
+    from django.utils.translation import gettext as _
+
+    from smartgov.platform.errors import DomainError
+
+    values = {"endpoint": endpoint.strip(), "p256dh": p256dh.strip(), "auth": auth.strip()}
+    parts = urlsplit(values["endpoint"])
+    if (
+        parts.scheme != "https"
+        or not parts.hostname
+        or not all(values.values())
+        or any(len(values[name]) > limit for name, limit in _PUSH_LIMITS.items())
+    ):
+        raise DomainError(_("This browser gave no valid push subscription."), code="push_invalid")
     with transaction.atomic():
+        subscription, created = PushSubscription.objects.update_or_create(
+            endpoint=values["endpoint"],
+            defaults={"user": user, "p256dh": values["p256dh"], "auth": values["auth"], "created_at": timezone.now()},
+        )
+        if created:
+            extra = PushSubscription.objects.filter(user=user).order_by("-created_at")[MAX_PUSH_DEVICES:]
+            PushSubscription.objects.filter(pk__in=[s.pk for s in extra]).delete()
+    return subscription
+
+
+def push_unsubscribe(*, user: User, endpoint: str) -> int:
+    deleted, _ = PushSubscription.objects.filter(user=user, endpoint=endpoint.strip()).delete()
+    return deleted
+
+
+def notifications_erase(*, user: User) -> None:
+    """An erased account gets no more messages and keeps none: its messages, queue, preferences and devices go."""
+    with transaction.atomic():
+        PushSubscription.objects.filter(user=user).delete()
         Notification.objects.filter(user=user).delete()
         Delivery.objects.filter(user=user).delete()
         Preference.objects.filter(user=user).delete()

@@ -9,6 +9,9 @@ env = environ.Env()
 
 #: The address citizens reach this installation at (links in documents and notifications).
 SMARTGOV_SITE_URL = env.str("SMARTGOV_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+#: The product's own error pages even under DEBUG (``make demo`` sets it): a wrong address shows the site's 404 page,
+#: not Django's list of every URL (platform.middleware.ProductNotFoundMiddleware).
+SMARTGOV_PRODUCT_PAGES = env.bool("SMARTGOV_PRODUCT_PAGES", default=False)
 #: Where SMS go: a class with ``send(to, text, reference)`` (platform/sms.py); the default only logs them.
 SMARTGOV_SMS_BACKEND = env.str("SMARTGOV_SMS_BACKEND", default="smartgov.platform.sms.LoggingSmsBackend")
 #: Signing certificates (platform/pki.py): the agencies' PKCS#12 files' passphrase and the trusted roots; the local

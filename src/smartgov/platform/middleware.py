@@ -133,3 +133,41 @@ class NulByteMiddleware:
         from smartgov.platform.views.shell import bad_request
 
         return bad_request(request)
+
+
+class ProductNotFoundMiddleware:
+    """Under ``DEBUG``, Django answers a wrong address with its technical page listing every URL of the site. The
+    demo (``SMARTGOV_PRODUCT_PAGES=1``, set by ``make demo``) must look like the product: there a wrong address,
+    and a page view's ``Http404``, get the site's own 404 page, as in production. Developers keep Django's page
+    (the setting is off by default); without ``DEBUG`` Django already uses ``handler404`` and this steps aside.
+
+    It sits after ``CommonMiddleware``, which still turns a 404 for ``/path`` into a redirect to ``/path/``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    @staticmethod
+    def _active() -> bool:
+        return bool(settings.DEBUG and settings.SMARTGOV_PRODUCT_PAGES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.urls import Resolver404, get_resolver
+
+        if not self._active():
+            return self.get_response(request)
+        try:
+            get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+        except Resolver404 as exc:
+            return self._not_found(request, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.http import Http404
+
+        return self._not_found(request, exception) if self._active() and isinstance(exception, Http404) else None
+
+    @staticmethod
+    def _not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+        from smartgov.platform.views.shell import page_not_found
+
+        return page_not_found(request, exception)

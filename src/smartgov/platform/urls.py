@@ -1,6 +1,6 @@
 """Pages of the shared kernel: each area keeps its own ``urlpatterns`` in views/<area>.py."""
 
-from smartgov.platform.views import agencies, calendar, shell, units
+from smartgov.platform.views import agencies, calendar, pwa, shell, units
 
 app_name = "platform"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *units.urlpatterns,
     *agencies.urlpatterns,
     *calendar.urlpatterns,
+    *pwa.urlpatterns,
 ]

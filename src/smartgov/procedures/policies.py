@@ -28,6 +28,7 @@ URLS: dict[str, Access] = {
     "procedures:procedure": Access.open(),
     "procedures:apply": Access.signed_in(),
     "procedures:my-dossiers": Access.signed_in(),
+    "procedures:my-payments": Access.signed_in(),
     "procedures:my-dossier": Access.signed_in(),
     "procedures:my-receipt": Access.signed_in(),
     "procedures:my-notice": Access.signed_in(),

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
@@ -312,3 +313,33 @@ def shares_for_staff(*, user: User) -> QuerySet[DocumentShare]:
         .select_related("document__owner", "agency")
         .order_by("-created_at")
     )
+
+
+def applicant_counts(*, user: User) -> dict[str, int]:
+    """What the person's space says about their dossiers, fees and documents: one aggregate query over their
+    dossiers (drafts, open, waiting for them), one over their paid fees, one over their store."""
+    from django.db.models import Count
+
+    mine = Dossier.objects.filter(applicant=user).aggregate(
+        drafts=Count("pk", filter=Q(status=Status.DRAFT)),
+        open=Count("pk", filter=Q(status__in=OPEN)),
+        supplement=Count("pk", filter=Q(status=Status.SUPPLEMENT_REQUESTED)),
+        to_pay=Count("pk", filter=Q(status=Status.FINANCIAL_OBLIGATION)),
+    )
+    paid = Payment.objects.filter(dossier__applicant=user, state=Payment.State.PAID).count()
+    return {**mine, "paid": paid, "documents": StoredDocument.objects.filter(owner=user).count()}
+
+
+def payments_of(*, user: User) -> dict[str, list[Any]]:
+    """The person's fees: the dossiers waiting for one (to pay now) and the paid ones with their e-receipts."""
+    due = list(
+        Dossier.objects.filter(applicant=user, status=Status.FINANCIAL_OBLIGATION)
+        .select_related("procedure")
+        .order_by("-submitted_at")[:100]
+    )
+    paid = list(
+        Payment.objects.filter(dossier__applicant=user, state=Payment.State.PAID)
+        .select_related("dossier__procedure")
+        .order_by("-paid_at")[:200]
+    )
+    return {"due": due, "paid": paid}

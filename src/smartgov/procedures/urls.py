@@ -3,6 +3,7 @@
 from django.urls import URLPattern, path
 
 from smartgov.procedures.views import (
+    account,
     applicant,
     catalog,
     intake,
@@ -30,4 +31,5 @@ urlpatterns: list[URLPattern] = [
     *intake.urlpatterns,
     *standin.urlpatterns,
     *stewards.urlpatterns,
+    *account.urlpatterns,
 ]

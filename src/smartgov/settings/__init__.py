@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "smartgov.platform.middleware.PermissionsPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "smartgov.platform.middleware.ProductNotFoundMiddleware",  # the demo's own 404 page under DEBUG
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -232,7 +233,11 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # fpdf2 subsets the embedded font through fontTools, which logs every table it touches at INFO
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- SmartGov -------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ def _link(text: str) -> str:
 
 
 def test_email_is_verified_by_the_link_in_the_message(signed_in, citizen):
-    page = signed_in.get("/tai-khoan/")
+    page = signed_in.get("/tai-khoan/thong-tin/")
     assert "chưa xác nhận" in page.content.decode()
     assert signed_in.post("/tai-khoan/xac-minh-email/").status_code == 302
     [message] = mail.outbox
@@ -62,7 +62,9 @@ def test_email_is_verified_by_the_link_in_the_message(signed_in, citizen):
 def test_an_email_link_dies_when_the_address_changes(signed_in, citizen):
     signed_in.post("/tai-khoan/xac-minh-email/")
     link = _link(mail.outbox[0].body).replace("http://testserver", "")
-    changed = signed_in.post("/tai-khoan/", {"full_name": "Nguyễn Thị Mai", "email": "moi@example.vn", "phone": ""})
+    changed = signed_in.post(
+        "/tai-khoan/thong-tin/", {"full_name": "Nguyễn Thị Mai", "email": "moi@example.vn", "phone": ""}
+    )
     assert changed.status_code == 302
     stale = signed_in.get(link)
     assert stale.status_code == 400

@@ -29,3 +29,10 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date.isoformat()} {self.name}"
+
+    @property
+    def local_name(self) -> str:
+        """The name in the page's language: the English name in English when there is one, else the Vietnamese."""
+        from django.utils import translation
+
+        return self.name_en if translation.get_language() == "en" and self.name_en else self.name

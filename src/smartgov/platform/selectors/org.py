@@ -19,6 +19,23 @@ def locality_get() -> Locality | None:
     return locality
 
 
+_ADMIN_PREFIXES = ("Thành phố ", "Tỉnh ")
+_ADMIN_SUFFIXES = (" City", " Province")
+
+
+def app_names() -> tuple[str, str]:
+    """("Smart Hải Phòng", "Smart Hai Phong"): the app's name from the locality's name without its kind."""
+    locality = locality_get()
+    if locality is None:
+        return "SmartGov", "SmartGov"
+    name, name_en = locality.name, locality.name_en
+    for prefix in _ADMIN_PREFIXES:
+        name = name.removeprefix(prefix)
+    for suffix in _ADMIN_SUFFIXES:
+        name_en = name_en.removesuffix(suffix)
+    return f"Smart {name}", f"Smart {name_en}"
+
+
 def locality_cache_clear() -> None:
     cache.delete(_LOCALITY_CACHE_KEY)
 

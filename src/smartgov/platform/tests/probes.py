@@ -6,6 +6,7 @@ from smartgov.platform.testing import Probe
 PROBES: dict[str, Probe] = {
     "platform:unit": Probe(kwargs={"generation": "2025", "code": "11311"}),
     "platform:agency": Probe(kwargs={"code": "000.00.10.H31"}),
+    "platform:icon": Probe(kwargs={"size": 192}),
     "set_language": Probe(method="post"),
     "api:successors": Probe(kwargs={"code": "10507"}),
     "api:predecessors": Probe(kwargs={"code": "10507"}),

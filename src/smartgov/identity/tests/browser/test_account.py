@@ -35,7 +35,8 @@ def _sign_in(page, username="031195001234"):
 
 def test_citizen_turns_on_two_step_sign_in_and_uses_it(page, hai_phong, mai):
     _sign_in(page)
-    page.get_by_role("link", name="Nguyễn Thị Mai").click()  # the name in the header opens the profile
+    page.get_by_role("link", name="Nguyễn Thị Mai").click()  # the name in the header opens the person's space
+    page.locator(".account-nav").get_by_role("link", name="Thông tin cá nhân", exact=True).click()
     assert page.locator("h1").inner_text() == "Thông tin cá nhân của bạn"
     assert "031195001234" in page.locator(".facts").inner_text()  # one's own ID is shown whole
     assert axe_violations(page) == []

@@ -74,6 +74,15 @@ class Command(BaseCommand):
             result[label] = {
                 "api": [f"/api/v1{config.api_mount}"] if router is not None and hasattr(router, "router") else [],
                 "menu": menu,
+                "space": [
+                    s.url_name for c, found in contract_exports("space", "SECTIONS") if c is config for s in found
+                ]
+                + [
+                    f"badge:{b.url_name}"
+                    for c, found in contract_exports("space", "BADGES")
+                    if c is config
+                    for b in found
+                ],
                 "access rules": rules.get(label, []),
                 "topics": [t.name for c, found in contract_exports("events", "TOPICS") if c is config for t in found],
                 "jobs": jobs.get(label, []),

@@ -42,6 +42,6 @@ class Command(BaseCommand):
             table.add_row(username, who, password)
         console.print(table)
         console.print(
-            "Sign in at http://127.0.0.1:8000/dang-nhap/ (citizens with the 12-digit ID, businesses with the "
+            f"Sign in at {settings.SMARTGOV_SITE_URL}/dang-nhap/ (citizens with the 12-digit ID, businesses with the "
             "tax code). Staff set up an authenticator app (TOTP) at their first sign-in; the admin is at /admin/."
         )

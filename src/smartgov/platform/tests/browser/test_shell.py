@@ -38,9 +38,20 @@ def test_home_on_a_phone(phone, hai_phong):
     visitor = RequestFactory().get("/")
     visitor.user = AnonymousUser()
     assert nav.count() == len(navigation.entries_for(visitor))  # a visitor's menu: what a visitor may open
-    assert nav.first.is_visible()
+    # compact: the menu waits behind its button, and the header leaves most of the first screen to the page
+    assert not nav.first.is_visible()
+    header = phone.locator(".site-header").bounding_box()
+    assert header["height"] < 0.3 * phone.viewport_size["height"], header
     screenshot(phone, "home-phone")
     assert axe_violations(phone) == []
+    menu = phone.locator(".site-menu > summary")
+    menu.click()
+    assert nav.first.is_visible() and nav.last.is_visible()
+    screenshot(phone, "home-phone-menu")
+    assert axe_violations(phone) == []
+    phone.keyboard.press("Escape")  # closes it, and the focus goes back to its button
+    assert not nav.first.is_visible()
+    assert phone.evaluate("document.activeElement.tagName") == "SUMMARY"
 
 
 def test_every_navigation_entry_opens_a_page(page, hai_phong):
