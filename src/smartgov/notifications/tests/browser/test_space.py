@@ -9,7 +9,9 @@ from smartgov.platform.testing import axe_violations, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SECTIONS = ["Hồ sơ của tôi", "Thanh toán của tôi", "Kho dữ liệu", "Thông báo", "Thông tin cá nhân", "Bảo mật", "Sự đồng ý"]
+SECTIONS = [
+    "Hồ sơ của tôi", "Thanh toán của tôi", "Kho dữ liệu", "Thông báo", "Thông tin cá nhân", "Bảo mật", "Sự đồng ý",
+]  # fmt: skip
 
 
 @pytest.fixture
