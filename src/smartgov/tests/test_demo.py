@@ -36,7 +36,7 @@ def test_demo_loads_hai_phong_and_is_idempotent(loaded_units, settings):
     assert officer.check_password("HaiPhong@2026")
     assert Position.objects.get(user=officer).agency.admin_unit.name == "Phường Thành Đông"
     assert users.get(username="031195001234").personal_id == "031195001234"
-    assert users.filter(kind="staff").count() == 13
+    assert users.filter(kind="staff").count() == 14  # with the catalog steward (danhmuc.vpubnd)
     from smartgov.identity.authz import holds
 
     assert holds(officer, "one_stop_officer", agency=Position.objects.get(user=officer).agency)

@@ -75,13 +75,15 @@ def test_every_form_that_posts_carries_a_form_key():
 
 
 def test_the_pages_that_need_no_key_are_few_and_say_why():
-    """Signing in and out, switching the language and answering a client's authorization request; the sign-in form
-    posts to itself without a key (a stored answer could not carry the new session's cookie to a browser repeating
-    it)."""
+    """Signing in and out, switching the language, answering a client's authorization request, and turning push
+    notifications on or off for a device (a script's JSON post, the same subscription whatever the repeats); the
+    sign-in form posts to itself without a key (a stored answer could not carry the new session's cookie to a
+    browser repeating it)."""
     repeatable = sorted(name for name, rule in url_rules().items() if rule.repeatable)
     assert repeatable == [
         "identity:login",
         "identity:logout",
+        "notifications:push-device",
         "oauth2_provider:authorize",
         "oauth2_provider:rp-initiated-logout",
         "set_language",

@@ -142,5 +142,5 @@ def test_the_tracking_book_and_indicator_periods_read_day_month_year(hp):
     assert 'value="01/03/2026"' in text and 'value="31/03/2026"' in text and 'type="date"' not in text
     reconciliation = client.get("/mot-cua/doi-soat-thanh-toan/", {"ngay": "20/11/2026"}).content.decode()
     assert 'value="20/11/2026"' in reconciliation
-    nonsense = client.get("/mot-cua/chi-so/", {"tu": "31/02/2026"})  # no such day: the default period, no 500
-    assert nonsense.status_code == 200 and f'value="01/01/{today:%Y}"' in nonsense.content.decode()
+    nonsense = client.get("/mot-cua/chi-so/", {"tu": "31/02/2026"})  # no such day: said so, not a default period
+    assert nonsense.status_code == 400 and "Hãy nhập một ngày có thật" in nonsense.content.decode()
