@@ -42,7 +42,7 @@ user, _ = User.objects.get_or_create(username="031195009999", defaults=dict(
 app, _ = get_application_model().objects.get_or_create(name="bench", defaults=dict(
     client_type="public", authorization_grant_type="authorization-code"))
 get_access_token_model().objects.create(user=user, application=app, token=spec["token"],
-    expires=timezone.now() + timedelta(days=1))
+    expires=timezone.now() + timedelta(days=1), scope="openid dossiers.read dossiers.write")
 rng = random.Random(1)
 ids = list(Dossier.objects.filter(code__isnull=False).order_by("?").values_list("code", "applicant_phone")[:1000])
 out = {"lookups": ids, "ward": "000.21.07.H31"}
