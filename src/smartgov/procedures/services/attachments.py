@@ -1,6 +1,7 @@
 """The applicant's documents on a dossier: uploaded (checked by content) or reused from the document store."""
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,9 @@ from smartgov.procedures.domain.status import Status
 from smartgov.procedures.models import Attachment, Dossier, StoredDocument
 from smartgov.procedures.services.dossiers import _locked
 from smartgov.procedures.services.store import document_store_add
+
+if TYPE_CHECKING:
+    from smartgov.procedures.uploads import CheckedUpload
 
 
 def _attachable(dossier_id: int, *, applicant: User, component: str) -> Dossier:
@@ -35,28 +39,7 @@ def attachment_add(*, applicant: User, dossier_id: int, component: str, upload: 
     checked = upload_check(upload)  # before the dossier is locked: the inspection may take seconds
     with transaction.atomic():
         dossier = _attachable(dossier_id, applicant=applicant, component=component)
-        attachment = Attachment(
-            dossier=dossier,
-            component=component,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_at=timezone.now(),
-        )
-        attachment.file.save(checked.sha256, checked.content, save=False)
-        attachment.save()
-        document_store_add(
-            owner=applicant,
-            kind=StoredDocument.Kind.UPLOAD,
-            title=checked.name,
-            file_name=attachment.file.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            component=component,
-            source_dossier=dossier,
-        )
+        attachment = attachment_store(dossier=dossier, component=component, checked=checked, owner=applicant)
         audit_record(
             actor=applicant,
             action="procedures.attachment.add",
@@ -90,4 +73,34 @@ def attachment_reuse(*, applicant: User, dossier_id: int, component: str, docume
             obj=attachment,
             changes={"dossier": dossier.pk, "component": component, "document": document.pk},
         )
+    return attachment
+
+
+def attachment_store(
+    *, dossier: Dossier, component: str, checked: "CheckedUpload", owner: User, at: datetime | None = None
+) -> Attachment:
+    """Keep an inspected file as ``dossier``'s document for ``component``, and in its owner's document store (the
+    applicant's upload, and a dossier received from the national portal, alike); inside the caller's transaction."""
+    attachment = Attachment(
+        dossier=dossier,
+        component=component,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_at=at or timezone.now(),
+    )
+    attachment.file.save(checked.sha256, checked.content, save=False)
+    attachment.save()
+    document_store_add(
+        owner=owner,
+        kind=StoredDocument.Kind.UPLOAD,
+        title=checked.name,
+        file_name=attachment.file.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        component=component,
+        source_dossier=dossier,
+    )
     return attachment

@@ -54,18 +54,16 @@ from smartgov.procedures.domain.status import Status
 from smartgov.procedures.events import PortalDossierRefused
 from smartgov.procedures.forms import form_validate
 from smartgov.procedures.models import (
-    Attachment,
     Dossier,
     Payment,
     PortalDossier,
     PortalIntakeCursor,
     PortalIntakeRefusal,
     Procedure,
-    StoredDocument,
 )
+from smartgov.procedures.services.attachments import attachment_store
 from smartgov.procedures.services.deadlines import dossier_code_next, due_from
 from smartgov.procedures.services.dossiers import _record
-from smartgov.procedures.services.store import document_store_add
 from smartgov.procedures.uploads import CheckedUpload, upload_check
 
 logger = logging.getLogger(__name__)
@@ -335,28 +333,7 @@ def _create(
         dossier.paid_at = payment.paid_at
     dossier.save()
     for component, checked in documents:
-        attachment = Attachment(
-            dossier=dossier,
-            component=component,
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_at=now,
-        )
-        attachment.file.save(checked.sha256, checked.content, save=False)
-        attachment.save()
-        document_store_add(
-            owner=applicant,
-            kind=StoredDocument.Kind.UPLOAD,
-            title=checked.name,
-            file_name=attachment.file.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            component=component,
-            source_dossier=dossier,
-        )
+        attachment_store(dossier=dossier, component=component, checked=checked, owner=applicant, at=now)
     if payment is not None:
         from smartgov.procedures.services.payments import _reference
 

@@ -24,8 +24,8 @@ from smartgov.procedures.models import (
     PortalStandinStatus,
     Procedure,
 )
+from smartgov.procedures.services import attachments
 from smartgov.procedures.services import dossiers as svc
-from smartgov.procedures.services import intake
 from smartgov.procedures.services.intake import portal_dossier_receive, portal_intake_pull
 from smartgov.procedures.standin import standin_feed, standin_submit
 from smartgov.procedures.tests.factories import BIRTH
@@ -127,7 +127,7 @@ def test_a_crash_midway_leaves_no_half_dossier_and_the_next_run_takes_it(nationa
     def crash(**kwargs):
         raise RuntimeError("the worker died")
 
-    monkeypatch.setattr(intake, "document_store_add", crash)
+    monkeypatch.setattr(attachments, "document_store_add", crash)  # after the attachment, in the transaction
     with pytest.raises(RuntimeError):
         portal_intake_pull()
     assert not Dossier.objects.exists() and not PortalDossier.objects.exists() and not Payment.objects.exists()

@@ -51,6 +51,16 @@ def _choices(pairs: list[tuple[str, str]], blank: str | None = None) -> list[tup
     return [("", blank), *pairs] if blank is not None else pairs
 
 
+def _json_field(label: Any, *, rows: int, help_text: Any) -> forms.CharField:
+    """A column of the catalog kept as JSON: a monospaced text box, checked by the catalog's own rules."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows, "class": "code-input", "spellcheck": "false"}),
+        help_text=help_text,
+    )
+
+
 class ProcedureForm(forms.Form):
     """One procedure's columns of the catalog. The field types are checked here; the catalog's rules (a valid
     form schema, fee schedule and workflow) by the service, whose messages are put on their fields."""
@@ -90,10 +100,9 @@ class ProcedureForm(forms.Form):
         help_text=gettext_lazy("The fixed fee or charge in đồng; 0 when the procedure is free."),
     )
     fee_note = forms.CharField(label=gettext_lazy("Fee details"), max_length=400, required=False)
-    fee_schedule = forms.CharField(
-        label=gettext_lazy("Fee schedule (JSON)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "code-input", "spellcheck": "false"}),
+    fee_schedule = _json_field(
+        gettext_lazy("Fee schedule (JSON)"),
+        rows=3,
         help_text=gettext_lazy(
             'How the fee grows with the form, e.g. {"per": "so_ban", "unit": 8000}: 8,000 đồng per copy. '
             "Empty: the fixed fee."
@@ -102,25 +111,22 @@ class ProcedureForm(forms.Form):
     legal_basis = forms.CharField(
         label=gettext_lazy("Legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    components = forms.CharField(
-        label=gettext_lazy("Document components (JSON)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6, "class": "code-input", "spellcheck": "false"}),
+    components = _json_field(
+        gettext_lazy("Document components (JSON)"),
+        rows=6,
         help_text=gettext_lazy('A list of {"code": …, "name": …, "required": true or false}.'),
     )
-    form_schema = forms.CharField(
-        label=gettext_lazy("Electronic form: its fields (JSON Schema)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12, "class": "code-input", "spellcheck": "false"}),
+    form_schema = _json_field(
+        gettext_lazy("Electronic form: its fields (JSON Schema)"),
+        rows=12,
         help_text=gettext_lazy(
             'An object: "properties" names each field with its "title" and "type"; "required" lists the fields '
             "the applicant must fill."
         ),
     )
-    workflow = forms.CharField(
-        label=gettext_lazy("Workflow template (JSON)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "class": "code-input", "spellcheck": "false"}),
+    workflow = _json_field(
+        gettext_lazy("Workflow template (JSON)"),
+        rows=8,
         help_text=gettext_lazy(
             'A list of steps: {"name": …, "role": "one_stop_officer", "specialist" or "leader", "agency": '
             '"receiving" or an agency code, "share": the step\'s part of the processing time, from 0 to 1}.'
