@@ -11,20 +11,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from smartgov.platform.admin.audit import ReadOnlyAdmin
 from smartgov.procedures.models import Procedure, Sector
 
 
-class CatalogReadOnly(admin.ModelAdmin):
+class CatalogReadOnly(ReadOnlyAdmin):
     """Shown, never changed here: the stewards' page is where the catalog is edited."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         context = {
