@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "smartgov.procedures",
     "smartgov.notifications",
     "smartgov.exchange",
+    "smartgov.warehouse",
     "smartgov.workspace",
 ]
 #: Apps an installation adds without editing this file (comma-separated dotted paths), e.g. a province's own app.
