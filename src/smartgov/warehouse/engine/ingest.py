@@ -15,7 +15,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import Literal
 
 import duckdb
 import numpy as np
@@ -267,10 +267,8 @@ class _UniqueIndex:
 
 # ----------------------------------------------------------------------------------------------------- ingest
 
-T = TypeVar("T")
 
-
-def _prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+def _prefetched[T](items: Iterator[T], depth: int = 2) -> Iterator[T]:
     """``items`` produced by a thread of their own, at most ``depth`` ahead: the file is parsed (pyarrow releases
     the GIL) while the previous batch is checked and written, which keeps both cores busy."""
     slots: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
@@ -307,7 +305,6 @@ def _prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
     finally:
         stop.set()
         worker.join()
-
 
 
 @dataclass
@@ -348,7 +345,9 @@ def _check_columns(columns: list[ColumnSpec], references: dict[str, frozenset[st
             try:
                 pc.match_substring_regex(pa.array([""]), f"^(?:{column.pattern})$")
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                raise IngestError("pattern", f"The pattern of column {column.name} is not a valid expression.") from None
+                raise IngestError(
+                    "pattern", f"The pattern of column {column.name} is not a valid expression."
+                ) from None
 
 
 def _plan(header: list[str], columns: list[ColumnSpec]) -> _Plan:
@@ -395,8 +394,13 @@ class _Rejected:
         self.reasons: dict[str, int] = {}
         self.report: list[Rejection] = []
 
-    def add(self, rows: list[int], faults: list[list[tuple[str, str, str]]], values: list[list[str | None]],
-            lines: list[str | None]) -> None:
+    def add(
+        self,
+        rows: list[int],
+        faults: list[list[tuple[str, str, str]]],
+        values: list[list[str | None]],
+        lines: list[str | None],
+    ) -> None:
         """``faults[i]``: (column, reason, value) of row ``rows[i]``; ``values``: one list per source column."""
         if not rows:
             return
@@ -424,8 +428,9 @@ class _Rejected:
 class _Checker:
     """Converts and checks one batch at a time; hands back the accepted rows as the table's record batch."""
 
-    def __init__(self, plan: _Plan, references: dict[str, frozenset[str]], rejected: _Rejected,
-                 con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(
+        self, plan: _Plan, references: dict[str, frozenset[str]], rejected: _Rejected, con: duckdb.DuckDBPyConnection
+    ) -> None:
         self.plan = plan
         self.rejected = rejected
         self.references = {
@@ -501,8 +506,14 @@ class _Checker:
         arrays = [pc.filter(v, keep) if accepted != count else v for v in converted]
         return pa.RecordBatch.from_arrays(arrays, schema=self.plan.schema)
 
-    def _unique(self, name: str, value: pa.Array, bad_rows: np.ndarray,
-                faults: list[tuple[str, str, pa.Array]], masks: list[np.ndarray]) -> np.ndarray:
+    def _unique(
+        self,
+        name: str,
+        value: pa.Array,
+        bad_rows: np.ndarray,
+        faults: list[tuple[str, str, pa.Array]],
+        masks: list[np.ndarray],
+    ) -> np.ndarray:
         """Rows whose key was taken before (an earlier batch, the current version) or earlier in this batch; the
         keys of the rows accepted are added to the index."""
         index = self.unique[name]
@@ -538,8 +549,14 @@ class _Checker:
             [r.line for r in rejected],
         )
 
-    def _value_rejections(self, read: ReadBatch, bad_rows: np.ndarray, faults: list[tuple[str, str, pa.Array]],
-                          masks: list[np.ndarray], texts: list[pa.Array]) -> None:
+    def _value_rejections(
+        self,
+        read: ReadBatch,
+        bad_rows: np.ndarray,
+        faults: list[tuple[str, str, pa.Array]],
+        masks: list[np.ndarray],
+        texts: list[pa.Array],
+    ) -> None:
         where = np.flatnonzero(bad_rows)
         take = pa.array(where)
         raw = [pc.take(column, take).to_pylist() for column in read.values.columns]
@@ -603,8 +620,11 @@ def ingest(
             if current != [c.name for c in columns]:
                 raise IngestError(
                     "schema",
-                    "The table's current version has the columns " + ", ".join(current) + "; the load declares "
-                    + ", ".join(c.name for c in columns) + ".",
+                    "The table's current version has the columns "
+                    + ", ".join(current)
+                    + "; the load declares "
+                    + ", ".join(c.name for c in columns)
+                    + ".",
                 )
         rejected = _Rejected(storage, rejected_uri, plan.source_names)
         con = duckdb.connect(config={"threads": 1})

@@ -25,8 +25,15 @@ from smartgov.warehouse.tests.test_engine_readers import cp1258
 KEY = "dan_cu/cong_dan"
 COMMUNES = frozenset({"00004", "00007", "00010"})
 COLUMNS = [
-    ColumnSpec("so_dinh_danh", "text", description="Số định danh", personal=True, required=True, unique=True,
-               pattern="[0-9]{12}"),
+    ColumnSpec(
+        "so_dinh_danh",
+        "text",
+        description="Số định danh",
+        personal=True,
+        required=True,
+        unique=True,
+        pattern="[0-9]{12}",
+    ),
     ColumnSpec("ho_va_ten", "text", description="Họ và tên", personal=True, required=True),
     ColumnSpec("ngay_sinh", "date", description="Ngày sinh", required=True),
     ColumnSpec("ma_xa", "text", description="Mã xã", reference="communes"),
@@ -35,8 +42,16 @@ COLUMNS = [
 HEADER = "Số định danh,Họ và tên,Ngày sinh,Mã xã,Số tiền\n"
 
 
-def _load(storage: Storage, path: Path, *, columns: list[ColumnSpec] | None = COLUMNS, mode: str = "append",
-          fmt: str = "csv", run: str = "run1", **kw: object) -> IngestReport:
+def _load(
+    storage: Storage,
+    path: Path,
+    *,
+    columns: list[ColumnSpec] | None = COLUMNS,
+    mode: str = "append",
+    fmt: str = "csv",
+    run: str = "run1",
+    **kw: object,
+) -> IngestReport:
     return ingest(
         str(path),
         format=fmt,  # type: ignore[arg-type]
@@ -144,8 +159,14 @@ def test_inference_of_a_new_table(tmp_path: Path) -> None:
     ]
     rows = tables.dataset(storage, KEY).to_table().to_pylist()
     assert rows[0] == {
-        "ma_xa": "00004", "so_tien_dong": 1500, "ty_le": 1.5, "ngay_cap": date(2026, 2, 1),
-        "thoi_diem": datetime(2026, 1, 2, 1, 30, tzinfo=UTC), "da_nop": True, "ghi_chu": "xem lại", "ma_ho": 1,
+        "ma_xa": "00004",
+        "so_tien_dong": 1500,
+        "ty_le": 1.5,
+        "ngay_cap": date(2026, 2, 1),
+        "thoi_diem": datetime(2026, 1, 2, 1, 30, tzinfo=UTC),
+        "da_nop": True,
+        "ghi_chu": "xem lại",
+        "ma_ho": 1,
     }
     assert rows[1]["thoi_diem"] == datetime(2026, 1, 2, 2, 0, 5, tzinfo=UTC)
     assert rows[1]["ghi_chu"] is None
@@ -172,9 +193,13 @@ def test_schema_mismatch_is_refused_before_any_row(tmp_path: Path) -> None:
         with pytest.raises(IngestError) as refused:
             _load(storage, path)
         assert refused.value.code == "schema" and says in refused.value.message
-    declared_other = [ColumnSpec("so_dinh_danh", "text"), ColumnSpec("ho_va_ten", "text"),
-                      ColumnSpec("ngay_sinh", "date"), ColumnSpec("ma_xa", "text"), ColumnSpec("tien", "integer",
-                                                                                               description="Số tiền")]
+    declared_other = [
+        ColumnSpec("so_dinh_danh", "text"),
+        ColumnSpec("ho_va_ten", "text"),
+        ColumnSpec("ngay_sinh", "date"),
+        ColumnSpec("ma_xa", "text"),
+        ColumnSpec("tien", "integer", description="Số tiền"),
+    ]
     with pytest.raises(IngestError) as changed:
         _load(storage, _clean(tmp_path), columns=declared_other)
     assert changed.value.code == "schema"
@@ -245,12 +270,18 @@ def test_a_failure_in_the_middle_leaves_no_version(tmp_path: Path) -> None:
 def test_rules_on_booleans_decimals_and_required(tmp_path: Path) -> None:
     storage = Storage(tmp_path.as_uri())
     path = tmp_path / "r.csv"
-    path.write_text("ok,tien,ma\ncó,\"1,5\",A1\nmaybe,1e999,B2\n0,-0.5,\n")
-    columns = [ColumnSpec("ok", "boolean", required=True), ColumnSpec("tien", "decimal", minimum=0, maximum=2),
-               ColumnSpec("ma", "text", required=True, pattern="[A-Z][0-9]")]
+    path.write_text('ok,tien,ma\ncó,"1,5",A1\nmaybe,1e999,B2\n0,-0.5,\n')
+    columns = [
+        ColumnSpec("ok", "boolean", required=True),
+        ColumnSpec("tien", "decimal", minimum=0, maximum=2),
+        ColumnSpec("ma", "text", required=True, pattern="[A-Z][0-9]"),
+    ]
     report = _load(storage, path, columns=columns)
     assert sorted((r.row, r.column, r.reason) for r in report.rejections) == [
-        (2, "ok", "type"), (2, "tien", "type"), (3, "ma", "required"), (3, "tien", "range"),
+        (2, "ok", "type"),
+        (2, "tien", "type"),
+        (3, "ma", "required"),
+        (3, "tien", "range"),
     ]
     assert tables.dataset(storage, KEY).to_table().to_pylist() == [{"ok": True, "tien": 1.5, "ma": "A1"}]
 
@@ -265,19 +296,43 @@ def _xlsx(path: Path) -> None:
 
 
 def _json(path: Path) -> None:
-    path.write_text(json.dumps([
-        {"Số định danh": "001090000001", "Họ và tên": "Nguyễn Văn An", "Ngày sinh": "1990-02-01", "Mã xã": "00004",
-         "Số tiền": 1000},
-        {"Số định danh": "001090000002", "Họ và tên": "Trần Bình", "Ngày sinh": "31/02/2026", "Mã xã": "00007",
-         "Số tiền": 5},
-    ], ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "Số định danh": "001090000001",
+                    "Họ và tên": "Nguyễn Văn An",
+                    "Ngày sinh": "1990-02-01",
+                    "Mã xã": "00004",
+                    "Số tiền": 1000,
+                },
+                {
+                    "Số định danh": "001090000002",
+                    "Họ và tên": "Trần Bình",
+                    "Ngày sinh": "31/02/2026",
+                    "Mã xã": "00007",
+                    "Số tiền": 5,
+                },
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
 
 
 def _parquet(path: Path) -> None:
-    pq.write_table(pa.table({
-        "so_dinh_danh": ["001090000001", "001090000002"], "ho_va_ten": ["Nguyễn Văn An", "Trần Bình"],
-        "ngay_sinh": [date(1990, 2, 1), None], "ma_xa": ["00004", "00007"], "so_tien": [1000, 5],
-    }), path)
+    pq.write_table(
+        pa.table(
+            {
+                "so_dinh_danh": ["001090000001", "001090000002"],
+                "ho_va_ten": ["Nguyễn Văn An", "Trần Bình"],
+                "ngay_sinh": [date(1990, 2, 1), None],
+                "ma_xa": ["00004", "00007"],
+                "so_tien": [1000, 5],
+            }
+        ),
+        path,
+    )
 
 
 @pytest.mark.parametrize(("fmt", "make"), [("xlsx", _xlsx), ("json", _json), ("parquet", _parquet)])
@@ -289,8 +344,13 @@ def test_other_formats(tmp_path: Path, fmt: str, make: object) -> None:
     assert report.rows_accepted == 1 and report.rejections[0].row == 2
     assert report.rejections[0].reason in ("date", "required")
     assert tables.dataset(storage, KEY).to_table().to_pylist() == [
-        {"so_dinh_danh": "001090000001", "ho_va_ten": "Nguyễn Văn An", "ngay_sinh": date(1990, 2, 1),
-         "ma_xa": "00004", "so_tien": 1000}
+        {
+            "so_dinh_danh": "001090000001",
+            "ho_va_ten": "Nguyễn Văn An",
+            "ngay_sinh": date(1990, 2, 1),
+            "ma_xa": "00004",
+            "so_tien": 1000,
+        }
     ]
 
 
@@ -302,7 +362,7 @@ def test_polars_and_duckdb_read_the_result(tmp_path: Path) -> None:
     assert pl.scan_delta(storage.table_uri(KEY), version=0).collect().height == 1
     assert pl.read_parquet(tables.file_uris(storage, KEY)).height == 4
     data = tables.dataset(storage, KEY)  # noqa: F841  (DuckDB finds it by its name)
-    assert duckdb.sql("SELECT count(*), sum(so_tien) FROM data WHERE ma_xa = '00004'").fetchall() == [(1, 1000)]
+    assert duckdb.execute("SELECT count(*), sum(so_tien) FROM data WHERE ma_xa = '00004'").fetchall() == [(1, 1000)]
 
 
 def test_ingest_versions_and_restore_on_s3(tmp_path: Path, s3_storage: Storage) -> None:
@@ -328,7 +388,8 @@ _MEMORY_SCRIPT = textwrap.dedent(
                ColumnSpec("ngay", "date"), ColumnSpec("so_tien", "integer", minimum=0)]
     report = ingest(path, format="csv", storage=storage, key="a/b", columns=columns, mode="overwrite",
                     references={}, rejected_uri=storage.run_uri("r", "rejected.parquet"), metadata={})
-    print(json.dumps({"rows": report.rows_accepted, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": report.rows_accepted, "rss_mb": peak}))
     """
 )
 
@@ -338,16 +399,18 @@ def test_memory_stays_bounded_on_a_large_file(tmp_path: Path) -> None:
     writing them) peaks near 1 GB here; the streaming ingest stays near 560 MB (the interpreter and its libraries are
     130 MB of it, the Delta writer's buffers most of the rest), whatever the file's size: under 700 MB."""
     path = tmp_path / "big.csv"
-    filler = "Ủy ban nhân dân xã ghi chú dài " * 8
     duckdb.sql(
-        f"COPY (SELECT lpad(CAST(i AS VARCHAR), 12, '0') AS so_dinh_danh, '{filler}' || i AS ghi_chu, "
-        "strftime(DATE '2000-01-01' + CAST(i % 9000 AS INTEGER), '%d/%m/%Y') AS ngay, i % 100000 AS so_tien "
-        f"FROM range(1200000) t(i)) TO '{path}' (HEADER, DELIMITER ',')"
-    )
+        "SELECT lpad(CAST(i AS VARCHAR), 12, '0') AS so_dinh_danh, repeat('Ủy ban nhân dân xã ghi chú dài ', 8) || i "
+        "AS ghi_chu, strftime(DATE '2000-01-01' + CAST(i % 9000 AS INTEGER), '%d/%m/%Y') AS ngay, i % 100000 AS so_tien "
+        "FROM range(1200000) t(i)"
+    ).write_csv(str(path))
     assert path.stat().st_size > 340 * 1024 * 1024
     done = subprocess.run(
         [sys.executable, "-c", _MEMORY_SCRIPT, str(path), str(tmp_path / "wh")],
-        capture_output=True, text=True, check=True, timeout=600,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
     )
     facts = json.loads(done.stdout.strip().splitlines()[-1])
     assert facts["rows"] == 1_200_000
