@@ -399,11 +399,14 @@ def test_memory_stays_bounded_on_a_large_file(tmp_path: Path) -> None:
     writing them) peaks near 1 GB here; the streaming ingest stays near 560 MB (the interpreter and its libraries are
     130 MB of it, the Delta writer's buffers most of the rest), whatever the file's size: under 700 MB."""
     path = tmp_path / "big.csv"
-    duckdb.sql(
+    relation = duckdb.sql(
         "SELECT lpad(CAST(i AS VARCHAR), 12, '0') AS so_dinh_danh, repeat('Ủy ban nhân dân xã ghi chú dài ', 8) || i "
-        "AS ghi_chu, strftime(DATE '2000-01-01' + CAST(i % 9000 AS INTEGER), '%d/%m/%Y') AS ngay, i % 100000 AS so_tien "
+        "AS ghi_chu, strftime(DATE '2000-01-01' + CAST(i % 9000 AS INTEGER), '%d/%m/%Y') AS ngay, "
+        "i % 100000 AS so_tien "
         "FROM range(1200000) t(i)"
-    ).write_csv(str(path))
+    )
+    assert relation is not None
+    relation.write_csv(str(path))
     assert path.stat().st_size > 340 * 1024 * 1024
     done = subprocess.run(
         [sys.executable, "-c", _MEMORY_SCRIPT, str(path), str(tmp_path / "wh")],
