@@ -394,31 +394,21 @@ class _Rejected:
         self.reasons: dict[str, int] = {}
         self.report: list[Rejection] = []
 
-    def add(
-        self,
-        rows: list[int],
-        faults: list[list[tuple[str, str, str]]],
-        values: list[list[str | None]],
-        lines: list[str | None],
+    def write(
+        self, rows: np.ndarray, reasons: pa.Array, columns: pa.Array, lines: pa.Array, values: list[pa.Array]
     ) -> None:
-        """``faults[i]``: (column, reason, value) of row ``rows[i]``; ``values``: one list per source column."""
-        if not rows:
-            return
-        for row, row_faults in zip(rows, faults, strict=True):
-            for reason in dict.fromkeys(reason for _, reason, _ in row_faults):
-                self.reasons[reason] = self.reasons.get(reason, 0) + 1
-            for column, reason, value in row_faults:
-                if len(self.report) < REPORT_REJECTIONS:
-                    self.report.append(Rejection(row=row, column=column, reason=reason, value=value[:200]))
-        arrays = [
-            pa.array(rows, pa.int64()),
-            pa.array([",".join(dict.fromkeys(r for _, r, _ in f)) for f in faults], pa.string()),
-            pa.array([",".join(dict.fromkeys(c for c, _, _ in f if c)) for f in faults], pa.string()),
-            pa.array(lines, pa.string()),
-            *[pa.array(v, pa.string()) for v in values],
-        ]
+        """One batch of rejected rows: their numbers, reason codes and faulty columns (comma-separated), the line
+        when the row could not be split, and one array per source column."""
+        arrays = [pa.array(rows, pa.int64()), reasons, columns, lines, *values]
         self.writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
         self.rows += len(rows)
+
+    def count(self, reason: str, rows: int) -> None:
+        if rows:
+            self.reasons[reason] = self.reasons.get(reason, 0) + rows
+
+    def room(self) -> int:
+        return REPORT_REJECTIONS - len(self.report)
 
     def close(self) -> None:
         self.writer.close()
@@ -459,13 +449,11 @@ class _Checker:
             return None
         faults: list[tuple[str, str, pa.Array]] = []  # (column, reason, boolean mask)
         converted: list[pa.Array] = []
-        texts: list[pa.Array] = []
         for column, index in zip(self.plan.columns, self.plan.source_index, strict=True):
             raw = values.column(index)
             trimmed = pc.ascii_trim_whitespace(raw)
             present = _present(trimmed)
             text = pc.if_else(present, trimmed, None)
-            texts.append(text)
             if pc.any(pc.greater(pc.binary_length(raw), MAX_VALUE_CHARS)).as_py():
                 too_long = pc.fill_null(pc.greater(pc.utf8_length(raw), MAX_VALUE_CHARS), False)
                 faults.append((column.name, "too_long", too_long))
@@ -496,7 +484,7 @@ class _Checker:
             if column.unique:
                 bad_rows = self._unique(column.name, converted[position], bad_rows, faults, masks)
         if bad_rows.any():
-            self._value_rejections(read, bad_rows, faults, masks, texts)
+            self._value_rejections(read, bad_rows, faults, masks)
         good = ~bad_rows
         accepted = int(good.sum())
         self.rows_accepted += accepted
@@ -542,11 +530,17 @@ class _Checker:
 
     def _read_rejections(self, rejected: list[ReadRejection]) -> None:
         width = len(self.plan.source_names)
-        self.rejected.add(
-            [r.row for r in rejected],
-            [[("", r.reason, r.line)] for r in rejected],
-            [[None] * len(rejected) for _ in range(width)],
-            [r.line for r in rejected],
+        for item in rejected[: max(self.rejected.room(), 0)]:
+            self.rejected.report.append(Rejection(row=item.row, column="", reason=item.reason, value=item.line[:200]))
+        for reason in dict.fromkeys(r.reason for r in rejected):
+            self.rejected.count(reason, sum(1 for r in rejected if r.reason == reason))
+        lines = pa.array([r.line for r in rejected], pa.string())
+        self.rejected.write(
+            np.array([r.row for r in rejected], dtype=np.int64),
+            pa.array([r.reason for r in rejected], pa.string()),
+            pa.array([""] * len(rejected), pa.string()),
+            lines,
+            [pa.nulls(len(rejected), pa.string()) for _ in range(width)],
         )
 
     def _value_rejections(
@@ -555,22 +549,42 @@ class _Checker:
         bad_rows: np.ndarray,
         faults: list[tuple[str, str, pa.Array]],
         masks: list[np.ndarray],
-        texts: list[pa.Array],
     ) -> None:
+        """Vectorised too: a file where most rows fail (a wrong reference set) costs about what a good one does."""
         where = np.flatnonzero(bad_rows)
         take = pa.array(where)
-        raw = [pc.take(column, take).to_pylist() for column in read.values.columns]
-        by_name = {c.name: i for i, c in enumerate(self.plan.columns)}
-        row_faults: list[list[tuple[str, str, str]]] = [[] for _ in where]
+        raw = [pc.take(column, take) for column in read.values.columns]
+        by_reason: dict[str, np.ndarray] = {}
+        by_column: dict[str, np.ndarray] = {}
         for (name, reason, _), mask in zip(faults, masks, strict=True):
-            hits = np.flatnonzero(mask[where])
-            if not len(hits):
-                continue
-            source = raw[self.plan.source_index[by_name[name]]]
-            for position in hits:
-                row_faults[position].append((name, reason, source[position] or ""))
-        rows = read.rows[where].tolist()
-        self.rejected.add(rows, row_faults, raw, [None] * len(rows))
+            hit = mask[where]
+            by_reason[reason] = by_reason[reason] | hit if reason in by_reason else hit
+            by_column[name] = by_column[name] | hit if name in by_column else hit
+        for reason, hit in by_reason.items():
+            self.rejected.count(reason, int(hit.sum()))
+
+        def joined(parts: dict[str, np.ndarray]) -> pa.Array:
+            labelled = [pc.if_else(pa.array(hit), label, pa.scalar(None, pa.string())) for label, hit in parts.items()]
+            if not labelled:
+                return pa.array([""] * len(where), pa.string())
+            return pc.binary_join_element_wise(*labelled, ",", null_handling="skip")
+
+        rows = read.rows[where]
+        room = self.rejected.room()
+        if room > 0:
+            by_name = {c.name: i for i, c in enumerate(self.plan.columns)}
+            first = min(room, len(where))
+            for (name, reason, _), mask in zip(faults, masks, strict=True):
+                hits = np.flatnonzero(mask[where[:first]])
+                if not len(hits):
+                    continue
+                source = raw[self.plan.source_index[by_name[name]]]
+                for position in hits.tolist():
+                    value = source[position].as_py() or ""
+                    self.rejected.report.append(
+                        Rejection(row=int(rows[position]), column=name, reason=reason, value=value[:200])
+                    )
+        self.rejected.write(rows, joined(by_reason), joined(by_column), pa.nulls(len(where), pa.string()), raw)
 
 
 def _existing_columns(storage: Storage, key: str) -> list[ColumnSpec]:
@@ -634,12 +648,16 @@ def ingest(
                 checker.preload(tables.dataset(storage, key).to_batches(columns=list(checker.unique)))
             failure: list[BaseException] = []
 
+            def checked() -> Iterator[tuple[pa.RecordBatch | None, int, int]]:
+                for read in itertools.chain(peeked, batches):
+                    yield checker.check(read), read.bytes_done or 0, checker.rows_read
+
             def accepted() -> Iterator[pa.RecordBatch]:
+                # three stages on their own threads: parse, check, and the Delta writer's encoding (this one)
                 try:
-                    for read in itertools.chain(peeked, batches):
-                        batch = checker.check(read)
-                        if progress is not None:
-                            progress(read.bytes_done or 0, opened.bytes_total, checker.rows_read)
+                    for batch, done, rows in _prefetched(checked()):
+                        if progress is not None:  # called on the caller's thread (its database connection)
+                            progress(done, opened.bytes_total, rows)
                         if batch is not None:
                             yield batch
                 except BaseException as error:
@@ -672,7 +690,7 @@ def ingest(
             rows_accepted=checker.rows_accepted,
             rows_rejected=rejected.rows,
             reasons=rejected.reasons,
-            rejections=sorted(rejected.report, key=lambda r: r.row),
+            rejections=sorted(rejected.report, key=lambda r: r.row)[:REPORT_REJECTIONS],
             columns=columns,
             version=version,
             seconds=time.perf_counter() - started,
