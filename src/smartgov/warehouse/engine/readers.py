@@ -38,7 +38,7 @@ from smartgov.warehouse.engine.errors import IngestError
 Format = Literal["csv", "xlsx", "json", "parquet"]
 
 #: Bytes of CSV parsed at once (memory stays a small multiple of this, whatever the file's size).
-CHUNK_BYTES = 4 * 1024 * 1024
+CHUNK_BYTES = 2 * 1024 * 1024
 #: The longest record (a row of CSV, an object of JSON) the readers take; longer is a clear error.
 MAX_RECORD_BYTES = 32 * 1024 * 1024
 MAX_COLUMNS = 1000

@@ -397,7 +397,7 @@ _MEMORY_SCRIPT = textwrap.dedent(
 
 def test_memory_stays_bounded_on_a_large_file(tmp_path: Path) -> None:
     """1,200,000 rows, 350 MB of CSV. Reading the whole file with pyarrow and converting its columns (without even
-    writing them) peaks near 1 GB here; the streaming ingest stays near 560 MB (the interpreter and its libraries are
+    writing them) peaks near 1 GB here; the streaming ingest stays near 420 MB (the interpreter and its libraries are
     130 MB of it, the Delta writer's buffers most of the rest), whatever the file's size: under 700 MB."""
     path = tmp_path / "big.csv"
     relation = duckdb.sql(
