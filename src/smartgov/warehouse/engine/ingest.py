@@ -618,6 +618,7 @@ def ingest(
         columns = _existing_columns(storage, key)
     with open_source(source, format) as opened:
         batches = _prefetched(opened.batches())
+        opened._closers.insert(0, batches)  # its thread stopped before the file is closed
         first = next(batches, None)
         peeked = [first] if first is not None else []
         if columns is None:
@@ -642,6 +643,7 @@ def ingest(
                 )
         rejected = _Rejected(storage, rejected_uri, plan.source_names)
         con = duckdb.connect(config={"threads": 1})
+        stream: Iterator[pa.RecordBatch] | None = None
         try:
             checker = _Checker(plan, references, rejected, con)
             if exists and mode == "append" and checker.unique:
@@ -678,6 +680,8 @@ def ingest(
             elif failure:
                 raise failure[0]
         finally:
+            if stream is not None:
+                stream.close()  # type: ignore[attr-defined]  # stops the checks' thread before what it uses
             con.close()
             rejected.close()
         if checker.rows_read == 0:
