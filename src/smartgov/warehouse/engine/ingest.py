@@ -133,7 +133,7 @@ def _dates(text: pa.Array, with_time: bool) -> pa.Array:
     the 1st to the 3rd (where every roll-over lands) is checked against the day and month written in the text."""
     found: pa.Array | None = None
     remaining = text
-    for pattern, fmt in _DATE_FORMATS:
+    for pattern, fmt in _date_formats_for(text):
         if remaining.null_count == len(remaining):
             break
         full = pattern[:-1] + _TIME if with_time else pattern
@@ -157,6 +157,15 @@ def _dates(text: pa.Array, with_time: bool) -> pa.Array:
         found = parsed if found is None else pc.coalesce(found, parsed)
         remaining = pc.if_else(pc.is_valid(parsed), None, remaining)
     return found if found is not None else pa.nulls(len(text), type=pa.timestamp("s"))
+
+
+def _date_formats_for(text: pa.Array) -> tuple[tuple[str, str], ...]:
+    """The formats to try, the likeliest first (day/month/year when the first value has a slash): each format tried
+    costs a parse of the whole column."""
+    first = pc.drop_null(text.slice(0, 64))
+    if len(first) and "/" in first[0].as_py():
+        return (_DATE_FORMATS[1], _DATE_FORMATS[0], _DATE_FORMATS[2])
+    return _DATE_FORMATS
 
 
 def _timestamp_text(text: pa.Array) -> pa.Array:
@@ -512,10 +521,14 @@ class _Checker:
         elif given.any():
             keys[given] = index.hashes(pc.filter(value, pa.array(given)))
         candidates = np.flatnonzero(given & ~bad_rows)
-        order = candidates[np.argsort(keys[candidates], kind="stable")]
+        order = candidates[np.argsort(keys[candidates])]
         ordered = keys[order]
         repeated = np.zeros(len(order), dtype=bool)
-        repeated[1:] = ordered[1:] == ordered[:-1]  # the stable sort keeps a key's first row first
+        repeated[1:] = ordered[1:] == ordered[:-1]
+        if repeated.any():  # rare: sort again, stably, so that a key's first row is the one kept
+            order = candidates[np.argsort(keys[candidates], kind="stable")]
+            ordered = keys[order]
+            repeated[1:] = ordered[1:] == ordered[:-1]
         repeated |= index.seen(ordered)
         duplicate = np.zeros(len(value), dtype=bool)
         duplicate[order[repeated]] = True
