@@ -13,7 +13,9 @@ import re
 import threading
 import time
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -424,6 +426,15 @@ class _Rejected:
         self.stream.close()
 
 
+@dataclass
+class _Prepared:
+    read: ReadBatch
+    converted: list[pa.Array]
+    faults: list[tuple[str, str, pa.Array]]
+    masks: list[np.ndarray]
+    bad_rows: np.ndarray
+
+
 class _Checker:
     """Converts and checks one batch at a time; hands back the accepted rows as the table's record batch."""
 
@@ -449,14 +460,16 @@ class _Checker:
                     index.add(index.hashes(column))
 
     def check(self, read: ReadBatch) -> pa.RecordBatch | None:
+        return self.finish(self.prepare(read))
+
+    def prepare(self, read: ReadBatch) -> _Prepared:
+        """Conversions and every rule but uniqueness: touches nothing shared, so batches may be prepared on several
+        threads at once (pyarrow.compute releases the GIL)."""
         values = read.values
         count = values.num_rows
-        self.rows_read += count + len(read.rejected)
-        if read.rejected:
-            self._read_rejections(read.rejected)
-        if count == 0:
-            return None
         faults: list[tuple[str, str, pa.Array]] = []  # (column, reason, boolean mask)
+        if count == 0:
+            return _Prepared(read, [], faults, [], np.zeros(0, dtype=bool))
         converted: list[pa.Array] = []
         for column, index in zip(self.plan.columns, self.plan.source_index, strict=True):
             raw = values.column(index)
@@ -489,6 +502,23 @@ class _Checker:
                 faults.append((column.name, "reference", pc.and_(pc.is_valid(text), pc.invert(known))))
         masks = [m.to_numpy(zero_copy_only=False) for _, _, m in faults]
         bad_rows = np.logical_or.reduce(masks) if masks else np.zeros(count, dtype=bool)
+        return _Prepared(read, converted, faults, masks, bad_rows)
+
+    def finish(self, prepared: _Prepared) -> pa.RecordBatch | None:
+        """Uniqueness (in the file's order), the rejected rows, and the accepted ones as the table's batch."""
+        read, converted, faults, masks, bad_rows = (
+            prepared.read,
+            prepared.converted,
+            prepared.faults,
+            prepared.masks,
+            prepared.bad_rows,
+        )
+        count = read.values.num_rows
+        self.rows_read += count + len(read.rejected)
+        if read.rejected:
+            self._read_rejections(read.rejected)
+        if count == 0:
+            return None
         for position, column in enumerate(self.plan.columns):
             if column.unique:
                 bad_rows = self._unique(column.name, converted[position], bad_rows, faults, masks)
@@ -664,8 +694,17 @@ def ingest(
             failure: list[BaseException] = []
 
             def checked() -> Iterator[tuple[pa.RecordBatch | None, int, int]]:
-                for read in itertools.chain(peeked, batches):
-                    yield checker.check(read), read.bytes_done or 0, checker.rows_read
+                # two batches prepared at once (both cores when the writer waits), finished in the file's order
+                with ThreadPoolExecutor(max_workers=2, thread_name_prefix="warehouse-check") as pool:
+                    pending: deque[Future[_Prepared]] = deque()
+                    for read in itertools.chain(peeked, batches):
+                        pending.append(pool.submit(checker.prepare, read))
+                        if len(pending) > 2:
+                            prepared = pending.popleft().result()
+                            yield checker.finish(prepared), prepared.read.bytes_done or 0, checker.rows_read
+                    while pending:
+                        prepared = pending.popleft().result()
+                        yield checker.finish(prepared), prepared.read.bytes_done or 0, checker.rows_read
 
             def accepted() -> Iterator[pa.RecordBatch]:
                 # three stages on their own threads: parse, check, and the Delta writer's encoding (this one)
