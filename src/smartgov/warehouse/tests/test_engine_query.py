@@ -179,7 +179,7 @@ def test_masked_column_shows_stars_every_way_it_is_read(tables: dict[str, str]) 
          "forbidden_function"),
         ("SELECT (SELECT count(*) FROM duckdb_tables())", "forbidden_function"),
         ("SELECT main.current_setting('threads')", "forbidden_function"),
-        ("SELECT 1 FROM ho_tich.khai_sinh WHERE " + " OR ".join(["so = 1"] * 3000), "too_large"),
+        ("SELECT 1 FROM ho_tich.khai_sinh WHERE so = 1" + " OR so = 1" * 3000, "too_large"),
         ("SELECT " + "(" * 3000 + "1" + ")" * 3000, "syntax"),
     ],
 )  # fmt: skip
@@ -218,9 +218,11 @@ def test_python_variables_are_not_tables(tables: dict[str, str]) -> None:
     bi_mat = pa.table({"x": ["không được thấy"]})
     assert bi_mat.num_rows == 1
     assert refused("SELECT * FROM bi_mat", grants_of(tables)).code == "unknown_table"
-    with engine._connection(grants_of(tables), memory="256MB", threads=1, temp_directory=None) as con:
-        with pytest.raises(duckdb.CatalogException):
-            con.execute("SELECT * FROM bi_mat")
+    with (
+        engine._connection(grants_of(tables), memory="256MB", threads=1, temp_directory=None) as con,
+        pytest.raises(duckdb.CatalogException),
+    ):
+        con.execute("SELECT * FROM bi_mat")
 
 
 def test_files_are_out_of_reach_even_past_the_parser(tables: dict[str, str], tmp_path: Path) -> None:
@@ -230,8 +232,8 @@ def test_files_are_out_of_reach_even_past_the_parser(tables: dict[str, str], tmp
     with engine._connection(grants_of(tables), memory="256MB", threads=1, temp_directory=None) as con:
         for sql in [
             "SELECT * FROM read_csv('/etc/passwd')",
-            f"SELECT * FROM read_csv('{secret}')",
-            f"SELECT * FROM '{secret}'",
+            "SELECT * FROM read_csv('" + str(secret) + "')",  # noqa: S608
+            "SELECT * FROM '" + str(secret) + "'",  # noqa: S608
             "SELECT * FROM glob('/etc/*')",
             "SELECT * FROM read_text('/etc/hostname')",
             f"COPY (SELECT 1) TO '{tmp_path / 'out.csv'}'",
@@ -296,7 +298,7 @@ def test_export_csv_round_trips_with_bom_and_vietnamese(tables: dict[str, str]) 
     assert len(rows) == 5
     assert rows[1][:6] == ["1", "Nguyễn Văn An", "***", "Phường Hồng Bàng", "2024-01-05", "8000.00"]
     # A formula is kept as text for a spreadsheet.
-    assert rows[1][6] == "'=HYPERLINK(\"http://example.org\",\"bấm\")"
+    assert rows[1][6] == '\'=HYPERLINK("http://example.org","bấm")'
 
 
 def test_export_xlsx_round_trips(tables: dict[str, str]) -> None:
@@ -347,5 +349,5 @@ def test_export_refuses_like_the_query(tables: dict[str, str]) -> None:
 def test_grant_names_are_database_dot_table() -> None:
     dataset = DeltaTable  # any object: the name is checked first
     for name in ["khai_sinh", "a.b.c", "ho_tich.khai sinh", 'ho_tich."x"', "ho_tich.khai_sinh;--"]:
-        with pytest.raises(ValueError, match="database.table"):
-            Grant(name, dataset, frozenset())  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match=r"database\.table"):
+            Grant(name, dataset, frozenset())
