@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import duckdb
 
@@ -140,7 +141,11 @@ def rewrite_names(sql: str, analysis: Analysis, views: dict[str, str]) -> str:
 def _view(session: SparkSession, grant: SparkGrant) -> DataFrame:
     from pyspark.sql import functions as F
 
-    frame = session.read.parquet(*grant.file_uris)
+    # deltalake's local file URIs are percent-encoded paths; Spark (Hadoop's Path) wants them as they are on disk.
+    paths = [
+        unquote(u.removeprefix("file://")) if "://" not in u or u.startswith("file://") else u for u in grant.file_uris
+    ]
+    frame = session.read.parquet(*paths)
     masked = {m.lower() for m in grant.masked}
     columns = [
         F.lit("***").cast("string").alias(name) if name.lower() in masked else F.col(f"`{name}`")

@@ -38,19 +38,26 @@ COMMUNES = pa.table(
 )
 
 
-@pytest.fixture
-def tables(tmp_path: Path) -> dict[str, str]:
-    births, communes = str(tmp_path / "ho_tich" / "khai_sinh"), str(tmp_path / "danh_muc" / "xa")
+@pytest.fixture(params=["arrow", "parquet"])
+def tables(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, str]:
+    """The tables, read through the arrow dataset (object storage) or DuckDB's Parquet reader (local files)."""
+    births, communes = str(tmp_path / "ho tịch" / "khai_sinh"), str(tmp_path / "danh_muc" / "xa")
     write_deltalake(births, BIRTHS.slice(0, 4), mode="overwrite")  # version 0: four births
     write_deltalake(births, BIRTHS.slice(4), mode="append")  # version 1: a fifth
     write_deltalake(communes, COMMUNES, mode="overwrite")
-    return {"births": births, "communes": communes}
+    return {"births": births, "communes": communes, "reader": request.param}
+
+
+def grant_of(name: str, uri: str, masked: frozenset[str], version: int | None, reader: str) -> Grant:
+    table = DeltaTable(uri, version=version)
+    files = tuple(table.file_uris()) if reader == "parquet" else ()
+    return Grant(name, table.to_pyarrow_dataset(), masked, files)
 
 
 def grants_of(tables: dict[str, str], *, masked: frozenset[str] = frozenset({"cccd"}), version: int | None = None):
     return [
-        Grant("ho_tich.khai_sinh", DeltaTable(tables["births"], version=version).to_pyarrow_dataset(), masked),
-        Grant("danh_muc.xa", DeltaTable(tables["communes"]).to_pyarrow_dataset(), frozenset()),
+        grant_of("ho_tich.khai_sinh", tables["births"], masked, version, tables["reader"]),
+        grant_of("danh_muc.xa", tables["communes"], frozenset(), None, tables["reader"]),
     ]
 
 
@@ -236,6 +243,8 @@ def test_files_are_out_of_reach_even_past_the_parser(tables: dict[str, str], tmp
             "SELECT * FROM '" + str(secret) + "'",  # noqa: S608
             "SELECT * FROM glob('/etc/*')",
             "SELECT * FROM read_text('/etc/hostname')",
+            "SELECT * FROM read_text('" + tables["births"] + "/_delta_log/00000000000000000000.json')",  # noqa: S608
+            "SELECT * FROM read_parquet('" + tables["births"] + "/*.parquet')",  # noqa: S608
             f"COPY (SELECT 1) TO '{tmp_path / 'out.csv'}'",
             f"ATTACH '{tmp_path / 'x.duckdb'}'",
             "INSTALL httpfs",

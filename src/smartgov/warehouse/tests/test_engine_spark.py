@@ -39,7 +39,7 @@ COMMUNES = pa.table(
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    root = tmp_path_factory.mktemp("spark-warehouse")
+    root = tmp_path_factory.mktemp("kho dữ liệu")  # a space and Vietnamese: file URIs are percent-encoded
     births, communes = str(root / "ho_tich" / "khai_sinh"), str(root / "danh_muc" / "xa")
     write_deltalake(births, BIRTHS.slice(0, 4), mode="overwrite")
     write_deltalake(births, BIRTHS.slice(4), mode="append")
