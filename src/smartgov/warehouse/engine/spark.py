@@ -105,6 +105,15 @@ def spark_session(master: str = "local[1]") -> SparkSession:
         return _root
 
 
+def spark_stop() -> None:
+    """Stop the process's Spark session (the JVM's work ends; the next query starts a new one)."""
+    global _root
+    with _lock:
+        if _root is not None:
+            _root.stop()
+            _root = None
+
+
 def _drop_forbidden(session: SparkSession) -> None:
     """Remove the forbidden functions from this session's registry (a copy of the built-in one)."""
     jvm: Any = session._jvm

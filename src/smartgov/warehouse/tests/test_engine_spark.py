@@ -46,6 +46,7 @@ def tables(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     write_deltalake(communes, COMMUNES, mode="overwrite")
     engine.spark_session()  # started once for the module
     yield {"births": births, "communes": communes}
+    engine.spark_stop()
 
 
 def both(tables: dict[str, str], version: int, masked: frozenset[str]) -> tuple[list[Grant], list[SparkGrant]]:
