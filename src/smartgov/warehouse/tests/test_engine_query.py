@@ -360,3 +360,11 @@ def test_grant_names_are_database_dot_table() -> None:
     for name in ["khai_sinh", "a.b.c", "ho_tich.khai sinh", 'ho_tich."x"', "ho_tich.khai_sinh;--"]:
         with pytest.raises(ValueError, match=r"database\.table"):
             Grant(name, dataset, frozenset())
+
+
+def test_a_table_whose_schema_grew_reads_every_version(tables: dict[str, str]) -> None:
+    """Files written before a column was added hold no such column: both readers give it as NULL there."""
+    extra = BIRTHS.slice(0, 1).append_column("dan_toc", pa.array(["Kinh"]))
+    write_deltalake(tables["births"], extra, mode="append", schema_mode="merge")
+    result = run("SELECT dan_toc, count(*) FROM ho_tich.khai_sinh GROUP BY ALL ORDER BY 1", grants_of(tables))
+    assert result.rows == [("Kinh", 1), (None, 5)]
