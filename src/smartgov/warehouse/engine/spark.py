@@ -16,6 +16,7 @@ inside a string and DuckDB does not, so the two parsers would disagree on where 
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -87,6 +88,8 @@ def spark_session(master: str = "local[1]") -> SparkSession:
         if _root is None:
             from pyspark.sql import SparkSession
 
+            # py4j says at INFO when each of its connections closes, down to the interpreter's exit.
+            logging.getLogger("py4j").setLevel(logging.WARNING)
             _root = (
                 SparkSession.builder.master(master)
                 .appName("smartgov-warehouse")
