@@ -368,3 +368,28 @@ def test_a_table_whose_schema_grew_reads_every_version(tables: dict[str, str]) -
     write_deltalake(tables["births"], extra, mode="append", schema_mode="merge")
     result = run("SELECT dan_toc, count(*) FROM ho_tich.khai_sinh GROUP BY ALL ORDER BY 1", grants_of(tables))
     assert result.rows == [("Kinh", 1), (None, 5)]
+
+
+def test_deep_nesting_is_answered_or_refused_never_a_crash(tables: dict[str, str]) -> None:
+    grants = grants_of(tables)
+
+    def nested(depth: int) -> str:
+        return "SELECT count(*) FROM " + "(SELECT * FROM " * depth + "ho_tich.khai_sinh" + ") s" * depth  # noqa: S608
+
+    assert run(nested(400), grants).rows == [(5,)]
+    assert refused(nested(1000), grants).code == "syntax"  # DuckDB's own limit of expression depth
+
+
+def test_xlsx_shows_times_in_vietnam_and_cleans_what_excel_refuses(tables: dict[str, str]) -> None:
+    out = io.BytesIO()
+    sql = (
+        "SELECT TIMESTAMPTZ '2024-01-01 00:00:00+00' AS luc, 'a' || chr(1) || 'b' AS ky_tu,"
+        " repeat('x', 40000) AS dai, [1, 2] AS ds FROM ho_tich.khai_sinh LIMIT 1"
+    )
+    assert query_export(sql, grants_of(tables), format="xlsx", target=out, max_rows=10, timeout=20) == 1
+    row = next(load_workbook(io.BytesIO(out.getvalue()), read_only=True).active.iter_rows(min_row=2, values_only=True))
+    assert str(row[0]) == "2024-01-01 07:00:00" and row[1] == "ab" and len(row[2]) == 32_767 and row[3] == "[1, 2]"
+    csv_out = io.BytesIO()
+    query_export(sql, grants_of(tables), format="csv", target=csv_out, max_rows=10, timeout=20)
+    values = list(csv.reader(io.StringIO(csv_out.getvalue().decode("utf-8-sig"))))[1]
+    assert values[0].startswith("2024-01-01 00:00:00") and values[3] == "[1, 2]"
