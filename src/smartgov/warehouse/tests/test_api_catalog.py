@@ -2,6 +2,7 @@
 with which access-token scope."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def token_client(user, scope: str) -> Client:
     token = get_access_token_model().objects.create(
-        user=user, token=f"tok-{user.pk}-{scope}", scope=scope, expires=timezone.now() + timezone.timedelta(hours=1)
+        user=user, token=f"tok-{user.pk}-{scope}", scope=scope, expires=timezone.now() + timedelta(hours=1)
     )
     return Client(headers={"Authorization": f"Bearer {token.token}"})
 
