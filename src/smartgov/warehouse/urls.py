@@ -1,0 +1,12 @@
+"""The warehouse's pages (docs/warehouse.md): the catalog and the progress page; the runs and queries pages add
+their own ``urlpatterns`` here."""
+
+from django.urls import URLPattern
+
+from smartgov.warehouse.views import catalog
+
+app_name = "warehouse"
+
+urlpatterns: list[URLPattern] = [
+    *catalog.urlpatterns,
+]
