@@ -10,13 +10,16 @@ from smartgov.warehouse.services.catalog import (
     table_create,
     table_update,
 )
+from smartgov.warehouse.services.publishing import PublishResult, table_publish
 
 __all__ = [
+    "PublishResult",
     "columns_check",
     "database_create",
     "database_update",
     "grant_add",
     "grant_remove",
     "table_create",
+    "table_publish",
     "table_update",
 ]
