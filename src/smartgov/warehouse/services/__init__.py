@@ -9,6 +9,7 @@ from smartgov.warehouse.services.catalog import (
     grant_remove,
     table_create,
     table_update,
+    table_version_record,
 )
 from smartgov.warehouse.services.publishing import PublishResult, table_publish
 
@@ -22,4 +23,5 @@ __all__ = [
     "table_create",
     "table_publish",
     "table_update",
+    "table_version_record",
 ]
