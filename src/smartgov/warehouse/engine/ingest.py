@@ -1,0 +1,597 @@
+"""Load a file into a table's new version: schema inferred or checked, every value converted and checked, the
+rejected rows named and kept, the accepted ones streamed into Delta Lake (docs/warehouse.md).
+
+Everything per batch is vectorised (pyarrow.compute over a whole column; Python touches only rejected rows), and
+memory stays bounded by the reader's chunk, the Delta writer's buffers and the uniqueness index (8 bytes a row).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from smartgov.warehouse.engine import tables
+from smartgov.warehouse.engine.errors import IngestError
+from smartgov.warehouse.engine.readers import Format, ReadBatch, ReadRejection, open_source
+from smartgov.warehouse.engine.storage import Storage
+
+__all__ = ["ColumnSpec", "IngestError", "IngestReport", "Rejection", "column_name", "ingest"]
+
+ColumnType = Literal["text", "integer", "decimal", "date", "timestamp", "boolean"]
+TYPES: tuple[str, ...] = ("text", "integer", "decimal", "date", "timestamp", "boolean")
+REASONS = ("encoding", "columns", "required", "type", "date", "range", "pattern", "unique", "reference", "too_long")
+#: Rejections kept in the report (all of them are in the rejected rows' Parquet file).
+REPORT_REJECTIONS = 1000
+#: The longest value taken (characters); a longer one rejects its row ("too_long").
+MAX_VALUE_CHARS = 100_000
+#: Rows the inference looks at.
+INFER_ROWS = 10_000
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "text": pa.string(),
+    "integer": pa.int64(),
+    "decimal": pa.float64(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+    "boolean": pa.bool_(),
+}
+
+
+@dataclass
+class ColumnSpec:
+    name: str
+    type: ColumnType
+    description: str = ""
+    personal: bool = False
+    required: bool = False
+    unique: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str = ""  # a full-match regular expression (RE2 syntax)
+    reference: str = ""  # a master-data set, e.g. "communes"
+
+
+@dataclass
+class Rejection:
+    row: int
+    column: str
+    reason: str
+    value: str
+
+
+@dataclass
+class IngestReport:
+    encoding: str
+    rows_read: int
+    rows_accepted: int
+    rows_rejected: int
+    reasons: dict[str, int]
+    rejections: list[Rejection]
+    columns: list[ColumnSpec]
+    version: int | None
+    seconds: float
+    lines_redecoded: int
+
+
+# ------------------------------------------------------------------------------------------------- names, types
+
+
+def column_name(text: str, index: int = 0) -> str:
+    """ASCII snake_case without diacritics: ``"Mã xã"`` → ``"ma_xa"``, ``"Số tiền (đồng)"`` → ``"so_tien_dong"``."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    name = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:60].strip("_")
+    if not name:
+        return f"column_{index + 1}"
+    return f"c_{name}" if name[0].isdigit() else name
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    names: list[str] = []
+    for index, text in enumerate(header):
+        base = name = column_name(text, index)
+        n = 2
+        while name in names:
+            name, n = f"{base}_{n}", n + 1
+        names.append(name)
+    return names
+
+
+_INTEGER = r"^[+-]?[0-9]{1,18}$"
+_DECIMAL = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?$"
+_DATE_FORMATS = (  # (pattern with named day and month, strptime format)
+    (r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})$", "%Y-%m-%d"),
+    (r"^(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})$", "%d/%m/%Y"),
+    (r"^(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})-(?P<y>[0-9]{4})$", "%d-%m-%Y"),
+)
+_TIME = r" (?P<H>[0-9]{1,2}):(?P<M>[0-9]{2}):(?P<S>[0-9]{2})$"
+_TRUE = ["true", "yes", "y", "có", "co", "đúng", "x"]
+_FALSE = ["false", "no", "n", "không", "khong", "sai"]
+
+
+def _present(values: pa.Array) -> pa.Array:
+    """True where a value is given (not null, not empty or blank)."""
+    return pc.fill_null(pc.greater(pc.utf8_length(values), 0), False)
+
+
+def _dates(text: pa.Array, with_time: bool) -> pa.Array:
+    """Dates (or naive timestamps) of ``text`` in ISO or Vietnamese day/month/year order; null where a value is not
+    one, including a day that does not exist (31/02/2026: strptime alone would roll it over to March)."""
+    unit_type = pa.timestamp("s")
+    found = pa.nulls(len(text), type=unit_type)
+    for pattern, fmt in _DATE_FORMATS:
+        full = pattern[:-1] + _TIME if with_time else pattern
+        parts = pc.extract_regex(text, full)
+        if parts.null_count == len(parts):
+            continue
+        matched = pc.is_valid(parts)
+        parsed = pc.strptime(
+            pc.if_else(matched, text, None), format=fmt + (" %H:%M:%S" if with_time else ""), unit="s",
+            error_is_null=True,
+        )
+        day = pc.cast(pc.struct_field(parts, "d"), pa.int64())
+        month = pc.cast(pc.struct_field(parts, "m"), pa.int64())
+        same = pc.and_(pc.equal(pc.day(parsed), day), pc.equal(pc.month(parsed), month))
+        if with_time:
+            hour = pc.cast(pc.struct_field(parts, "H"), pa.int64())
+            minute = pc.cast(pc.struct_field(parts, "M"), pa.int64())
+            second = pc.cast(pc.struct_field(parts, "S"), pa.int64())
+            same = pc.and_(same, pc.and_(pc.equal(pc.hour(parsed), hour), pc.equal(pc.minute(parsed), minute)))
+            same = pc.and_(same, pc.equal(pc.second(parsed), second))
+        found = pc.coalesce(found, pc.if_else(pc.fill_null(same, False), parsed, None))
+    return found
+
+
+def _timestamp_text(text: pa.Array) -> pa.Array:
+    """``T`` as a space, seconds added when missing, fractions dropped, a date alone as its midnight."""
+    text = pc.replace_substring_regex(text, r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})T", r"\1 ")
+    text = pc.replace_substring_regex(text, r"(:[0-9]{2})\.[0-9]+$", r"\1")
+    text = pc.replace_substring_regex(text, r"^([^ ]+ [0-9]{1,2}:[0-9]{2})$", r"\1:00")
+    return pc.replace_substring_regex(text, r"^([^ ]+)$", r"\1 00:00:00")
+
+
+def _convert(text: pa.Array, kind: str) -> pa.Array:
+    """``text`` (trimmed, null where absent) as ``kind``; null where a value does not convert."""
+    if kind == "text":
+        return text
+    if kind == "integer":
+        return pc.cast(pc.if_else(pc.match_substring_regex(text, _INTEGER), text, None), pa.int64())
+    if kind == "decimal":
+        text = pc.replace_substring_regex(text, r"^([+-]?[0-9]+),([0-9]+)$", r"\1.\2")
+        number = pc.cast(pc.if_else(pc.match_substring_regex(text, _DECIMAL), text, None), pa.float64())
+        return pc.if_else(pc.is_finite(number), number, None)
+    if kind == "date":
+        text = pc.replace_substring_regex(text, r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00(:00)?$", r"\1")
+        return pc.cast(_dates(text, with_time=False), pa.date32())
+    if kind == "timestamp":
+        local = _dates(_timestamp_text(text), with_time=True)
+        # a time without a zone is Vietnam's (UTC+7 all year); stored as UTC
+        return pc.cast(pc.assume_timezone(local, "Asia/Ho_Chi_Minh"), ARROW_TYPES["timestamp"])
+    if kind == "boolean":
+        lower = pc.utf8_lower(text)
+        true = pc.is_in(lower, value_set=pa.array(_TRUE + ["1"]))
+        false = pc.is_in(lower, value_set=pa.array(_FALSE + ["0"]))
+        return pc.if_else(true, True, pc.if_else(false, False, pa.scalar(None, pa.bool_())))
+    raise IngestError("schema", f"Unknown column type {kind!r}.")
+
+
+def _infer(text: pa.Array) -> str:
+    """The narrowest type every given value of ``text`` converts to. Integers written with a leading zero (codes:
+    commune 00004, personal id 001090…) stay text, as do 0/1 columns (integers, not booleans)."""
+    present = _present(text)
+    given = pc.filter(text, present)
+    if len(given) == 0:
+        return "text"
+    leading_zero = pc.any(pc.match_substring_regex(given, r"^[+-]?0[0-9]")).as_py()
+    for kind in ("integer", "decimal", "date", "timestamp"):
+        if kind in ("integer", "decimal") and leading_zero:
+            continue
+        if _convert(given, kind).null_count == 0:
+            return kind
+    lower = pc.utf8_lower(given)
+    if pc.all(pc.is_in(lower, value_set=pa.array(_TRUE + _FALSE))).as_py():
+        return "boolean"
+    return "text"
+
+
+# -------------------------------------------------------------------------------------------------- uniqueness
+
+
+class _UniqueIndex:
+    """The keys taken so far by one unique column, as 64-bit hashes (DuckDB's ``hash()``) in sorted NumPy runs.
+
+    Why this and not a set or a DuckDB table: a Python set of 10 million strings costs about 1 GB and a Python loop
+    per row; a DuckDB table with a primary key spills to disk but answers per batch with a join that rescans it.
+    Sorted runs of uint64 cost 8 bytes a key (80 MB for 10 million rows), are searched with ``np.searchsorted`` per
+    batch, and are merged like a log-structured tree (a run is merged into the previous one while it is at least
+    half its size), so each key is copied O(log n) times. Limits: memory grows by 8 bytes a row (a 100-million-row
+    load holds 800 MB); two different keys share a 64-bit hash with a probability of about n²/2^65 (3 in a million
+    for 10 million rows), in which case the later row would be wrongly rejected as a duplicate."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.runs: list[np.ndarray] = []
+
+    def hashes(self, values: pa.Array) -> np.ndarray:
+        self.con.register("keys_batch", pa.table({"v": values}))
+        result = self.con.execute("SELECT hash(v) AS h FROM keys_batch").fetchnumpy()["h"]
+        return np.asarray(result, dtype=np.uint64)
+
+    def seen(self, keys: np.ndarray) -> np.ndarray:
+        found = np.zeros(len(keys), dtype=bool)
+        for run in self.runs:
+            at = np.searchsorted(run, keys)
+            at[at == len(run)] = 0
+            found |= run[at] == keys
+        return found
+
+    def add(self, keys: np.ndarray) -> None:
+        if not len(keys):
+            return
+        self.runs.append(np.sort(keys))
+        while len(self.runs) > 1 and len(self.runs[-1]) * 2 >= len(self.runs[-2]):
+            last = self.runs.pop()
+            self.runs[-1] = np.sort(np.concatenate([self.runs[-1], last]), kind="stable")
+
+
+# ----------------------------------------------------------------------------------------------------- ingest
+
+
+@dataclass
+class _Plan:
+    """Which source column feeds each declared column."""
+
+    columns: list[ColumnSpec]
+    source_index: list[int]
+    source_names: list[str]  # every source column, normalised (names of the rejected file's value columns)
+    schema: pa.Schema = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.schema = pa.schema(
+            [pa.field(c.name, ARROW_TYPES[c.type], metadata={"description": c.description}) for c in self.columns]
+        )
+
+
+def _spec_from_field(item: pa.Field) -> ColumnSpec:
+    kinds = {str(v): k for k, v in ARROW_TYPES.items()}
+    kind = kinds.get(str(item.type), "text")
+    description = (item.metadata or {}).get(b"description", b"").decode()
+    return ColumnSpec(name=item.name, type=kind, description=description)  # type: ignore[arg-type]
+
+
+def _check_columns(columns: list[ColumnSpec], references: dict[str, frozenset[str]]) -> None:
+    if not columns:
+        raise IngestError("schema", "A table needs at least one column.")
+    seen: set[str] = set()
+    for column in columns:
+        if column.name in seen or column_name(column.name) != column.name:
+            raise IngestError("schema", f"The column name {column.name!r} is repeated or not snake_case ASCII.")
+        seen.add(column.name)
+        if column.type not in TYPES:
+            raise IngestError("schema", f"The column {column.name} has an unknown type {column.type!r}.")
+        if column.reference and column.reference not in references:
+            raise IngestError("reference", f"The column {column.name} refers to an unknown set {column.reference!r}.")
+        if column.pattern:
+            try:
+                pc.match_substring_regex(pa.array([""]), f"^(?:{column.pattern})$")
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                raise IngestError("pattern", f"The pattern of column {column.name} is not a valid expression.") from None
+
+
+def _plan(header: list[str], columns: list[ColumnSpec]) -> _Plan:
+    names = _unique_names(header)
+    by_name: dict[str, int] = {}
+    for index, (text, name) in enumerate(zip(header, names, strict=True)):
+        by_name.setdefault(text, index)
+        by_name.setdefault(name, index)
+    indexes: list[int] = []
+    missing: list[str] = []
+    for column in columns:
+        found = by_name.get(column.name)
+        if found is None and column.description:
+            found = by_name.get(column.description)
+        if found is None:
+            missing.append(column.name)
+        else:
+            indexes.append(found)
+    extra = [header[i] for i in range(len(header)) if i not in indexes]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append("missing columns: " + ", ".join(missing))
+        if extra:
+            parts.append("columns the table does not have: " + ", ".join(extra))
+        raise IngestError("schema", "The file does not match the table's columns (" + "; ".join(parts) + ").")
+    return _Plan(columns=columns, source_index=indexes, source_names=names)
+
+
+class _Rejected:
+    """The rejected rows' Parquet file (row, reasons, faulty columns, the line when it was unreadable, every value as
+    text), written as the load goes, and the first rejections for the report."""
+
+    def __init__(self, storage: Storage, uri: str, source_names: list[str]) -> None:
+        self.schema = pa.schema(
+            [("_row", pa.int64()), ("_reasons", pa.string()), ("_columns", pa.string()), ("_line", pa.string())]
+            + [(name, pa.string()) for name in source_names]
+        )
+        fs, path = storage.filesystem(), storage.path_of(uri)
+        fs.create_dir(path.rsplit("/", 1)[0], recursive=True)
+        self.stream = fs.open_output_stream(path)
+        self.writer = pq.ParquetWriter(self.stream, self.schema, compression="zstd")
+        self.rows = 0
+        self.reasons: dict[str, int] = {}
+        self.report: list[Rejection] = []
+
+    def add(self, rows: list[int], faults: list[list[tuple[str, str, str]]], values: list[list[str | None]],
+            lines: list[str | None]) -> None:
+        """``faults[i]``: (column, reason, value) of row ``rows[i]``; ``values``: one list per source column."""
+        if not rows:
+            return
+        for row, row_faults in zip(rows, faults, strict=True):
+            for reason in dict.fromkeys(reason for _, reason, _ in row_faults):
+                self.reasons[reason] = self.reasons.get(reason, 0) + 1
+            for column, reason, value in row_faults:
+                if len(self.report) < REPORT_REJECTIONS:
+                    self.report.append(Rejection(row=row, column=column, reason=reason, value=value[:200]))
+        arrays = [
+            pa.array(rows, pa.int64()),
+            pa.array([",".join(dict.fromkeys(r for _, r, _ in f)) for f in faults], pa.string()),
+            pa.array([",".join(dict.fromkeys(c for c, _, _ in f if c)) for f in faults], pa.string()),
+            pa.array(lines, pa.string()),
+            *[pa.array(v, pa.string()) for v in values],
+        ]
+        self.writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
+        self.rows += len(rows)
+
+    def close(self) -> None:
+        self.writer.close()
+        self.stream.close()
+
+
+class _Checker:
+    """Converts and checks one batch at a time; hands back the accepted rows as the table's record batch."""
+
+    def __init__(self, plan: _Plan, references: dict[str, frozenset[str]], rejected: _Rejected,
+                 con: duckdb.DuckDBPyConnection) -> None:
+        self.plan = plan
+        self.rejected = rejected
+        self.references = {
+            c.name: pa.array(sorted(references[c.reference]), pa.string()) for c in plan.columns if c.reference
+        }
+        self.unique = {c.name: _UniqueIndex(con) for c in plan.columns if c.unique}
+        self.rows_read = 0
+        self.rows_accepted = 0
+
+    def preload(self, existing: Iterator[pa.RecordBatch]) -> None:
+        """The current version's keys (an append must not repeat them)."""
+        for batch in existing:
+            for name, index in self.unique.items():
+                column = batch.column(name)
+                column = pc.filter(column, pc.is_valid(column))
+                if len(column):
+                    index.add(index.hashes(column))
+
+    def check(self, read: ReadBatch) -> pa.RecordBatch | None:
+        values = read.values
+        count = values.num_rows
+        self.rows_read += count + len(read.rejected)
+        if read.rejected:
+            self._read_rejections(read.rejected)
+        if count == 0:
+            return None
+        faults: list[tuple[str, str, pa.Array]] = []  # (column, reason, boolean mask)
+        converted: list[pa.Array] = []
+        texts: list[pa.Array] = []
+        for column, index in zip(self.plan.columns, self.plan.source_index, strict=True):
+            raw = values.column(index)
+            trimmed = pc.utf8_trim_whitespace(raw)
+            present = _present(trimmed)
+            text = pc.if_else(present, trimmed, None)
+            texts.append(text)
+            too_long = pc.fill_null(pc.greater(pc.utf8_length(raw), MAX_VALUE_CHARS), False)
+            if pc.any(too_long).as_py():
+                faults.append((column.name, "too_long", too_long))
+                text = pc.if_else(too_long, None, text)
+            value = _convert(text, column.type)
+            converted.append(value)
+            if column.required:
+                faults.append((column.name, "required", pc.invert(present)))
+            if column.type != "text":
+                bad = pc.and_(pc.is_valid(text), pc.is_null(value))
+                faults.append((column.name, "date" if column.type in ("date", "timestamp") else "type", bad))
+            if column.type in ("integer", "decimal") and (column.minimum is not None or column.maximum is not None):
+                outside = pa.array([False] * count)
+                if column.minimum is not None:
+                    outside = pc.or_(outside, pc.fill_null(pc.less(value, column.minimum), False))
+                if column.maximum is not None:
+                    outside = pc.or_(outside, pc.fill_null(pc.greater(value, column.maximum), False))
+                faults.append((column.name, "range", outside))
+            if column.pattern:
+                ok = pc.match_substring_regex(text, f"^(?:{column.pattern})$")
+                faults.append((column.name, "pattern", pc.fill_null(pc.invert(ok), False)))
+            if column.reference:
+                known = pc.is_in(text, value_set=self.references[column.name])
+                faults.append((column.name, "reference", pc.and_(pc.is_valid(text), pc.invert(known))))
+        masks = [m.to_numpy(zero_copy_only=False) for _, _, m in faults]
+        bad_rows = np.logical_or.reduce(masks) if masks else np.zeros(count, dtype=bool)
+        for position, column in enumerate(self.plan.columns):
+            if column.unique:
+                bad_rows = self._unique(column.name, converted[position], bad_rows, faults, masks)
+        if bad_rows.any():
+            self._value_rejections(read, bad_rows, faults, masks, texts)
+        good = ~bad_rows
+        accepted = int(good.sum())
+        self.rows_accepted += accepted
+        if accepted == 0:
+            return None
+        keep = pa.array(good)
+        arrays = [pc.filter(v, keep) if accepted != count else v for v in converted]
+        return pa.RecordBatch.from_arrays(arrays, schema=self.plan.schema)
+
+    def _unique(self, name: str, value: pa.Array, bad_rows: np.ndarray,
+                faults: list[tuple[str, str, pa.Array]], masks: list[np.ndarray]) -> np.ndarray:
+        index = self.unique[name]
+        given = value.is_valid().to_numpy(zero_copy_only=False)
+        keys = np.zeros(len(value), dtype=np.uint64)
+        if given.any():
+            keys[given] = index.hashes(pc.filter(value, pa.array(given)))
+        duplicate = given & index.seen(keys)
+        candidates = np.flatnonzero(given & ~bad_rows & ~duplicate)
+        _, first = np.unique(keys[candidates], return_index=True)
+        repeated = np.ones(len(candidates), dtype=bool)
+        repeated[first] = False
+        duplicate[candidates[repeated]] = True
+        if duplicate.any():
+            faults.append((name, "unique", pa.array(duplicate)))
+            masks.append(duplicate)
+        taken = candidates[~repeated]
+        index.add(keys[taken])
+        return bad_rows | duplicate
+
+    def _read_rejections(self, rejected: list[ReadRejection]) -> None:
+        width = len(self.plan.source_names)
+        self.rejected.add(
+            [r.row for r in rejected],
+            [[("", r.reason, r.line)] for r in rejected],
+            [[None] * len(rejected) for _ in range(width)],
+            [r.line for r in rejected],
+        )
+
+    def _value_rejections(self, read: ReadBatch, bad_rows: np.ndarray, faults: list[tuple[str, str, pa.Array]],
+                          masks: list[np.ndarray], texts: list[pa.Array]) -> None:
+        where = np.flatnonzero(bad_rows)
+        take = pa.array(where)
+        raw = [pc.take(column, take).to_pylist() for column in read.values.columns]
+        by_name = {c.name: i for i, c in enumerate(self.plan.columns)}
+        row_faults: list[list[tuple[str, str, str]]] = [[] for _ in where]
+        for (name, reason, _), mask in zip(faults, masks, strict=True):
+            hits = np.flatnonzero(mask[where])
+            if not len(hits):
+                continue
+            source = raw[self.plan.source_index[by_name[name]]]
+            for position in hits:
+                row_faults[position].append((name, reason, source[position] or ""))
+        rows = read.rows[where].tolist()
+        self.rejected.add(rows, row_faults, raw, [None] * len(rows))
+
+
+def _existing_columns(storage: Storage, key: str) -> list[ColumnSpec]:
+    schema = tables.dataset(storage, key).schema
+    return [_spec_from_field(item) for item in schema]
+
+
+def ingest(
+    source: str,
+    *,
+    format: Format,
+    storage: Storage,
+    key: str,
+    columns: list[ColumnSpec] | None,
+    mode: Literal["overwrite", "append"],
+    references: dict[str, frozenset[str]],
+    rejected_uri: str,
+    metadata: dict[str, str],
+    progress: Callable[[int, int, int], None] | None = None,
+) -> IngestReport:
+    """Load ``source`` (a local file) into a new version of the table ``key``; the run's report.
+
+    ``columns`` None: inferred from the first rows (a new table, or an overwrite), or the current version's for an
+    append. A file that does not match the columns raises :class:`IngestError` before any row is written; so do
+    unreadable files. When no row is accepted, no version is made (``version`` None; the report says why)."""
+    started = time.perf_counter()
+    if mode not in ("overwrite", "append"):
+        raise IngestError("mode", f"A load replaces (overwrite) or adds (append) rows, not {mode!r}.")
+    exists = tables.table_exists(storage, key)
+    if columns is None and mode == "append" and exists:
+        columns = _existing_columns(storage, key)
+    with open_source(source, format) as opened:
+        batches = opened.batches()
+        first = next(batches, None)
+        peeked = [first] if first is not None else []
+        if columns is None:
+            sample = _first_rows(first, len(opened.header))
+            names = _unique_names(opened.header)
+            columns = [
+                ColumnSpec(name=name, type=_infer(column), description=text)  # type: ignore[arg-type]
+                for name, text, column in zip(names, opened.header, sample, strict=True)
+            ]
+        _check_columns(columns, references)
+        plan = _plan(opened.header, columns)
+        if exists and mode == "append":
+            current = [c.name for c in _existing_columns(storage, key)]
+            if current != [c.name for c in columns]:
+                raise IngestError(
+                    "schema",
+                    "The table's current version has the columns " + ", ".join(current) + "; the load declares "
+                    + ", ".join(c.name for c in columns) + ".",
+                )
+        rejected = _Rejected(storage, rejected_uri, plan.source_names)
+        con = duckdb.connect(config={"threads": 1})
+        try:
+            checker = _Checker(plan, references, rejected, con)
+            if exists and mode == "append" and checker.unique:
+                checker.preload(tables.dataset(storage, key).to_batches(columns=list(checker.unique)))
+            failure: list[BaseException] = []
+
+            def accepted() -> Iterator[pa.RecordBatch]:
+                try:
+                    for read in itertools.chain(peeked, batches):
+                        batch = checker.check(read)
+                        if progress is not None:
+                            progress(read.bytes_done or 0, opened.bytes_total, checker.rows_read)
+                        if batch is not None:
+                            yield batch
+                except BaseException as error:
+                    failure.append(error)
+                    raise
+
+            stream = accepted()
+            head = next(stream, None)
+            version: int | None = None
+            if head is not None:
+                reader = pa.RecordBatchReader.from_batches(plan.schema, itertools.chain([head], stream))
+                try:
+                    version = tables.version_write(storage, key, reader, mode=mode, metadata=metadata)
+                except Exception:
+                    if failure:
+                        raise failure[0] from None
+                    raise
+            elif failure:
+                raise failure[0]
+        finally:
+            con.close()
+            rejected.close()
+        if checker.rows_read == 0:
+            raise IngestError("no_rows", "The file has a header row but no data rows.")
+        if progress is not None:
+            progress(opened.bytes_total, opened.bytes_total, checker.rows_read)
+        return IngestReport(
+            encoding=opened.encoding,
+            rows_read=checker.rows_read,
+            rows_accepted=checker.rows_accepted,
+            rows_rejected=rejected.rows,
+            reasons=rejected.reasons,
+            rejections=sorted(rejected.report, key=lambda r: r.row),
+            columns=columns,
+            version=version,
+            seconds=time.perf_counter() - started,
+            lines_redecoded=opened.lines_redecoded,
+        )
+
+
+def _first_rows(first: ReadBatch | None, width: int) -> list[pa.Array]:
+    if first is None or first.values.num_rows == 0:
+        return [pa.array([], pa.string()) for _ in range(width)]
+    sample = first.values.slice(0, INFER_ROWS)
+    return [pc.utf8_trim_whitespace(column) for column in sample.columns]
