@@ -40,6 +40,7 @@ from smartgov.platform.services.outbox import event_publish
 from smartgov.warehouse import masterdata
 from smartgov.warehouse.engine import ingest as engine
 from smartgov.warehouse.engine import tables as delta
+from smartgov.warehouse.engine.errors import IngestError
 from smartgov.warehouse.engine.storage import Storage, storage_from_settings
 from smartgov.warehouse.models import Column, IngestionRun, Table
 from smartgov.warehouse.selectors.catalog import table_access
@@ -57,6 +58,22 @@ REASONS: dict[str, Any] = {
     "pattern": gettext_lazy("The value does not have the required form"),
     "unique": gettext_lazy("The value appears more than once where it must be unique"),
     "reference": gettext_lazy("The value is not in the master data"),
+    "too_long": gettext_lazy("The value is too long (more than 100,000 characters)"),
+}
+#: Why a whole load failed (the engine's ``IngestError`` codes); nothing was written.
+FAILURES: dict[str, Any] = {
+    "empty": gettext_lazy("The file is empty."),
+    "no_rows": gettext_lazy("The file has a header row but no data rows."),
+    "header": gettext_lazy("The file's header row is missing, empty or repeats a column name."),
+    "schema": gettext_lazy("The file's columns do not match the table's declared columns."),
+    "encoding": gettext_lazy("The file's characters could not be read in any known encoding."),
+    "format": gettext_lazy("The file is damaged or not of the format its content first suggested."),
+    "binary": gettext_lazy("The file holds binary data, not text."),
+    "json": gettext_lazy("The JSON is not valid or is not a list of objects."),
+    "too_many_columns": gettext_lazy("The file has more than 1,000 columns."),
+    "value_too_large": gettext_lazy("A value or a record of the file is too large."),
+    "reference": gettext_lazy("A column refers to master data that does not exist."),
+    "pattern": gettext_lazy("A column's pattern is not a valid regular expression."),
 }
 #: Rejections kept in the run's report (the rest are in the run's rejected.parquet).
 REPORT_REJECTIONS = 1000
@@ -288,12 +305,10 @@ class _Progress:
 @contextmanager
 def _local_copy(storage: Storage, uri: str) -> Iterator[str]:
     """A local path of the original: the file itself on a local storage, a temporary copy from object storage."""
-    if uri.startswith("file://"):
-        from urllib.parse import unquote, urlsplit
-
-        yield unquote(urlsplit(uri).path)
+    if uri.startswith("file:"):
+        yield storage.path_of(uri)
         return
-    handle, path = tempfile.mkstemp(prefix="warehouse-", dir=settings.VAR_DIR if os.path.isdir(settings.VAR_DIR) else None)
+    handle, path = tempfile.mkstemp(prefix="warehouse-")
     try:
         with os.fdopen(handle, "wb") as target, storage.open(uri) as source:
             shutil.copyfileobj(source, target, 1024 * 1024)
@@ -345,7 +360,10 @@ def _report_json(report: engine.IngestReport) -> dict[str, Any]:
 
 def failure_message(exc: BaseException) -> str:
     """What to tell the steward about a load that failed (the engine wrote nothing)."""
-    if isinstance(exc, engine.IngestError):
+    if isinstance(exc, IngestError):
+        reason = FAILURES.get(exc.code)
+        if reason is not None:
+            return _("The file could not be loaded and nothing was written. %(reason)s") % {"reason": reason}
         return _("The file could not be loaded and nothing was written: %(reason)s") % {"reason": str(exc)[:500]}
     if isinstance(exc, DomainError):
         return exc.message
@@ -379,7 +397,7 @@ def run_execute(run_id: int, *, progress: Callable[[int, int, int], None] | None
                 progress=_Progress(run.pk, progress),
             )
     except Exception as exc:  # every failure ends the run with a message; the engine wrote no version
-        if not isinstance(exc, engine.IngestError | DomainError):
+        if not isinstance(exc, IngestError | DomainError):
             logger.exception("warehouse run %s failed", run.uuid)
         return _run_failed(run, failure_message(exc))
     return _run_succeeded(run, report, inferred=specs is None)
