@@ -26,7 +26,7 @@ from dataclasses import asdict
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,6 @@ from smartgov.platform.files import FileRefused, Limits
 from smartgov.platform.files.xlsx import xlsx_check
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
-from smartgov.warehouse import masterdata
 from smartgov.warehouse.engine import ingest as engine
 from smartgov.warehouse.engine import tables as delta
 from smartgov.warehouse.engine.errors import IngestError
@@ -340,6 +339,10 @@ def _specs(table: Table) -> list[engine.ColumnSpec] | None:
 
 def _references(specs: list[engine.ColumnSpec] | None) -> dict[str, frozenset[str]]:
     names = {spec.reference for spec in specs or [] if spec.reference}
+    if not names:
+        return {}
+    from smartgov.warehouse import masterdata  # the master data, read only for the columns that refer to it
+
     return {name: masterdata.reference_values(name) for name in sorted(names)}
 
 
@@ -372,7 +375,6 @@ def failure_message(exc: BaseException) -> str:
 
 def run_execute(run_id: int, *, progress: Callable[[int, int, int], None] | None = None) -> IngestionRun | None:
     """Execute a queued run (at most once: a run already taken is left alone); ``None`` when there was none."""
-    close_old_connections()
     taken = IngestionRun.objects.filter(pk=run_id, status=IngestionRun.Status.QUEUED).update(
         status=IngestionRun.Status.RUNNING
     )
