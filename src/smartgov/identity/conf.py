@@ -109,8 +109,8 @@ _SCOPES: dict[str, Any] = {
     "queue.read": _("Read the dossiers your agencies hold (officers)"),
     "dossiers.process": _("Process the dossiers your roles allow (the officers' moves)"),
     "portal.sync": _("See and push again what the national public service portal has not accepted (leaders)"),
-    "warehouse.read": _("Read the shared data warehouse's catalog and query the tables you may read"),
-    "warehouse.write": _("Load files into the warehouse tables you steward and restore their versions"),
+    "warehouse.read": _("Read the shared data warehouse's catalog and query the tables your roles allow (officers)"),
+    "warehouse.write": _("Load data into the warehouse's tables your agency keeps (data stewards)"),
 }
 
 

@@ -39,6 +39,51 @@ def bar_chart(
     return chart
 
 
+#: The stacked horizontal bars' drawing: its width, each row's height (the label above its bar), the bar's thickness.
+ROW = 38
+ROW_BAR = 14
+ROW_WIDTH = 600
+ROW_BARS = 480  # pixels the longest bar takes (the total is written after it)
+
+
+@dataclass
+class StackedBarChart:
+    title: str
+    caption: str
+    width: int
+    height: int
+    legend: list[dict[str, object]] = field(default_factory=list)
+    rows: list[dict[str, object]] = field(default_factory=list)
+
+
+def stacked_bar_chart(
+    title: str,
+    series: list[tuple[str, str]],
+    rows: list[tuple[str, list[float]]],
+    *,
+    caption: str = "",
+) -> StackedBarChart:
+    """Horizontal bars, one row per label (long labels welcome: each is written above its bar), each bar stacked
+    from ``series`` (label, colour) with the row's values in the same order; the row's total after the bar. Drawn
+    by ``_stacked_bar_chart.html``."""
+    scale = max((sum(values) for _, values in rows), default=0) or 1
+    chart = StackedBarChart(title, caption or title, ROW_WIDTH, height=24 + ROW * max(len(rows), 1))
+    for index, (label, colour) in enumerate(series):
+        chart.legend.append({"label": label, "colour": colour, "x": index * 150, "text_x": index * 150 + 16})
+    for index, (label, values) in enumerate(rows):
+        top = 24 + index * ROW
+        x = 0.0
+        segments = []
+        for (name, colour), value in zip(series, values, strict=True):
+            width = round(value / scale * ROW_BARS, 1)
+            segments.append({"x": x, "width": width, "colour": colour, "value": value, "name": name})
+            x += width
+        chart.rows.append(
+            {"label": label, "label_y": top + 11, "y": top + 16, "segments": segments, "total": sum(values),
+             "total_x": x + 6, "total_y": top + 27}
+        )  # fmt: skip
+
+
 @dataclass
 class LineChart:
     """A line through one point per label (template ``_line_chart.html``): ``path`` is the SVG path of the points

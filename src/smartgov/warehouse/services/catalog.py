@@ -154,12 +154,8 @@ def columns_check(columns: list[dict[str, Any]]) -> list[Column]:
 
 
 def _columns_plain(table: Table) -> list[dict[str, Any]]:
-    return list(
-        table.columns.order_by("position").values(
-            "name", "type", "description", "personal", "required", "unique", "minimum", "maximum", "pattern",
-            "reference",
-        )
-    )  # fmt: skip
+    keys = sorted(COLUMN_KEYS)
+    return [dict(zip(keys, row, strict=True)) for row in table.columns.order_by("position").values_list(*keys)]
 
 
 def _columns_replace(table: Table, columns: list[Column]) -> None:

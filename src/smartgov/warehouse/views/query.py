@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
 from smartgov.platform.errors import DomainError
@@ -143,3 +143,11 @@ def delete(request: HttpRequest, query_id: int) -> HttpResponse:
 
 def _query_url() -> str:
     return reverse("warehouse:query")
+
+
+urlpatterns: list[URLPattern] = [
+    path("can-bo/kho-du-lieu/truy-van/", query, name="query"),
+    path("can-bo/kho-du-lieu/truy-van/xuat/", export, name="query-export"),
+    path("can-bo/kho-du-lieu/truy-van/luu/", save, name="query-save"),
+    path("can-bo/kho-du-lieu/truy-van/da-luu/<int:query_id>/xoa/", delete, name="query-delete"),
+]

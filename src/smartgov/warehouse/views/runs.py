@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -107,8 +107,8 @@ def upload(request: HttpRequest, database: str, table: str) -> HttpResponse:
 
 
 @login_required
-def run_page(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
-    run = run_for_user(user=request.user, run_uuid=run_id)
+def run_page(request: HttpRequest, run: uuid.UUID) -> HttpResponse:
+    run = run_for_user(user=request.user, run_uuid=run)
     report = run.report or {}
     rejections = rejections_shown(report)
     context = {
@@ -124,16 +124,16 @@ def run_page(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def run_status(request: HttpRequest, run_id: uuid.UUID) -> JsonResponse:
-    run = run_for_user(user=request.user, run_uuid=run_id)
+def run_status(request: HttpRequest, run: uuid.UUID) -> JsonResponse:
+    run = run_for_user(user=request.user, run_uuid=run)
     return JsonResponse(run_state(run))
 
 
 @login_required
-def run_rejected(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
+def run_rejected(request: HttpRequest, run: uuid.UUID) -> HttpResponse:
     """Every rejected row of the run as CSV: row number, column, reason (in the reader's language), value, then
     the row's raw values."""
-    run = run_for_user(user=request.user, run_uuid=run_id)
+    run = run_for_user(user=request.user, run_uuid=run)
     storage = storage_from_settings()
     if not run.rejected_uri or not storage.exists(run.rejected_uri):
         raise NotFound(_("This run rejected no rows."))
@@ -151,9 +151,9 @@ def run_rejected(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-def run_original(request: HttpRequest, run_id: uuid.UUID) -> FileResponse:
+def run_original(request: HttpRequest, run: uuid.UUID) -> FileResponse:
     """The file as it was received (always as a download, never shown by the browser)."""
-    run = run_for_user(user=request.user, run_uuid=run_id)
+    run = run_for_user(user=request.user, run_uuid=run)
     if not run.original_uri:
         raise NotFound(_("This run has no original file."))
     stream = storage_from_settings().open(run.original_uri)
@@ -194,3 +194,18 @@ def restore(request: HttpRequest, database: str, table: str, version: int) -> Ht
     if version not in known:
         raise NotFound(_("Table %(table)s has no version %(version)s.") % {"table": target, "version": version})
     return render(request, "warehouse/restore.html", {"table": target, "version": version, "info": known[version]})
+
+
+urlpatterns: list[URLPattern] = [
+    path("can-bo/kho-du-lieu/bang/<whcode:database>/<whcode:table>/nap-du-lieu/", upload, name="upload"),
+    path("can-bo/kho-du-lieu/bang/<whcode:database>/<whcode:table>/phien-ban/", versions, name="versions"),
+    path(
+        "can-bo/kho-du-lieu/bang/<whcode:database>/<whcode:table>/phien-ban/<int:version>/khoi-phuc/",
+        restore,
+        name="restore",
+    ),
+    path("can-bo/kho-du-lieu/lan-nap/<uuid:run>/", run_page, name="run"),
+    path("can-bo/kho-du-lieu/lan-nap/<uuid:run>/trang-thai/", run_status, name="run-status"),
+    path("can-bo/kho-du-lieu/lan-nap/<uuid:run>/dong-bi-loai.csv", run_rejected, name="run-rejected"),
+    path("can-bo/kho-du-lieu/lan-nap/<uuid:run>/tep-goc/", run_original, name="run-original"),
+]
