@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from celery.schedules import crontab
 
 env = environ.Env()
 
@@ -24,6 +25,17 @@ WAREHOUSE_DUCKDB_THREADS = env.int("WAREHOUSE_DUCKDB_THREADS", default=2)
 WAREHOUSE_UPLOAD_MAX_BYTES = env.int("WAREHOUSE_UPLOAD_MAX_BYTES", default=2 * 1024**3)
 #: Spark's master for the scale-out query path ("local[1]" by default; "spark://host:7077" for a cluster).
 WAREHOUSE_SPARK_MASTER = env.str("WAREHOUSE_SPARK_MASTER", default="local[1]")
+
+#: The agency (electronic ID) that owns master data; empty: the Department of Science and Technology, else the
+#: People's Committee's office (masterdata.masterdata_owner).
+WAREHOUSE_MASTERDATA_OWNER = env.str("WAREHOUSE_MASTERDATA_OWNER", default="")
+
+SCHEDULE = {
+    "warehouse-publish-nightly": {
+        "task": "smartgov.warehouse.tasks.publish_nightly",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 
 
 def configure(settings: dict[str, Any]) -> dict[str, Any]:

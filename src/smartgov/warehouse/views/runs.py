@@ -91,7 +91,7 @@ def upload(request: HttpRequest, database: str, table: str) -> HttpResponse:
             except DomainError as refused:
                 error, status = refused.message, refused.status
             else:
-                return redirect("warehouse:run", run_id=run.uuid)
+                return redirect("warehouse:run", run=run.uuid)
         else:
             status = 400
     else:
