@@ -59,7 +59,7 @@ def windows_1258(text: str) -> bytes:
 
 
 @pytest.fixture
-def wh(db: Any, settings: Any, tmp_path: Any, identity_factories: Any, grant_role: Any) -> SimpleNamespace:
+def ops(db: Any, settings: Any, tmp_path: Any, identity_factories: Any, grant_role: Any) -> SimpleNamespace:
     settings.WAREHOUSE_STORAGE_URL = (tmp_path / "warehouse").as_uri()
     settings.WAREHOUSE_RUN_INLINE = True
     justice = Agency.objects.create(code="000.00.04.H31", name="Sở Tư pháp", kind=Agency.Kind.DEPARTMENT)
