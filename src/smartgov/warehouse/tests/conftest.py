@@ -105,3 +105,37 @@ def ops(db: Any, settings: Any, tmp_path: Any, identity_factories: Any, grant_ro
     return SimpleNamespace(
         justice=justice, health=health, database=database, births=births, statistics=statistics, **vars(people)
     )
+
+
+def browser_of(user: Any) -> Any:
+    """Django's test client signed in as ``user``, second factor passed (as a civil servant's browser)."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.get_or_create(user=user, name="app", confirmed=True)[0].persistent_id
+    session.save()
+    return client
+
+
+def bearer_of(user: Any, scope: str) -> Any:
+    """Django's test client with an access token of ``user`` holding ``scope`` (a third-party system)."""
+    import uuid
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+    from oauth2_provider.models import get_access_token_model, get_application_model
+
+    app, _created = get_application_model().objects.get_or_create(
+        client_id="kho-du-lieu-tests",
+        defaults={"name": "Hệ thống báo cáo", "client_type": "confidential",
+                  "authorization_grant_type": "client-credentials", "algorithm": "RS256"},
+    )  # fmt: skip
+    token = f"tok-{uuid.uuid4().hex}"
+    get_access_token_model().objects.create(
+        user=user, application=app, token=token, scope=scope, expires=timezone.now() + timedelta(minutes=5)
+    )
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
