@@ -137,7 +137,7 @@ def run_rejected(request: HttpRequest, run: uuid.UUID) -> HttpResponse:
     storage = storage_from_settings()
     if not run.rejected_uri or not storage.exists(run.rejected_uri):
         raise NotFound(_("This run rejected no rows."))
-    source = pq.ParquetFile(storage.open(run.rejected_uri))
+    source = pq.ParquetFile(storage.filesystem().open_input_file(storage.path_of(run.rejected_uri)))
     header = [str(name) for name in source.schema_arrow.names]
 
     def rows() -> Any:
