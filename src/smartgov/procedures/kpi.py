@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -202,3 +203,44 @@ def kpi_by_month(rows: list[KpiRow], *, start: date | None = None, end: date | N
         total.month = month
         out.append(total)
     return out
+
+
+def _month_end(month: date) -> date:
+    return (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+
+
+def kpis_rolled_up(*, start: date, end: date) -> tuple[list[KpiRow], datetime | None]:
+    """The same rows as ``kpis(start=start, end=end)``, with the whole months that had ended read from the
+    warehouse's monthly rollup (``mot_cua.chi_so_766_thang``) and only the rest computed here: the current month, a
+    month the period cuts, a month the rollup does not cover yet. Returns the rows and when the rollup was made
+    (None when it served nothing: everything was computed live)."""
+    if not apps.is_installed("smartgov.warehouse"):
+        return kpis(start=start, end=end), None
+    from smartgov.warehouse.selectors.rollups import kpi_rollups  # only where the warehouse is installed
+
+    today = timezone.localdate()
+    first_whole = start if start.day == 1 else _month_end(start) + timedelta(days=1)
+    last_whole = end.replace(day=1) if end == _month_end(end) else end.replace(day=1) - timedelta(days=1)
+    last_closed = min(last_whole.replace(day=1), (today.replace(day=1) - timedelta(days=1)).replace(day=1))
+    rolled = kpi_rollups(first_whole, last_closed) if first_whole <= last_closed else None
+    if rolled is None:
+        return kpis(start=start, end=end), None
+    covered = set(rolled.months)
+    # the days of the period outside the covered months, as few ranges as possible (one query per measure each)
+    ranges: list[list[date]] = []
+    for month in months_between(start, end):
+        if month in covered:
+            continue
+        piece = [max(start, month), min(end, _month_end(month))]
+        if ranges and ranges[-1][1] + timedelta(days=1) == piece[0]:
+            ranges[-1][1] = piece[1]
+        else:
+            ranges.append(piece)
+    rows = [KpiRow(**row) for row in rolled.rows]  # type: ignore[arg-type]
+    for low, high in ranges:
+        rows.extend(kpis(start=low, end=high))
+    names = dict(Agency.objects.filter(code__in={r.agency_code for r in rows}).values_list("code", "name"))
+    for row in rows:
+        row.agency_name = names.get(row.agency_code, row.agency_name)
+        row.rating_sum = float(row.rating_sum)
+    return sorted(rows, key=lambda r: (r.month, r.agency_name)), rolled.rolled_up_at

@@ -1,10 +1,11 @@
 """Reads of the procedures app, and the access checkpoints of a dossier (STYLE.md: one per resource)."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,8 @@ from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.text import Folded, fold, search_text
 from smartgov.procedures.domain.status import OPEN, Status
-from smartgov.procedures.kpi import KpiRow, kpi_totals, kpis
+from smartgov.procedures.kpi import FINISHED, KpiRow, kpi_totals, kpis
+from smartgov.procedures.kpi import kpis_rolled_up as kpis_rolled_up  # the dashboard's rows, for other apps
 from smartgov.procedures.models import (
     DocumentShare,
     Dossier,
@@ -343,3 +345,80 @@ def payments_of(*, user: User) -> dict[str, list[Any]]:
         .order_by("-paid_at")[:200]
     )
     return {"due": due, "paid": paid}
+
+
+#: The columns of ``dossier_rows``, in order: what the one-stop shop publishes to the warehouse (``mot_cua.ho_so``).
+DOSSIER_ROW_FIELDS = (
+    "code",
+    "procedure_code",
+    "receiving_agency_code",
+    "channel",
+    "status",
+    "submitted_at",
+    "due_at",
+    "finished_at",
+    "on_time",
+    "fee_vnd",
+    "rating",
+    "applicant_personal_id",
+    "applicant_name",
+)
+
+
+def dossier_rows(*, chunk_size: int = 10_000) -> Iterator[list[tuple[Any, ...]]]:
+    """Every submitted dossier (drafts have no code and are left out) as tuples of ``DOSSIER_ROW_FIELDS``, in
+    chunks of at most ``chunk_size`` read by primary key (keyset pages: the memory held is one chunk, whatever the
+    number of dossiers). ``on_time`` is None until the dossier is finished."""
+    last = 0
+    fields = (
+        "pk",
+        "code",
+        "procedure__code",
+        "receiving_agency__code",
+        "channel",
+        "status",
+        "submitted_at",
+        "due_at",
+        "finished_at",
+        "fee_vnd",
+        "rating",
+        "applicant__personal_id",
+        "applicant_name",
+    )
+    finished = frozenset(FINISHED)
+    while True:
+        page = list(
+            Dossier.objects.filter(pk__gt=last, code__isnull=False)
+            .exclude(status=Status.DRAFT)
+            .order_by("pk")
+            .values_list(*fields)[:chunk_size]
+        )
+        if not page:
+            return
+        last = page[-1][0]
+        yield [
+            (
+                code,
+                procedure,
+                agency,
+                channel,
+                status,
+                submitted,
+                due,
+                done,
+                (due is not None and done <= due) if status in finished and done is not None else None,
+                int(fee or 0),
+                rating,
+                personal_id or None,
+                name,
+            )
+            for _pk, code, procedure, agency, channel, status, submitted, due, done, fee, rating, personal_id, name in (
+                page
+            )
+        ]
+
+
+def dossiers_first_day() -> date | None:
+    """The local day the first dossier was submitted (None without any): where the indicators' months begin."""
+    first = Dossier.objects.exclude(status=Status.DRAFT).aggregate(first=Min("submitted_at"))["first"]
+    return timezone.localdate(first) if first is not None else None

@@ -35,6 +35,8 @@ SCHEDULE = {
         "task": "smartgov.warehouse.tasks.publish_nightly",
         "schedule": crontab(hour=2, minute=30),
     },
+    # every hour: pull the tables fed through the data-exchange gateway whose pull_every_hours have elapsed
+    "warehouse-pull": {"task": "warehouse.pull_due", "schedule": 3600.0},
 }
 
 
@@ -43,8 +45,3 @@ def configure(settings: dict[str, Any]) -> dict[str, Any]:
     ``s3://bucket/prefix``)."""
     folder = (Path(settings["VAR_DIR"]) / "warehouse").resolve()
     return {"WAREHOUSE_STORAGE_URL": env.str("WAREHOUSE_STORAGE_URL", default=folder.as_uri())}
-
-SCHEDULE = {
-    # every hour: pull the tables fed through the data-exchange gateway whose pull_every_hours have elapsed
-    "warehouse-pull": {"task": "warehouse.pull_due", "schedule": 3600.0},
-}

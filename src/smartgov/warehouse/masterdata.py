@@ -307,4 +307,3 @@ def reference_values(name: str) -> frozenset[str]:
 def _read_codes(table: str, version: int) -> frozenset[str]:
     data = dataset(storage_from_settings(), f"{DATABASE}/{table}", version).to_table(columns=["code"])
     return frozenset(str(code) for code in data.column("code").to_pylist() if code is not None)
-

@@ -1,10 +1,21 @@
-"""Background jobs of the warehouse: executing an ingestion run, and the hourly pull of tables fed through the
-data-exchange gateway."""
+"""Background jobs of the warehouse: the nightly publishing of master data and of the one-stop shop's tables;
+executing an ingestion run, and the hourly pull of tables fed through the data-exchange gateway."""
 
 from celery import shared_task
 
+from smartgov.warehouse.masterdata import masterdata_load
+from smartgov.warehouse.publishers import one_stop_publish
 from smartgov.warehouse.services.ingestion import run_execute
 from smartgov.warehouse.services.pull import pulls_due
+
+
+@shared_task(name="smartgov.warehouse.tasks.publish_nightly", acks_late=True, ignore_result=True)
+def publish_nightly() -> int:
+    """Every night: master data (a new version only where it changed), then the one-stop shop's dossiers and its
+    monthly indicators (closed months once, the current month again). Returns the versions written. Running it
+    twice writes the same content again: harmless."""
+    written = sum(result.changed for result in masterdata_load().values())
+    return written + sum(result is not None for result in one_stop_publish().values())
 
 
 @shared_task(name="warehouse.ingest_run", acks_late=True, reject_on_worker_lost=True, ignore_result=True)

@@ -161,3 +161,103 @@ def submitted_birth(city):
         return submitted(SimpleNamespace(mai=city["citizen"], ward=ward)).code or ""
 
     return submit
+
+
+@pytest.fixture
+def dossier_factory():
+    """``dossier_factory(**fields)``: a dossier written directly (``DossierFactory``), for other apps' tests."""
+    from smartgov.procedures.tests.factories import DossierFactory
+
+    return DossierFactory
+
+
+@pytest.fixture
+def dossiers_over_a_year(hp):
+    """``dossiers_over_a_year(year, count=120)``: ``count`` dossiers received in ``year`` by the ward, the other ward
+    and the service centre, spread over every month (the same ones for the same arguments): online or at the counter,
+    finished on time, late or not yet (some finished or returned in the next month), rated 1–5, with a fee paid online
+    or not, documents (some reused from the applicant's store) and signed results; plus a draft. For other apps'
+    tests of the service-quality indicators, which never import procedures' factories. Returns the dossiers."""
+    import random
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from smartgov.procedures.models import Attachment, DossierResult, Procedure, StoredDocument
+    from smartgov.procedures.tests.factories import DossierFactory
+
+    def make(year: int, count: int = 120) -> list:
+        rng = random.Random(year * 1000 + count)
+        tz = ZoneInfo("Asia/Ho_Chi_Minh")
+        procedure = Procedure.objects.get(code="1.004873")
+        agencies = [hp.ward, hp.other_ward, hp.centre]
+        store = StoredDocument.objects.create(
+            owner=hp.mai,
+            kind="upload",
+            title="CCCD",
+            file="store/cccd.pdf",
+            content_type="application/pdf",
+            size=4,
+            sha256="0" * 64,
+            created_at=datetime(year, 1, 1, tzinfo=tz),
+        )
+        made, attachments, results = [], [], []
+        for n in range(count):
+            month, agency = n % 12 + 1, agencies[n // 12 % 3]
+            submitted = datetime(year, month, rng.randint(1, 28), rng.randint(7, 16), rng.randint(0, 59), tzinfo=tz)
+            due = submitted + timedelta(days=rng.randint(2, 12))
+            outcome = rng.random()
+            finished = submitted + timedelta(days=rng.randint(1, 20)) if outcome < 0.7 else None
+            returned = finished + timedelta(days=rng.randint(0, 5)) if finished and outcome < 0.5 else None
+            fee = rng.choice([0, 0, 15_000, 50_000])
+            d = DossierFactory(
+                code=f"{agency.code}-{year % 100:02d}{month:02d}01-{n:04d}",
+                procedure=procedure,
+                applicant=hp.mai if n % 2 else hp.binh,
+                receiving_agency=agency,
+                status=10 if returned else 9 if finished else rng.choice([1, 2, 4, 5, 6]),
+                channel=rng.choice(["online", "online", "counter"]),
+                created_at=submitted,
+                submitted_at=submitted,
+                due_at=due,
+                finished_at=finished,
+                returned_at=returned,
+                rating=rng.randint(1, 5) if returned and rng.random() < 0.8 else None,
+                fee_vnd=fee,
+                paid_at=submitted + timedelta(hours=2) if fee and rng.random() < 0.6 else None,
+            )
+            if rng.random() < 0.75:
+                attachments.append(
+                    Attachment(
+                        dossier=d,
+                        component="to_khai",
+                        file=f"dossiers/{d.pk}/a.pdf",
+                        original_name="a.pdf",
+                        content_type="application/pdf",
+                        size=4,
+                        sha256=f"{n:064d}",
+                        uploaded_at=submitted,
+                        reused_from=store if rng.random() < 0.3 else None,
+                    )
+                )
+            if finished and rng.random() < 0.6:
+                results.append(
+                    DossierResult(
+                        dossier=d,
+                        code=f"R{year}{n:06d}",
+                        file=f"results/{d.pk}.pdf",
+                        sha256=f"{n:064d}",
+                        size=4,
+                        signed_at=finished,
+                        signer="Ủy ban nhân dân",
+                        certificate_serial="01",
+                    )
+                )
+            made.append(d)
+        Attachment.objects.bulk_create(attachments)
+        DossierResult.objects.bulk_create(results)
+        DossierFactory(
+            procedure=procedure, applicant=hp.mai, receiving_agency=hp.ward, status=0, created_at=made[0].created_at
+        )
+        return made
+
+    return make

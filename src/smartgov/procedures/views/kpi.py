@@ -1,5 +1,8 @@
 """The service-quality dashboard (Decision 766): rates per month drawn as bar charts (inline SVG, no script),
-the table per agency and month, and the same as an Excel file."""
+the table per agency and month, and the same as an Excel file.
+
+The months that have ended come from the warehouse's nightly rollup when it has them (``kpis_rolled_up``); the
+current month, and any month the rollup does not cover, is computed live. The page says when the rollup was made."""
 
 import io
 from datetime import date
@@ -18,7 +21,7 @@ from smartgov.platform.charts import BarChart, bar_chart
 from smartgov.platform.dates import parse_day
 from smartgov.platform.errors import DomainError, Forbidden
 from smartgov.platform.models import Agency
-from smartgov.procedures.kpi import KpiRow, kpi_by_month, kpi_totals, kpis
+from smartgov.procedures.kpi import KpiRow, kpi_by_month, kpi_totals, kpis_rolled_up
 
 Role = authz.Role
 #: The longest period the dashboard draws: one bar per month on each chart (and one grouped query per measure).
@@ -76,7 +79,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise DomainError(
             _("Choose a period that ends after it starts and spans at most %(n)d months.") % {"n": MAX_MONTHS}
         )
-    rows = _visible(request.user, kpis(start=start, end=end))  # type: ignore[arg-type]
+    computed, rolled_up_at = kpis_rolled_up(start=start, end=end)
+    rows = _visible(request.user, computed)  # type: ignore[arg-type]
     if request.GET.get("excel"):
         return _excel(rows, start, end)
     months = kpi_by_month(rows, start=start, end=end)
@@ -87,6 +91,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "charts": _charts(months),
         "start": start,
         "end": end,
+        "rolled_up_at": rolled_up_at,
     }
     return render(request, "procedures/dashboard.html", context)
 

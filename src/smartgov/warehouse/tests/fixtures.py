@@ -70,3 +70,22 @@ def wh(db):
         database=database,
         tables=tables,
     )
+
+
+@pytest.fixture
+def wh_login():
+    """``wh_login(user)``: a browser signed in as ``user`` (a civil servant past the second factor)."""
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def login(user: object) -> Client:
+        client = Client()
+        client.force_login(user)  # type: ignore[arg-type]
+        if getattr(user, "kind", "") == "staff":
+            session = client.session
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="app", confirmed=True)
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return client
+
+    return login
