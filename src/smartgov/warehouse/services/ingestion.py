@@ -146,7 +146,7 @@ def _check_content(source: IO[bytes], kind: str, size: int) -> None:
     source.seek(0)
 
 
-def _file_name(name: str, kind: str) -> str:
+def file_name(name: str, kind: str) -> str:
     """A safe name for the original on the storage: the last part of what the browser sent, NFC, without control
     characters or separators, at most 120 characters; ``upload.<format>`` when nothing is left."""
     base = re.split(r"[\\/]", name or "")[-1]
@@ -168,13 +168,11 @@ def _size_of(upload: Any) -> int:
 # -- starting a run ---------------------------------------------------------------------------------------------
 
 
-def run_upload(*, actor: Any, table: Table, upload: Any, mode: str, request: Any = None) -> IngestionRun:
-    """Keep ``upload`` (a Django ``UploadedFile`` or any binary file object with ``name``) as a new run's original
-    and load it into ``table`` in the background (``mode``: "overwrite" or "append")."""
-    _may_load(actor, table)
-    if mode not in _MODES:
-        raise DomainError(_("Choose whether the file replaces the rows or adds to them."), code="mode")
-    size = _size_of(upload)
+def file_accept(source: Any) -> str:
+    """Check a file before it is kept: not empty, within ``WAREHOUSE_UPLOAD_MAX_BYTES``, one of the four formats
+    recognised by its content (a workbook inspected for bombs, entities and macros); its format, or ``FileRefused``
+    (400 empty, 413 too large, 415 not a format, 422 damaged or hostile)."""
+    size = _size_of(source)
     limit = settings.WAREHOUSE_UPLOAD_MAX_BYTES
     if size == 0:
         raise FileRefused(_("The file is empty."), code="empty", status=400)
@@ -185,14 +183,24 @@ def run_upload(*, actor: Any, table: Table, upload: Any, mode: str, request: Any
             code="too_large",
             status=413,
         )
-    upload.seek(0)
-    kind = format_detect(upload.read(_SNIFF))
-    _check_content(upload, kind, size)
+    source.seek(0)
+    kind = format_detect(source.read(_SNIFF))
+    _check_content(source, kind, size)
+    return kind
+
+
+def run_upload(*, actor: Any, table: Table, upload: Any, mode: str, request: Any = None) -> IngestionRun:
+    """Keep ``upload`` (a Django ``UploadedFile`` or any binary file object with ``name``) as a new run's original
+    and load it into ``table`` in the background (``mode``: "overwrite" or "append")."""
+    _may_load(actor, table)
+    if mode not in _MODES:
+        raise DomainError(_("Choose whether the file replaces the rows or adds to them."), code="mode")
+    kind = file_accept(upload)
     return run_start(
         actor=actor,
         table=table,
         source=upload,
-        name=_file_name(str(getattr(upload, "name", "") or ""), kind),
+        name=file_name(str(getattr(upload, "name", "") or ""), kind),
         kind="upload",
         format=kind,
         mode=mode,
@@ -210,8 +218,10 @@ def run_start(
     format: str,
     mode: str,
     request: Any = None,
+    dispatch: bool = True,
 ) -> IngestionRun:
-    """Store ``source`` as the original of a new queued run and dispatch its execution once the run is committed."""
+    """Store ``source`` as the original of a new queued run and dispatch its execution once the run is committed
+    (``dispatch`` False: the caller executes it, as the command line does to show its progress)."""
     storage = storage_from_settings()
     run_id = uuid.uuid4()
     original = storage.original_uri(str(run_id), name)
@@ -237,7 +247,8 @@ def run_start(
             changes={"table": table.qualified_name, "file": name, "bytes": run.original_bytes, "mode": mode},
             request=request,
         )
-        transaction.on_commit(lambda: run_dispatch(run.pk))
+        if dispatch:
+            transaction.on_commit(lambda: run_dispatch(run.pk))
     return run
 
 

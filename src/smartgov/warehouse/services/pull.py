@@ -60,7 +60,7 @@ def _failed(table: Table, actor: Any, message: str) -> IngestionRun:
     return run
 
 
-def pull_run(*, actor: Any, table: Table) -> IngestionRun:
+def pull_run(*, actor: Any, table: Table, dispatch: bool = True) -> IngestionRun:
     """Pull ``table``'s rows through the gateway now and load them (replacing the rows). ``actor`` None: the
     schedule; otherwise the table's data steward or a platform administrator. Raises ``Unavailable`` (502) when
     the gateway or the provider did not answer with rows; the run is then recorded as failed."""
@@ -102,6 +102,7 @@ def pull_run(*, actor: Any, table: Table) -> IngestionRun:
         kind="pull",
         format=kind,
         mode=IngestionRun.Mode.REPLACE,
+        dispatch=dispatch,
     )
 
 
