@@ -17,13 +17,13 @@ from ninja.files import UploadedFile
 
 from smartgov.identity import authz
 from smartgov.platform.api.choices import choices_enum
-from smartgov.platform.errors import NotFound
+from smartgov.platform.errors import DomainError, NotFound
 from smartgov.warehouse.models import IngestionRun
 from smartgov.warehouse.selectors.runs import (
     run_for_user,
     runs_of,
     table_for_steward,
-    table_readable,
+    table_for_staff,
     versions_of,
 )
 from smartgov.warehouse.services.ingestion import reason_label, run_upload, version_restore
@@ -128,9 +128,15 @@ class VersionOut(Schema):
     summary="Upload a file into a table (CSV, XLSX, JSON or Parquet): a run loads it in the background",
 )
 def warehouse_upload(
-    request: HttpRequest, database: str, table: str, file: File[UploadedFile], mode: Form[RunMode] = RunMode.REPLACE  # type: ignore[valid-type,assignment,attr-defined]
+    request: HttpRequest,
+    database: str,
+    table: str,
+    file: File[UploadedFile | None] = None,  # type: ignore[type-arg]
+    mode: Form[RunMode] = RunMode.REPLACE,  # type: ignore[valid-type,assignment,attr-defined]
 ) -> Reply[RunOut]:
-    target = table_for_steward(user=request.user, database=database, code=table)
+    target = table_for_steward(user=request.user, database=database, code=table)  # the checkpoint first
+    if file is None:
+        raise DomainError(_("Send the file in the field “file” (multipart/form-data)."), code="no_file")
     run = run_upload(actor=request.user, table=target, upload=file, mode=getattr(mode, "value", mode), request=request)
     return Reply(202, RunOut.of(run))
 
@@ -150,7 +156,7 @@ def warehouse_run(request: HttpRequest, run_id: str) -> RunOut:
     "/tables/{database}/{table}/versions", response=list[VersionOut], auth=AUTH, summary="A table's versions"
 )
 def warehouse_versions(request: HttpRequest, database: str, table: str) -> list[VersionOut]:
-    target = table_readable(user=request.user, database=database, code=table)
+    target = table_for_staff(user=request.user, database=database, code=table)
     return [
         VersionOut(
             version=v.version,

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from smartgov.identity import authz
 from smartgov.platform.errors import NotFound
 from smartgov.warehouse.models import SavedQuery
+from smartgov.warehouse.selectors.catalog import catalog_check
 
 
 def saved_queries_for(user: Any) -> "QuerySet[SavedQuery]":
-    """``user``'s saved queries and the shared ones of people holding a role in one of ``user``'s agencies."""
-    if not getattr(user, "is_authenticated", False):
-        return SavedQuery.objects.none()
+    """``user``'s saved queries (a civil servant's; anyone else is refused) and the shared ones of people holding a role in one of ``user``'s agencies."""
+    catalog_check(user)  # civil servants only
     mine = Q(owner=user)
     agencies = authz.agencies_with(user, *authz.Role.values)
     if agencies == authz.ALL:

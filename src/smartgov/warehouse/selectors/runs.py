@@ -11,7 +11,7 @@ from smartgov.platform.errors import Forbidden, NotFound
 from smartgov.warehouse.engine import tables as delta
 from smartgov.warehouse.engine.storage import storage_from_settings
 from smartgov.warehouse.models import IngestionRun, Table
-from smartgov.warehouse.selectors.catalog import table_access
+from smartgov.warehouse.selectors.catalog import catalog_check, table_access
 
 
 def run_for_user(*, user: Any, run_uuid: Any) -> IngestionRun:
@@ -37,13 +37,12 @@ def table_for_steward(*, user: Any, database: str, code: str) -> Table:
     return table
 
 
-def table_readable(*, user: Any, database: str, code: str) -> Table:
-    """The table ``database.code`` if ``user`` may read it."""
+def table_for_staff(*, user: Any, database: str, code: str) -> Table:
+    """The table ``database.code`` for a civil servant (its versions are metadata, like its description)."""
+    catalog_check(user)
     table = Table.objects.select_related("database", "owner").filter(database__code=database, code=code).first()
     if table is None:
         raise NotFound(_("There is no table %(name)s.") % {"name": f"{database}.{code}"})
-    if not table_access(user, table).readable:
-        raise Forbidden(_("You may not read the table %(name)s.") % {"name": table.qualified_name})
     return table
 
 

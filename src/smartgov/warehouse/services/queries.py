@@ -20,7 +20,7 @@ from smartgov.warehouse.engine import query as engine
 from smartgov.warehouse.engine.storage import storage_from_settings
 from smartgov.warehouse.engine.tables import dataset
 from smartgov.warehouse.models import Column, SavedQuery, Table
-from smartgov.warehouse.selectors.catalog import grants_for, table_access
+from smartgov.warehouse.selectors.catalog import catalog_check, grants_for, table_access
 
 #: Export formats: the file's extension and its media type.
 EXPORTS: dict[str, tuple[str, str]] = {
@@ -73,8 +73,7 @@ def _refusal_message(refused: Exception) -> str:
 
 def _plan(actor: Any, sql: str) -> tuple[list[engine.Grant], list[Table], dict[str, list[str]], dict[str, list[str]]]:
     """Check ``sql``'s size and names, and the caller's access to each table it reads; the engine's grants."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        raise Forbidden(_("Sign in to query the warehouse."))
+    catalog_check(actor)  # civil servants only (any staff role); the tables are checked one by one below
     if not sql or not sql.strip():
         raise DomainError(_("Write a query first."), code="empty")
     limit = settings.WAREHOUSE_QUERY_MAX_CHARS
@@ -219,8 +218,7 @@ def saved_query_create(
     *, actor: Any, title: str, sql: str, chart: str = "", chart_x: str = "", chart_y: str = "", shared: bool = False
 ) -> SavedQuery:
     """Keep a query for ``actor`` (``shared``: visible to the agencies where they work)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        raise Forbidden(_("Sign in to save a query."))
+    catalog_check(actor)
     _saved_check(title=title, sql=sql, chart=chart, chart_x=chart_x, chart_y=chart_y)
     with transaction.atomic():
         saved = SavedQuery.objects.create(
@@ -231,6 +229,7 @@ def saved_query_create(
 
 
 def _owned(actor: Any, query_id: int) -> SavedQuery:
+    catalog_check(actor)
     saved = SavedQuery.objects.select_for_update().filter(pk=query_id).first()
     if saved is None:
         raise NotFound(_("There is no such saved query."))

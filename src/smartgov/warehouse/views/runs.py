@@ -26,7 +26,7 @@ from smartgov.warehouse.engine.storage import storage_from_settings
 from smartgov.warehouse.models import IngestionRun
 from smartgov.warehouse.present import csv_lines, reasons_shown, rejections_shown
 from smartgov.warehouse.selectors.catalog import table_access
-from smartgov.warehouse.selectors.runs import run_for_user, runs_of, table_for_steward, table_readable, versions_of
+from smartgov.warehouse.selectors.runs import run_for_user, runs_of, table_for_steward, table_for_staff, versions_of
 from smartgov.warehouse.services.ingestion import reason_label, run_upload, version_restore
 
 #: Rejected rows a page shows (all of them are in the CSV download).
@@ -166,7 +166,7 @@ def run_original(request: HttpRequest, run: uuid.UUID) -> FileResponse:
 
 @login_required
 def versions(request: HttpRequest, database: str, table: str) -> HttpResponse:
-    target = table_readable(user=request.user, database=database, code=table)
+    target = table_for_staff(user=request.user, database=database, code=table)
     context = {
         "table": target,
         "versions": versions_of(target),
