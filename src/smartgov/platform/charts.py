@@ -82,6 +82,7 @@ def stacked_bar_chart(
             {"label": label, "label_y": top + 11, "y": top + 16, "segments": segments, "total": sum(values),
              "total_x": x + 6, "total_y": top + 27}
         )  # fmt: skip
+    return chart
 
 
 @dataclass

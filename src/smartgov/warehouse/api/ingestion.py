@@ -22,8 +22,8 @@ from smartgov.warehouse.models import IngestionRun
 from smartgov.warehouse.selectors.runs import (
     run_for_user,
     runs_of,
-    table_for_steward,
     table_for_staff,
+    table_for_steward,
     versions_of,
 )
 from smartgov.warehouse.services.ingestion import reason_label, run_upload, version_restore
@@ -131,13 +131,15 @@ def warehouse_upload(
     request: HttpRequest,
     database: str,
     table: str,
-    file: File[UploadedFile | None] = None,  # type: ignore[type-arg]
-    mode: Form[RunMode] = RunMode.REPLACE,  # type: ignore[valid-type,assignment,attr-defined]
+    file: File[UploadedFile | None] = None,
+    mode: Form[RunMode] = RunMode.REPLACE,  # type: ignore[valid-type,attr-defined]
 ) -> Reply[RunOut]:
     target = table_for_steward(user=request.user, database=database, code=table)  # the checkpoint first
     if file is None:
         raise DomainError(_("Send the file in the field “file” (multipart/form-data)."), code="no_file")
-    run = run_upload(actor=request.user, table=target, upload=file, mode=getattr(mode, "value", mode), request=request)
+    run = run_upload(
+        actor=request.user, table=target, upload=file, mode=str(getattr(mode, "value", mode)), request=request
+    )
     return Reply(202, RunOut.of(run))
 
 
@@ -152,9 +154,7 @@ def warehouse_run(request: HttpRequest, run_id: str) -> RunOut:
     return RunOut.of(run_for_user(user=request.user, run_uuid=_uuid(run_id)))
 
 
-@router.get(
-    "/tables/{database}/{table}/versions", response=list[VersionOut], auth=AUTH, summary="A table's versions"
-)
+@router.get("/tables/{database}/{table}/versions", response=list[VersionOut], auth=AUTH, summary="A table's versions")
 def warehouse_versions(request: HttpRequest, database: str, table: str) -> list[VersionOut]:
     target = table_for_staff(user=request.user, database=database, code=table)
     return [

@@ -3,7 +3,7 @@ export its answer as a file (CSV, XLSX, Parquet), and keep queries (saved querie
 ones are visible to the agencies where the owner works)."""
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from django.http import FileResponse, HttpRequest
@@ -22,7 +22,7 @@ AUTH = authz.API_AUTH
 ChartKind = choices_enum("WarehouseChart", SavedQuery.Chart)
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     parquet = "parquet"
@@ -126,7 +126,9 @@ def warehouse_export(request: HttpRequest, payload: ExportIn) -> FileResponse:
     return response
 
 
-@router.get("/saved-queries", response=list[SavedQueryOut], auth=AUTH, summary="My saved queries and my agencies' shared ones")
+@router.get(
+    "/saved-queries", response=list[SavedQueryOut], auth=AUTH, summary="My saved queries and my agencies' shared ones"
+)
 def warehouse_saved_queries(request: HttpRequest) -> list[SavedQueryOut]:
     return [SavedQueryOut.of(s, request.user) for s in saved_queries_for(request.user)[:500]]
 

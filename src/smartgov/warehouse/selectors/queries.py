@@ -12,7 +12,8 @@ from smartgov.warehouse.selectors.catalog import catalog_check
 
 
 def saved_queries_for(user: Any) -> "QuerySet[SavedQuery]":
-    """``user``'s saved queries (a civil servant's; anyone else is refused) and the shared ones of people holding a role in one of ``user``'s agencies."""
+    """``user``'s saved queries and the shared ones of people holding a role in one of ``user``'s agencies (for
+    civil servants: anyone else is refused)."""
     catalog_check(user)  # civil servants only
     mine = Q(owner=user)
     agencies = authz.agencies_with(user, *authz.Role.values)

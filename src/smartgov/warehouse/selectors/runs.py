@@ -21,9 +21,9 @@ def run_for_user(*, user: Any, run_uuid: Any) -> IngestionRun:
     found = run.first()
     if found is None:
         raise NotFound(_("There is no such ingestion run."))
-    if not (found.started_by_id is not None and found.started_by_id == getattr(user, "pk", None)):
-        if not table_access(user, found.table).steward:
-            raise Forbidden(_("Only the table's data stewards may see this run."))
+    started_it = found.started_by_id is not None and found.started_by_id == getattr(user, "pk", None)
+    if not started_it and not table_access(user, found.table).steward:
+        raise Forbidden(_("Only the table's data stewards may see this run."))
     return found
 
 

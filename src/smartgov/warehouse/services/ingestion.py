@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -124,7 +124,10 @@ def format_detect(head: bytes) -> str:
     if _is_text(text):
         return "csv"
     raise FileRefused(
-        _("Only CSV, Excel (.xlsx), JSON and Parquet files can be loaded; this file is none of them, whatever its name."),
+        _(
+            "Only CSV, Excel (.xlsx), JSON and Parquet files can be loaded; this file is none of them, "
+            "whatever its name."
+        ),
         code="unsupported_type",
         status=415,
     )
@@ -238,7 +241,7 @@ def run_start(
             rejected_uri=storage.run_uri(str(run_id), "rejected.parquet"),
         )
         source.seek(0)
-        run.original_bytes = storage.put(original, source)
+        run.original_bytes = storage.put(original, cast(BinaryIO, source))
         run.save(update_fields=["original_bytes"])
         audit_record(
             actor=actor,
@@ -334,7 +337,7 @@ def _specs(table: Table) -> list[engine.ColumnSpec] | None:
     return [
         engine.ColumnSpec(
             name=c.name,
-            type=c.type,
+            type=cast(Any, c.type),
             description=c.description,
             personal=c.personal,
             required=c.required,
@@ -381,7 +384,9 @@ def failure_message(exc: BaseException) -> str:
         return _("The file could not be loaded and nothing was written: %(reason)s") % {"reason": str(exc)[:500]}
     if isinstance(exc, DomainError):
         return exc.message
-    return _("The load failed unexpectedly and nothing was written. Try again; if it fails again, tell the support team.")
+    return _(
+        "The load failed unexpectedly and nothing was written. Try again; if it fails again, tell the support team."
+    )
 
 
 def run_execute(run_id: int, *, progress: Callable[[int, int, int], None] | None = None) -> IngestionRun | None:
@@ -399,11 +404,11 @@ def run_execute(run_id: int, *, progress: Callable[[int, int, int], None] | None
         with _local_copy(storage, run.original_uri) as path:
             report = engine.ingest(
                 path,
-                format=run.format,
+                format=cast(Any, run.format),
                 storage=storage,
                 key=table.storage_key,
                 columns=specs,
-                mode=run.mode,
+                mode=cast(Any, run.mode),
                 references=_references(specs),
                 rejected_uri=run.rejected_uri,
                 metadata={"run": str(run.uuid), "kind": run.kind, "by": str(run.started_by or "")},
@@ -446,7 +451,11 @@ def _run_succeeded(run: IngestionRun, report: engine.IngestReport, *, inferred: 
                 for position, spec in enumerate(report.columns, start=1)
             )
         run.status, run.finished_at = IngestionRun.Status.SUCCEEDED, timezone.now()
-        run.rows_read, run.rows_accepted, run.rows_rejected = report.rows_read, report.rows_accepted, report.rows_rejected
+        run.rows_read, run.rows_accepted, run.rows_rejected = (
+            report.rows_read,
+            report.rows_accepted,
+            report.rows_rejected,
+        )
         run.encoding, run.version, run.report = report.encoding[:40], report.version, _report_json(report)
         run.bytes_done = run.original_bytes
         run.save()
@@ -488,7 +497,9 @@ def version_restore(*, actor: Any, table: Table, version: int, request: Any = No
     """Make ``version`` of ``table`` current again, as a new version (nothing is lost): a run of kind "restore"."""
     _may_load(actor, table)
     storage = storage_from_settings()
-    known = {v.version: v for v in delta.versions(storage, table.storage_key)} if table.current_version is not None else {}
+    known = (
+        {v.version: v for v in delta.versions(storage, table.storage_key)} if table.current_version is not None else {}
+    )
     if version not in known:
         raise NotFound(
             _("Table %(table)s has no version %(version)s.") % {"table": table.qualified_name, "version": version}

@@ -8,7 +8,7 @@ where the owner works.
 
 import tempfile
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -173,8 +173,8 @@ def query_export(actor: Any, sql: str, format: str) -> tuple[IO[bytes], str, str
                 rows = engine.query_export(
                     sql,
                     grants,
-                    format=format,
-                    target=target,
+                    format=cast(Any, format),
+                    target=cast(BinaryIO, target),
                     max_rows=settings.WAREHOUSE_EXPORT_MAX_ROWS,
                     timeout=settings.WAREHOUSE_QUERY_TIMEOUT,
                 )
@@ -205,7 +205,8 @@ def _saved_check(*, title: str, sql: str, chart: str, chart_x: str, chart_y: str
         raise DomainError(_("Give the query a title of at most 200 characters."), code="title")
     if not sql.strip() or len(sql) > settings.WAREHOUSE_QUERY_MAX_CHARS or "\x00" in sql + title:
         raise DomainError(
-            _("The query must hold between 1 and %(limit)s characters.") % {"limit": settings.WAREHOUSE_QUERY_MAX_CHARS},
+            _("The query must hold between 1 and %(limit)s characters.")
+            % {"limit": settings.WAREHOUSE_QUERY_MAX_CHARS},
             code="sql",
         )
     if chart not in SavedQuery.Chart.values:

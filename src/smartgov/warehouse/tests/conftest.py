@@ -86,7 +86,7 @@ def ops(db: Any, settings: Any, tmp_path: Any, identity_factories: Any, grant_ro
         steward=people.steward,
         classification=Table.Classification.PERSONAL,
     )
-    declared = [
+    declared: list[tuple[str, str, dict[str, Any]]] = [
         ("so_giay", "text", {"required": True, "unique": True}),
         ("ho_ten", "text", {"required": True, "personal": True}),
         ("ngay_sinh", "date", {"required": True}),
@@ -103,7 +103,7 @@ def ops(db: Any, settings: Any, tmp_path: Any, identity_factories: Any, grant_ro
         classification=Table.Classification.SHARED,
     )
     return SimpleNamespace(
-        justice=justice, health=health, database=database, births=births, statistics=statistics, **vars(people)
+        justice=justice, health=health, database=database, births=births, statistics=statistics, **people.__dict__
     )
 
 

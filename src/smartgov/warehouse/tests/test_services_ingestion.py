@@ -22,7 +22,7 @@ GOOD = "so_giay,ho_ten,ngay_sinh,can_nang,phuong\nKS-101,Đặng Thu Hà,01/04/2
 def _nameless(data: bytes) -> io.BytesIO:
     """A file a client sent without a name (Django's uploaded files always have one)."""
     upload = io.BytesIO(data)
-    upload.name = ""  # type: ignore[attr-defined]
+    upload.name = ""
     return upload
 
 
@@ -131,7 +131,12 @@ def test_a_file_over_the_limit_and_an_unknown_mode_are_refused(ops, load, settin
 
 @pytest.mark.parametrize(
     ("name", "kept"),
-    [("", "upload.csv"), ("\x00", "upload.csv"), ("../../etc/passwd", "passwd"), ("a" * 5000 + ".csv", "a" * 116 + ".csv")],
+    [
+        ("", "upload.csv"),
+        ("\x00", "upload.csv"),
+        ("../../etc/passwd", "passwd"),
+        ("a" * 5000 + ".csv", "a" * 116 + ".csv"),
+    ],
 )
 def test_the_originals_name_is_made_safe(ops, load, name, kept):
     run = load(ops.steward, ops.births, GOOD, name=name)
@@ -182,7 +187,9 @@ def test_with_tasks_in_process_a_thread_runs_the_load_and_writes_its_progress(op
     data = b"so_giay,ho_ten,ngay_sinh,can_nang,phuong\n" + b"".join(
         f"KS-{n:05d},Nguyen Van {n},01/01/2025,3000,Le Chan\n".encode() for n in range(2000)
     )
-    run = ingestion.run_upload(actor=ops.steward, table=ops.births, upload=SimpleUploadedFile("k.csv", data), mode="overwrite")
+    run = ingestion.run_upload(
+        actor=ops.steward, table=ops.births, upload=SimpleUploadedFile("k.csv", data), mode="overwrite"
+    )
     assert ingestion.run_wait(run.pk, timeout=60)
     run.refresh_from_db()
     assert (run.status, run.rows_accepted, run.bytes_done) == ("succeeded", 2000, len(data))

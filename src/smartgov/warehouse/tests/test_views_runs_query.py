@@ -48,7 +48,9 @@ def test_upload_then_the_run_page_reports_in_vietnamese(ops, steward, django_cap
     text = b"".join(rejected.streaming_content).decode("utf-8-sig")
     assert rejected.status_code == 200 and len(text.strip().splitlines()) == 6 and "31/02/2025" in text
     original = steward.get(reverse("warehouse:run-original", args=[run.uuid]))
-    assert original["Content-Disposition"].startswith("attachment") and b"".join(original.streaming_content) == messy_csv()
+    assert (
+        original["Content-Disposition"].startswith("attachment") and b"".join(original.streaming_content) == messy_csv()
+    )
 
 
 def test_a_double_submit_of_the_upload_form_makes_one_run(ops, steward, django_capture_on_commit_callbacks):
@@ -112,12 +114,21 @@ def test_the_query_page_lists_runs_charts_exports_and_saves(ops, steward, django
     answer = officer.post(QUERY, {"sql": COUNT})
     html = answer.content.decode()
     assert answer.status_code == 200 and "<svg" in html and "Lê Chân" in html
-    line = officer.post(QUERY, {"sql": COUNT, "chart": "line", "chart_x": "phuong", "chart_y": "so_ca"}).content.decode()
+    line = officer.post(
+        QUERY, {"sql": COUNT, "chart": "line", "chart_x": "phuong", "chart_y": "so_ca"}
+    ).content.decode()
     assert "<path" in line and "<circle" in line
     export = officer.post(reverse("warehouse:query-export"), {"sql": COUNT, "format": "xlsx"})
     assert export.status_code == 200 and b"".join(export.streaming_content)[:2] == b"PK"
-    saved = officer.post(reverse("warehouse:query-save"), {"sql": COUNT, "title": "Theo phường", "chart": "bar",
-                                                           "chart_x": "phuong", "chart_y": "so_ca", "shared": "on"})  # fmt: skip
+    form = {
+        "sql": COUNT,
+        "title": "Theo phường",
+        "chart": "bar",
+        "chart_x": "phuong",
+        "chart_y": "so_ca",
+        "shared": "on",
+    }
+    saved = officer.post(reverse("warehouse:query-save"), form)
     assert saved.status_code == 302
     item = SavedQuery.objects.get()
     opened = officer.get(f"{QUERY}?luu={item.pk}").content.decode()

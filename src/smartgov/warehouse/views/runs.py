@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 import pyarrow.parquet as pq
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -26,7 +25,7 @@ from smartgov.warehouse.engine.storage import storage_from_settings
 from smartgov.warehouse.models import IngestionRun
 from smartgov.warehouse.present import csv_lines, reasons_shown, rejections_shown
 from smartgov.warehouse.selectors.catalog import table_access
-from smartgov.warehouse.selectors.runs import run_for_user, runs_of, table_for_steward, table_for_staff, versions_of
+from smartgov.warehouse.selectors.runs import run_for_user, runs_of, table_for_staff, table_for_steward, versions_of
 from smartgov.warehouse.services.ingestion import reason_label, run_upload, version_restore
 
 #: Rejected rows a page shows (all of them are in the CSV download).
@@ -108,36 +107,36 @@ def upload(request: HttpRequest, database: str, table: str) -> HttpResponse:
 
 @login_required
 def run_page(request: HttpRequest, run: uuid.UUID) -> HttpResponse:
-    run = run_for_user(user=request.user, run_uuid=run)
-    report = run.report or {}
+    found = run_for_user(user=request.user, run_uuid=run)
+    report = found.report or {}
     rejections = rejections_shown(report)
     context = {
-        "run": run,
-        "table": run.table,
-        "state": run_state(run),
+        "run": found,
+        "table": found.table,
+        "state": run_state(found),
         "reasons": reasons_shown(report),
         "rejections": rejections[:PAGE_REJECTIONS],
-        "more_rejections": max(run.rows_rejected - min(len(rejections), PAGE_REJECTIONS), 0),
-        "steward": table_access(request.user, run.table).steward,
+        "more_rejections": max(found.rows_rejected - min(len(rejections), PAGE_REJECTIONS), 0),
+        "steward": table_access(request.user, found.table).steward,
     }
     return render(request, "warehouse/run.html", context)
 
 
 @login_required
 def run_status(request: HttpRequest, run: uuid.UUID) -> JsonResponse:
-    run = run_for_user(user=request.user, run_uuid=run)
-    return JsonResponse(run_state(run))
+    found = run_for_user(user=request.user, run_uuid=run)
+    return JsonResponse(run_state(found))
 
 
 @login_required
-def run_rejected(request: HttpRequest, run: uuid.UUID) -> HttpResponse:
+def run_rejected(request: HttpRequest, run: uuid.UUID) -> StreamingHttpResponse:
     """Every rejected row of the run as CSV: row number, column, reason (in the reader's language), value, then
     the row's raw values."""
-    run = run_for_user(user=request.user, run_uuid=run)
+    found = run_for_user(user=request.user, run_uuid=run)
     storage = storage_from_settings()
-    if not run.rejected_uri or not storage.exists(run.rejected_uri):
+    if not found.rejected_uri or not storage.exists(found.rejected_uri):
         raise NotFound(_("This run rejected no rows."))
-    source = pq.ParquetFile(storage.filesystem().open_input_file(storage.path_of(run.rejected_uri)))
+    source = pq.ParquetFile(storage.filesystem().open_input_file(storage.path_of(found.rejected_uri)))
     header = [str(name) for name in source.schema_arrow.names]
 
     def rows() -> Any:
@@ -146,19 +145,19 @@ def run_rejected(request: HttpRequest, run: uuid.UUID) -> HttpResponse:
                 yield [reason_label(str(v)) if k == "reason" else v for k, v in record.items()]
 
     response = StreamingHttpResponse(csv_lines(header, rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="bi-loai-{run.uuid}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="bi-loai-{found.uuid}.csv"'
     return response
 
 
 @login_required
 def run_original(request: HttpRequest, run: uuid.UUID) -> FileResponse:
     """The file as it was received (always as a download, never shown by the browser)."""
-    run = run_for_user(user=request.user, run_uuid=run)
-    if not run.original_uri:
+    found = run_for_user(user=request.user, run_uuid=run)
+    if not found.original_uri:
         raise NotFound(_("This run has no original file."))
-    stream = storage_from_settings().open(run.original_uri)
+    stream = storage_from_settings().open(found.original_uri)
     response = FileResponse(
-        stream, as_attachment=True, filename=run.original_name or "original", content_type="application/octet-stream"
+        stream, as_attachment=True, filename=found.original_name or "original", content_type="application/octet-stream"
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

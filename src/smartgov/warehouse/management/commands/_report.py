@@ -31,5 +31,7 @@ def run_print(console: Console, run: IngestionRun) -> None:
     if rejections:
         table = RichTable("row", "column", "reason", "value", title=f"First {len(rejections)} rejected rows")
         for r in rejections:
-            table.add_row(str(r.get("row")), str(r.get("column")), reason_label(str(r.get("reason"))), str(r.get("value"))[:60])
+            table.add_row(
+                str(r.get("row")), str(r.get("column")), reason_label(str(r.get("reason"))), str(r.get("value"))[:60]
+            )
         console.print(table)

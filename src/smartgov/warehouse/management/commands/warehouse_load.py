@@ -62,8 +62,13 @@ class Command(BaseCommand):
                 )
         except DomainError as refused:
             raise CommandError(refused.message) from refused
-        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[rows]} rows"),
-                   TimeRemainingColumn())  # fmt: skip
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TextColumn("{task.fields[rows]} rows"),
+            TimeRemainingColumn(),
+        )
         with Progress(*columns, console=console, disable=options["verbosity"] == 0) as bar:
             task = bar.add_task(table.qualified_name, total=run.original_bytes, rows=0)
 
