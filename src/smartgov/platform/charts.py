@@ -42,8 +42,8 @@ def bar_chart(
 #: The stacked horizontal bars' drawing: its width, each row's height (the label above its bar), the bar's thickness.
 ROW = 38
 ROW_BAR = 14
-ROW_WIDTH = 600
-ROW_BARS = 480  # pixels the longest bar takes (the total is written after it)
+ROW_WIDTH = 360
+ROW_BARS = 300  # pixels the longest bar takes (the total is written after it)
 
 
 @dataclass
@@ -69,7 +69,7 @@ def stacked_bar_chart(
     scale = max((sum(values) for _, values in rows), default=0) or 1
     chart = StackedBarChart(title, caption or title, ROW_WIDTH, height=24 + ROW * max(len(rows), 1))
     for index, (label, colour) in enumerate(series):
-        chart.legend.append({"label": label, "colour": colour, "x": index * 150, "text_x": index * 150 + 16})
+        chart.legend.append({"label": label, "colour": colour, "x": index * 120, "text_x": index * 120 + 16})
     for index, (label, values) in enumerate(rows):
         top = 24 + index * ROW
         x = 0.0

@@ -9,6 +9,7 @@ from smartgov.warehouse.services.catalog import (
     grant_remove,
     table_create,
     table_update,
+    table_version_record,
 )
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "grant_remove",
     "table_create",
     "table_update",
+    "table_version_record",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartgov.identity import authz
@@ -19,7 +20,7 @@ from smartgov.platform.models import Agency
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.common import model_snapshot, model_update
 from smartgov.platform.services.outbox import event_publish
-from smartgov.warehouse.models import Column, SharedDatabase, Table, TableGrant
+from smartgov.warehouse.models import Column, IngestionRun, SharedDatabase, Table, TableGrant
 
 Role = authz.Role
 
@@ -335,3 +336,37 @@ def grant_remove(*, actor: Any, grant: TableGrant) -> None:
         event_publish(
             topic="warehouse.table.updated", payload={**_table_payload(table), "fields": ["grants"]}, obj=table
         )
+
+
+def table_version_record(
+    *, actor: Any, table: Table, version: int, rows: int, kind: str = "upload", original_name: str = ""
+) -> IngestionRun:
+    """Record that ``table``'s rows are now ``version`` on the storage (written outside the upload pages: the demo,
+    a publisher), with a succeeded run as its lineage; a table planned or being collected becomes published.
+    Publishes ``warehouse.version.published``."""
+    _steward_check(actor, table.owner)
+    with transaction.atomic():
+        locked = Table.objects.select_for_update().select_related("database", "owner").get(pk=table.pk)
+        now = timezone.now()
+        run = IngestionRun.objects.create(
+            table=locked,
+            started_by=actor,
+            kind=kind,
+            original_name=original_name,
+            status=IngestionRun.Status.SUCCEEDED,
+            rows_read=rows,
+            rows_accepted=rows,
+            version=version,
+            finished_at=now,
+        )
+        status = Table.Status.PUBLISHED if locked.status != Table.Status.RETIRED else locked.status
+        changes = model_update(locked, {"current_version": version, "rows": rows, "updated_at": now, "status": status})
+        audit_record(actor=actor, action="warehouse.table.version", obj=locked, changes=changes)
+        event_publish(
+            topic="warehouse.version.published",
+            payload={"table": locked.qualified_name, "version": version, "rows": rows, "run": str(run.uuid)},
+            obj=locked,
+        )
+    for name in ("current_version", "rows", "updated_at", "status"):
+        setattr(table, name, getattr(locked, name))
+    return run
