@@ -8,12 +8,14 @@ memory stays bounded by the reader's chunk, the Delta writer's buffers and the u
 from __future__ import annotations
 
 import itertools
+import queue
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 import duckdb
 import numpy as np
@@ -121,36 +123,40 @@ _FALSE = ["false", "no", "n", "không", "khong", "sai"]
 
 
 def _present(values: pa.Array) -> pa.Array:
-    """True where a value is given (not null, not empty or blank)."""
-    return pc.fill_null(pc.greater(pc.utf8_length(values), 0), False)
+    """True where a value is given (not null, not empty)."""
+    return pc.fill_null(pc.greater(pc.binary_length(values), 0), False)
 
 
 def _dates(text: pa.Array, with_time: bool) -> pa.Array:
     """Dates (or naive timestamps) of ``text`` in ISO or Vietnamese day/month/year order; null where a value is not
-    one, including a day that does not exist (31/02/2026: strptime alone would roll it over to March)."""
-    unit_type = pa.timestamp("s")
-    found = pa.nulls(len(text), type=unit_type)
+    one, including a day that does not exist. strptime rolls 31/02/2026 over to 03/03/2026, so a parsed day from
+    the 1st to the 3rd (where every roll-over lands) is checked against the day and month written in the text."""
+    found: pa.Array | None = None
+    remaining = text
     for pattern, fmt in _DATE_FORMATS:
+        if remaining.null_count == len(remaining):
+            break
         full = pattern[:-1] + _TIME if with_time else pattern
-        parts = pc.extract_regex(text, full)
-        if parts.null_count == len(parts):
+        parsed = pc.strptime(remaining, format=fmt + (" %H:%M:%S" if with_time else ""), unit="s", error_is_null=True)
+        if parsed.null_count == len(parsed):
             continue
-        matched = pc.is_valid(parts)
-        parsed = pc.strptime(
-            pc.if_else(matched, text, None), format=fmt + (" %H:%M:%S" if with_time else ""), unit="s",
-            error_is_null=True,
-        )
-        day = pc.cast(pc.struct_field(parts, "d"), pa.int64())
-        month = pc.cast(pc.struct_field(parts, "m"), pa.int64())
-        same = pc.and_(pc.equal(pc.day(parsed), day), pc.equal(pc.month(parsed), month))
-        if with_time:
-            hour = pc.cast(pc.struct_field(parts, "H"), pa.int64())
-            minute = pc.cast(pc.struct_field(parts, "M"), pa.int64())
-            second = pc.cast(pc.struct_field(parts, "S"), pa.int64())
-            same = pc.and_(same, pc.and_(pc.equal(pc.hour(parsed), hour), pc.equal(pc.minute(parsed), minute)))
-            same = pc.and_(same, pc.equal(pc.second(parsed), second))
-        found = pc.coalesce(found, pc.if_else(pc.fill_null(same, False), parsed, None))
-    return found
+        suspect = pc.fill_null(pc.less_equal(pc.day(parsed), 3), False)
+        if pc.any(suspect).as_py():
+            where = pc.indices_nonzero(suspect)
+            parts = pc.extract_regex(pc.take(remaining, where), full)
+            dates = pc.take(parsed, where)
+            same = pc.and_(
+                pc.equal(pc.day(dates), pc.cast(pc.struct_field(parts, "d"), pa.int64())),
+                pc.equal(pc.month(dates), pc.cast(pc.struct_field(parts, "m"), pa.int64())),
+            )
+            wrong = pc.filter(where, pc.invert(pc.fill_null(same, False)))
+            if len(wrong):
+                mask = np.zeros(len(parsed), dtype=bool)
+                mask[wrong.to_numpy()] = True
+                parsed = pc.if_else(pa.array(mask), None, parsed)
+        found = parsed if found is None else pc.coalesce(found, parsed)
+        remaining = pc.if_else(pc.is_valid(parsed), None, remaining)
+    return found if found is not None else pa.nulls(len(text), type=pa.timestamp("s"))
 
 
 def _timestamp_text(text: pa.Array) -> pa.Array:
@@ -161,18 +167,29 @@ def _timestamp_text(text: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(text, r"^([^ ]+)$", r"\1 00:00:00")
 
 
+def _cast_or(text: pa.Array, pattern: str, target: pa.DataType) -> pa.Array:
+    """``text`` cast to ``target`` at once when every value converts (the usual case), else value by value: the
+    values matching ``pattern`` are cast and the others become null."""
+    try:
+        return pc.cast(text, target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pc.cast(pc.if_else(pc.match_substring_regex(text, pattern), text, None), target)
+
+
 def _convert(text: pa.Array, kind: str) -> pa.Array:
     """``text`` (trimmed, null where absent) as ``kind``; null where a value does not convert."""
     if kind == "text":
         return text
     if kind == "integer":
-        return pc.cast(pc.if_else(pc.match_substring_regex(text, _INTEGER), text, None), pa.int64())
+        return _cast_or(text, _INTEGER, pa.int64())
     if kind == "decimal":
-        text = pc.replace_substring_regex(text, r"^([+-]?[0-9]+),([0-9]+)$", r"\1.\2")
-        number = pc.cast(pc.if_else(pc.match_substring_regex(text, _DECIMAL), text, None), pa.float64())
+        if pc.any(pc.match_substring(text, ",")).as_py():
+            text = pc.replace_substring_regex(text, r"^([+-]?[0-9]+),([0-9]+)$", r"\1.\2")
+        number = _cast_or(text, _DECIMAL, pa.float64())
         return pc.if_else(pc.is_finite(number), number, None)
     if kind == "date":
-        text = pc.replace_substring_regex(text, r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00(:00)?$", r"\1")
+        if pc.any(pc.match_substring(text, ":")).as_py():
+            text = pc.replace_substring_regex(text, r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00(:00)?$", r"\1")
         return pc.cast(_dates(text, with_time=False), pa.date32())
     if kind == "timestamp":
         local = _dates(_timestamp_text(text), with_time=True)
@@ -180,8 +197,8 @@ def _convert(text: pa.Array, kind: str) -> pa.Array:
         return pc.cast(pc.assume_timezone(local, "Asia/Ho_Chi_Minh"), ARROW_TYPES["timestamp"])
     if kind == "boolean":
         lower = pc.utf8_lower(text)
-        true = pc.is_in(lower, value_set=pa.array(_TRUE + ["1"]))
-        false = pc.is_in(lower, value_set=pa.array(_FALSE + ["0"]))
+        true = pc.is_in(lower, value_set=pa.array([*_TRUE, "1"]))
+        false = pc.is_in(lower, value_set=pa.array([*_FALSE, "0"]))
         return pc.if_else(true, True, pc.if_else(false, False, pa.scalar(None, pa.bool_())))
     raise IngestError("schema", f"Unknown column type {kind!r}.")
 
@@ -237,15 +254,60 @@ class _UniqueIndex:
         return found
 
     def add(self, keys: np.ndarray) -> None:
+        self.add_sorted(np.sort(keys))
+
+    def add_sorted(self, keys: np.ndarray) -> None:
         if not len(keys):
             return
-        self.runs.append(np.sort(keys))
+        self.runs.append(keys)
         while len(self.runs) > 1 and len(self.runs[-1]) * 2 >= len(self.runs[-2]):
             last = self.runs.pop()
             self.runs[-1] = np.sort(np.concatenate([self.runs[-1], last]), kind="stable")
 
 
 # ----------------------------------------------------------------------------------------------------- ingest
+
+T = TypeVar("T")
+
+
+def _prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """``items`` produced by a thread of their own, at most ``depth`` ahead: the file is parsed (pyarrow releases
+    the GIL) while the previous batch is checked and written, which keeps both cores busy."""
+    slots: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(kind: str, item: object) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put((kind, item), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put("item", item):
+                    return
+            put("end", None)
+        except BaseException as error:  # handed to the consumer, raised there
+            put("error", error)
+
+    worker = threading.Thread(target=work, name="warehouse-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, item = slots.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item  # type: ignore[misc]
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        worker.join()
+
 
 
 @dataclass
@@ -395,12 +457,12 @@ class _Checker:
         texts: list[pa.Array] = []
         for column, index in zip(self.plan.columns, self.plan.source_index, strict=True):
             raw = values.column(index)
-            trimmed = pc.utf8_trim_whitespace(raw)
+            trimmed = pc.ascii_trim_whitespace(raw)
             present = _present(trimmed)
             text = pc.if_else(present, trimmed, None)
             texts.append(text)
-            too_long = pc.fill_null(pc.greater(pc.utf8_length(raw), MAX_VALUE_CHARS), False)
-            if pc.any(too_long).as_py():
+            if pc.any(pc.greater(pc.binary_length(raw), MAX_VALUE_CHARS)).as_py():
+                too_long = pc.fill_null(pc.greater(pc.utf8_length(raw), MAX_VALUE_CHARS), False)
                 faults.append((column.name, "too_long", too_long))
                 text = pc.if_else(too_long, None, text)
             value = _convert(text, column.type)
@@ -441,22 +503,30 @@ class _Checker:
 
     def _unique(self, name: str, value: pa.Array, bad_rows: np.ndarray,
                 faults: list[tuple[str, str, pa.Array]], masks: list[np.ndarray]) -> np.ndarray:
+        """Rows whose key was taken before (an earlier batch, the current version) or earlier in this batch; the
+        keys of the rows accepted are added to the index."""
         index = self.unique[name]
         given = value.is_valid().to_numpy(zero_copy_only=False)
         keys = np.zeros(len(value), dtype=np.uint64)
-        if given.any():
+        if given.all():
+            keys = index.hashes(value)
+        elif given.any():
             keys[given] = index.hashes(pc.filter(value, pa.array(given)))
-        duplicate = given & index.seen(keys)
-        candidates = np.flatnonzero(given & ~bad_rows & ~duplicate)
-        _, first = np.unique(keys[candidates], return_index=True)
-        repeated = np.ones(len(candidates), dtype=bool)
-        repeated[first] = False
-        duplicate[candidates[repeated]] = True
+        candidates = np.flatnonzero(given & ~bad_rows)
+        order = candidates[np.argsort(keys[candidates], kind="stable")]
+        ordered = keys[order]
+        repeated = np.zeros(len(order), dtype=bool)
+        repeated[1:] = ordered[1:] == ordered[:-1]  # the stable sort keeps a key's first row first
+        repeated |= index.seen(ordered)
+        duplicate = np.zeros(len(value), dtype=bool)
+        duplicate[order[repeated]] = True
+        if given.any() and index.runs:  # a row rejected for another fault is told about its key too
+            others = np.flatnonzero(given & bad_rows)
+            duplicate[others[index.seen(keys[others])]] = True
         if duplicate.any():
             faults.append((name, "unique", pa.array(duplicate)))
             masks.append(duplicate)
-        taken = candidates[~repeated]
-        index.add(keys[taken])
+        index.add_sorted(ordered[~repeated])
         return bad_rows | duplicate
 
     def _read_rejections(self, rejected: list[ReadRejection]) -> None:
@@ -516,7 +586,7 @@ def ingest(
     if columns is None and mode == "append" and exists:
         columns = _existing_columns(storage, key)
     with open_source(source, format) as opened:
-        batches = opened.batches()
+        batches = _prefetched(opened.batches())
         first = next(batches, None)
         peeked = [first] if first is not None else []
         if columns is None:
@@ -594,4 +664,4 @@ def _first_rows(first: ReadBatch | None, width: int) -> list[pa.Array]:
     if first is None or first.values.num_rows == 0:
         return [pa.array([], pa.string()) for _ in range(width)]
     sample = first.values.slice(0, INFER_ROWS)
-    return [pc.utf8_trim_whitespace(column) for column in sample.columns]
+    return [pc.ascii_trim_whitespace(column) for column in sample.columns]

@@ -38,13 +38,15 @@ from smartgov.warehouse.engine.errors import IngestError
 Format = Literal["csv", "xlsx", "json", "parquet"]
 
 #: Bytes of CSV parsed at once (memory stays a small multiple of this, whatever the file's size).
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 4 * 1024 * 1024
 #: The longest record (a row of CSV, an object of JSON) the readers take; longer is a clear error.
 MAX_RECORD_BYTES = 32 * 1024 * 1024
 MAX_COLUMNS = 1000
 #: Rows of a batch for the readers that build batches in Python (XLSX, JSON).
 PY_BATCH_ROWS = 20_000
 _TONE_BYTES = frozenset(b"\xcc\xd2\xde\xec\xf2")
+# the csv module's own limit on a field (128 KiB) would stop the slow path before ours does
+csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
 
 
 @dataclass
@@ -348,11 +350,12 @@ def _csv_chunk(chunk: bytes, records: int, first: int, state: _CsvState, quoted_
         return "skip"
 
     repaired = False
-    for attempt in range(2):
+    block = 1 << 20
+    for attempt in range(3):
         try:
             table = pa_csv.read_csv(
                 io.BytesIO(chunk),
-                read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 20),
+                read_options=pa_csv.ReadOptions(column_names=names, block_size=block),
                 parse_options=pa_csv.ParseOptions(
                     delimiter=state.delimiter, newlines_in_values=quoted_newline, invalid_row_handler=skip
                 ),
@@ -362,10 +365,16 @@ def _csv_chunk(chunk: bytes, records: int, first: int, state: _CsvState, quoted_
             )
             break
         except pa.ArrowInvalid as error:
-            if attempt == 0 and "UTF8" in str(error):
-                chunk, repaired, invalid = state.repair(chunk), True, 0
+            invalid = 0
+            if "UTF8" in str(error) and not repaired:
+                chunk, repaired = state.repair(chunk), True
+                continue
+            if "straddl" in str(error) and block <= len(chunk):  # a record longer than a block: one block
+                block = len(chunk) + 1
                 continue
             return _csv_chunk_slow(chunk, first, state)
+    else:
+        return _csv_chunk_slow(chunk, first, state)
     if invalid or table.num_rows != records:
         return _csv_chunk_slow(chunk, first, state)
     if not repaired and not state.utf8_seen and not chunk.isascii():

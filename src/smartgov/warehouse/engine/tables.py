@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.dataset as ds
-from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake import CommitProperties, DeltaTable, WriterProperties, write_deltalake
 from deltalake.exceptions import DeltaError, TableNotFoundError
 
 from smartgov.warehouse.engine.errors import IngestError
@@ -33,6 +33,10 @@ _OWN_KEYS = {
 }
 
 
+TARGET_FILE_BYTES = 64 * 1024 * 1024
+ROW_GROUP_ROWS = 128 * 1024
+
+
 @dataclass
 class VersionInfo:
     version: int
@@ -43,7 +47,13 @@ class VersionInfo:
 
 
 def table_exists(storage: Storage, key: str) -> bool:
-    return bool(DeltaTable.is_deltatable(storage.table_uri(key), storage_options=storage.options or None))
+    """Whether the table has a version. (Not ``DeltaTable.is_deltatable``: delta-rs 1.6 holds the GIL while it waits
+    for the storage there, which stalls every other thread of the process, an in-process S3 server's included.)"""
+    try:
+        DeltaTable(storage.table_uri(key), storage_options=storage.options or None)
+    except TableNotFoundError:
+        return False
+    return True
 
 
 def _table(storage: Storage, key: str, version: int | None = None) -> DeltaTable:
@@ -77,6 +87,10 @@ def version_write(
         mode=mode,
         schema_mode="overwrite" if mode == "overwrite" else None,
         storage_options=storage.options or None,
+        # the writer holds a file's row groups in memory until the file is full: 64 MiB files of 128 Ki-row groups
+        # keep a load's memory flat whatever its size (and read well: DuckDB and Spark split on row groups)
+        target_file_size=TARGET_FILE_BYTES,
+        writer_properties=WriterProperties(max_row_group_size=ROW_GROUP_ROWS),
         commit_properties=CommitProperties(custom_metadata={str(k): str(v) for k, v in metadata.items()}),
     )
     return int(_table(storage, key).version())

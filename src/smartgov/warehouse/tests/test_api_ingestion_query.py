@@ -5,7 +5,7 @@ are enforced; hostile input is a 4xx problem with a title."""
 import pytest
 
 from smartgov.warehouse.models import IngestionRun, SavedQuery
-from smartgov.warehouse.tests.conftest import bearer_of, browser_of, messy_csv
+from smartgov.warehouse.tests.loads import bearer_of, browser_of, messy_csv
 
 API = "/api/v1/warehouse"
 COUNT = "SELECT phuong, count(*) AS so_ca FROM ho_tich.khai_sinh GROUP BY phuong ORDER BY phuong"

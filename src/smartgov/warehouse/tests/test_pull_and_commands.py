@@ -19,7 +19,7 @@ from smartgov.warehouse.engine.storage import storage_from_settings
 from smartgov.warehouse.models import IngestionRun, Table
 from smartgov.warehouse.services.pull import pull_run, pull_target, pulls_due
 from smartgov.warehouse.tasks import pull_due
-from smartgov.warehouse.tests.conftest import messy_csv
+from smartgov.warehouse.tests.loads import messy_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROWS = [{"phuong": "Lê Chân", "nam": 2025, "so_ca": 120}, {"phuong": "Ngô Quyền", "nam": 2025, "so_ca": 98}]

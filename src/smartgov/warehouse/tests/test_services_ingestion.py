@@ -14,7 +14,7 @@ from smartgov.warehouse.engine import tables as delta
 from smartgov.warehouse.engine.storage import storage_from_settings
 from smartgov.warehouse.models import Column, IngestionRun
 from smartgov.warehouse.services import ingestion
-from smartgov.warehouse.tests.conftest import messy_csv
+from smartgov.warehouse.tests.loads import messy_csv
 
 GOOD = "so_giay,ho_ten,ngay_sinh,can_nang,phuong\nKS-101,Đặng Thu Hà,01/04/2025,3000,Lê Chân\n".encode()
 

@@ -11,7 +11,7 @@ from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import AuditEntry
 from smartgov.warehouse.selectors.queries import saved_queries_for
 from smartgov.warehouse.services import ingestion, queries
-from smartgov.warehouse.tests.conftest import messy_csv
+from smartgov.warehouse.tests.loads import messy_csv
 
 COUNT = "SELECT phuong, count(*) AS so_ca FROM ho_tich.khai_sinh GROUP BY phuong ORDER BY phuong"
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from smartgov.platform.testing import form_keys_in
 from smartgov.warehouse.models import IngestionRun, SavedQuery
-from smartgov.warehouse.tests.conftest import browser_of, messy_csv
+from smartgov.warehouse.tests.loads import browser_of, messy_csv
 
 UPLOAD = "/can-bo/kho-du-lieu/bang/ho_tich/khai_sinh/nap-du-lieu/"
 QUERY = "/can-bo/kho-du-lieu/truy-van/"
