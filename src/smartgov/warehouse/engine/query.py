@@ -28,6 +28,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from decimal import Decimal
 from typing import Any, BinaryIO, Literal
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -91,12 +92,16 @@ class QueryRefused(Exception):
 
 @dataclass(frozen=True)
 class Grant:
-    """A table the caller may read: ``name`` as written in SQL (``database.table``), the version's dataset, and the
-    columns shown as ``'***'``."""
+    """A table the caller may read: ``name`` as written in SQL (``database.table``), the version's dataset, the
+    columns shown as ``'***'``, and optionally the version's local Parquet files."""
 
     name: str
     dataset: pads.Dataset
     masked: frozenset[str] = field(default_factory=frozenset)
+    #: The same version's Parquet files when they are on this machine (``file://`` URIs or percent-encoded paths, from
+    #: ``tables.file_uris``): DuckDB then reads them with its own Parquet reader, about three times faster than
+    #: through the arrow dataset, and only these files are opened to it. Empty (or on object storage): the dataset.
+    files: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         parts = self.name.split(".")
@@ -181,6 +186,20 @@ def _walk(tree: Any, extra_forbidden: frozenset[str]) -> tuple[list[TableRef], s
     return tables, ctes
 
 
+_parser_lock = threading.Lock()
+_parser_connection: list[duckdb.DuckDBPyConnection] = []
+
+
+def _parser() -> duckdb.DuckDBPyConnection:
+    """One in-memory connection, holding nothing, that only parses (opening one costs tens of milliseconds)."""
+    if not _parser_connection:
+        con = duckdb.connect(":memory:", config={"threads": 1, "python_enable_replacements": False})
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        _parser_connection.append(con)
+    return _parser_connection[0]
+
+
 def analyse(sql: str, *, max_chars: int = MAX_SQL_CHARS, extra_forbidden: frozenset[str] = frozenset()) -> Analysis:
     """Read ``sql`` with DuckDB's parser and refuse what the rules refuse (every code but ``unknown_table`` and
     ``timeout``, which need the grants and the run). Used by both engines."""
@@ -196,13 +215,11 @@ def analyse(sql: str, *, max_chars: int = MAX_SQL_CHARS, extra_forbidden: frozen
         raise QueryRefused("several", "A query is one statement; this one has several.")
     if statements[0].type != duckdb.StatementType.SELECT:
         raise QueryRefused("not_select", "Only a SELECT query is allowed.")
-    parser = duckdb.connect(":memory:")
     try:
-        serialised = parser.execute("SELECT json_serialize_sql(?::VARCHAR)", [sql]).fetchone()
+        with _parser_lock:
+            serialised = _parser().execute("SELECT json_serialize_sql(?::VARCHAR)", [sql]).fetchone()
     except duckdb.Error as error:
         raise QueryRefused("syntax", _first_line(error)) from None
-    finally:
-        parser.close()
     try:
         tree = json.loads(serialised[0] if serialised else "{}")
     except RecursionError:
@@ -255,14 +272,20 @@ def _connection(
         stack.callback(con.close)
         con.execute("SET TimeZone = 'UTC'")
         schemas: set[str] = set()
+        opened: list[str] = []
         for grant in grants:
             database, table = (p.lower() for p in grant.name.split("."))
             if database not in schemas:
                 con.execute(f"CREATE SCHEMA {_quote(database)}")
                 schemas.add(database)
-            relation = con.from_arrow(grant.dataset)
+            paths = _local_paths(grant.files)
+            if paths:
+                relation = con.read_parquet(paths, union_by_name=_schemas_differ(paths))
+                opened += paths
+            else:
+                relation = con.from_arrow(grant.dataset)
             masked = {m.lower() for m in grant.masked}
-            shown = [c for c in grant.dataset.schema.names if c.lower() in masked]
+            shown = [c for c in relation.columns if c.lower() in masked]
             if shown:
                 replaced = ", ".join(f"'***'::VARCHAR AS {_quote(c)}" for c in shown)
                 relation = relation.project(f"* REPLACE ({replaced})")
@@ -271,9 +294,32 @@ def _connection(
             relation.create_view(hidden)
             view = f"CREATE VIEW {_quote(database)}.{_quote(table)} AS SELECT * FROM {_quote(hidden)}"  # noqa: S608 - quoted identifiers, checked by Grant
             con.execute(view)
+        if opened:
+            # The grants' own files stay readable to their views; nothing else is, once external access is off.
+            con.execute("SET allowed_paths = ?", [opened])
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         yield con
+
+
+def _schemas_differ(paths: list[str]) -> bool:
+    """Whether the files' columns differ (a table whose schema grew): DuckDB then matches them by name, which costs
+    about twice the scan, so only then. Reads each file's footer."""
+    first = pq.read_schema(paths[0])
+    return any(not pq.read_schema(path).equals(first) for path in paths[1:])
+
+
+def _local_paths(files: tuple[str, ...]) -> list[str]:
+    """The files as local paths, or nothing when any of them is elsewhere (object storage goes through pyarrow)."""
+    paths = []
+    for file in files:
+        if "://" in file and not file.startswith("file://"):
+            return []
+        path = unquote(file.removeprefix("file://"))  # deltalake's file_uris are percent-encoded
+        if not path.startswith("/"):
+            return []
+        paths.append(path)
+    return paths
 
 
 class _Deadline:
