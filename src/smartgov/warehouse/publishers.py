@@ -171,8 +171,13 @@ def _kept_months() -> tuple[set[date], list[dict[str, Any]]]:
     return months, [r for r in rows if r["month"] in months]
 
 
-def kpi_rollups_publish(*, actor: AbstractBaseUser | None = None) -> PublishResult | None:
-    """``mot_cua.chi_so_766_thang``: the closed months rolled up once, the open ones again; None without dossiers."""
+def kpi_rollups_publish(
+    *, actor: AbstractBaseUser | None = None, recompute_from: date | None = None
+) -> PublishResult | None:
+    """``mot_cua.chi_so_766_thang``: the closed months rolled up once, the open ones again; None without dossiers.
+
+    ``recompute_from``: roll up again every month from that one's on, closed or not (after a correction of old
+    dossiers, or to take in ratings and payments that came after their month was rolled up)."""
     first_day = dossiers_first_day()
     if first_day is None:
         return None
@@ -180,6 +185,10 @@ def kpi_rollups_publish(*, actor: AbstractBaseUser | None = None) -> PublishResu
     current = today.replace(day=1)
     first = first_day.replace(day=1)
     kept_months, rows = _kept_months()
+    if recompute_from is not None:
+        since = recompute_from.replace(day=1)
+        kept_months = {m for m in kept_months if m < since}
+        rows = [r for r in rows if r["month"] < since]
     month = first
     while month <= current:
         if month not in kept_months:

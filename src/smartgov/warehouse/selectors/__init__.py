@@ -16,9 +16,11 @@ from smartgov.warehouse.selectors.catalog import (
     table_runs,
     viewer_of,
 )
+from smartgov.warehouse.selectors.rollups import KpiRollups, kpi_rollups
 
 __all__ = [
     "Access",
+    "KpiRollups",
     "Progress",
     "Viewer",
     "catalog_check",
@@ -26,6 +28,7 @@ __all__ = [
     "database_detail",
     "databases_list",
     "grants_for",
+    "kpi_rollups",
     "progress_figures",
     "table_access",
     "table_detail",

@@ -1,7 +1,9 @@
 """The one-stop shop's monthly service-quality rollups (``mot_cua.chi_so_766_thang``), read back for the dashboard
 (docs/warehouse.md, "Rollups"): DuckDB over the table's current Delta version, only the months that had ended when
-they were rolled up."""
+they were rolled up. A version never changes, so its closed rows are read once per process and kept (a few
+thousand small rows); a new version is read again."""
 
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -35,8 +37,39 @@ COUNTS = (
 _SELECT = (
     "SELECT agency_code, agency_name, month, "  # noqa: S608 - constant column names, no input in the text
     + ", ".join(COUNTS)
-    + " FROM rollup WHERE closed AND month BETWEEN ? AND ? ORDER BY month, agency_code"
+    + " FROM rollup WHERE closed ORDER BY month, agency_code"
 )
+_versions: dict[tuple[str, int, str], list[dict[str, object]]] = {}
+_lock = threading.Lock()
+
+
+def rollups_cache_clear() -> None:
+    with _lock:
+        _versions.clear()
+
+
+def _closed_rows(table: Table, version: int, written_at: object) -> list[dict[str, object]]:
+    """Every closed row of the table's ``version``, read with DuckDB the first time, then from memory (the key
+    names the storage, the version and when it was written: a version is never rewritten in place)."""
+    storage = storage_from_settings()
+    key = (storage.table_uri(table.storage_key), version, str(written_at))
+    with _lock:
+        cached = _versions.get(key)
+    if cached is not None:
+        return cached
+    data = dataset(storage, table.storage_key, version)
+    connection = duckdb.connect(config={"threads": settings.WAREHOUSE_DUCKDB_THREADS})
+    try:
+        connection.register("rollup", data)
+        result = connection.execute(_SELECT)
+        names = [d[0] for d in result.description]
+        rows = [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+    finally:
+        connection.close()
+    with _lock:
+        _versions.clear()  # only the current version is asked for
+        _versions[key] = rows
+    return rows
 
 
 @dataclass(frozen=True)
@@ -69,15 +102,8 @@ def kpi_rollups(start: date, end: date) -> KpiRollups | None:
     low, high = max(first, start.replace(day=1)), min(closed_through, end.replace(day=1))
     if low > high:
         return None
-    data = dataset(storage_from_settings(), table.storage_key, table.current_version)
-    connection = duckdb.connect(config={"threads": settings.WAREHOUSE_DUCKDB_THREADS})
-    try:
-        connection.register("rollup", data)
-        result = connection.execute(_SELECT, [low, high])
-        names = [d[0] for d in result.description]
-        rows = [dict(zip(names, values, strict=True)) for values in result.fetchall()]
-    finally:
-        connection.close()
+    closed = _closed_rows(table, table.current_version, report.get("finished_at"))
+    rows = [dict(r) for r in closed if low <= r["month"] <= high]  # type: ignore[operator]
     months, month = [], low
     while month <= high:
         months.append(month)

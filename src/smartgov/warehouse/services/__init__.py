@@ -11,14 +11,17 @@ from smartgov.warehouse.services.catalog import (
     table_update,
     table_version_record,
 )
+from smartgov.warehouse.services.publishing import PublishResult, table_publish
 
 __all__ = [
+    "PublishResult",
     "columns_check",
     "database_create",
     "database_update",
     "grant_add",
     "grant_remove",
     "table_create",
+    "table_publish",
     "table_update",
     "table_version_record",
 ]

@@ -29,7 +29,8 @@ from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
 from smartgov.warehouse.engine.storage import Storage, storage_from_settings
 from smartgov.warehouse.engine.tables import version_write
-from smartgov.warehouse.models import Column, IngestionRun, SharedDatabase, Table
+from smartgov.warehouse.models import IngestionRun, SharedDatabase, Table
+from smartgov.warehouse.services.catalog import database_create, table_create
 
 
 class ColumnDecl(TypedDict, total=False):
@@ -115,50 +116,30 @@ def _catalog_ensure(
     description: str,
     origin: str,
 ) -> Table:
-    """The catalog rows, created the first time; afterwards the declared columns must be the ones given."""
+    """The catalog rows, created the first time through the catalog's services (as the system: audited, and
+    ``warehouse.table.created`` published); afterwards the declared columns must be the ones given."""
     for column in columns:
         if column.get("type", "text") not in ARROW_TYPES:
             raise DomainError(_("Unknown column type %(type)s.") % {"type": column.get("type")}, code="schema")
-    database, _created = SharedDatabase.objects.get_or_create(
-        code=database_code,
-        defaults={"name": database_name, "owner": owner, "status": SharedDatabase.Status.IN_USE},
-    )
+    database = SharedDatabase.objects.filter(code=database_code).first()
+    if database is None:
+        database = database_create(actor=None, code=database_code, name=database_name, owner=owner, status="in_use")
     table = Table.objects.select_for_update().filter(database=database, code=table_code).first()
     if table is None:
-        table = Table.objects.create(
+        return table_create(
+            actor=None,
             database=database,
             code=table_code,
             name=name,
-            description=description,
             owner=owner,
+            columns=[dict(c) for c in columns],
+            description=description,
             classification=classification,
             frequency=frequency,
             source=source,
             origin=origin,
             status=Table.Status.COLLECTING,
         )
-        Column.objects.bulk_create(
-            Column(
-                table=table,
-                position=position,
-                name=c["name"],
-                type=c.get("type", "text"),
-                description=c.get("description", "")[:500],
-                personal=c.get("personal", False),
-                required=c.get("required", False),
-                unique=c.get("unique", False),
-                reference=c.get("reference", ""),
-            )
-            for position, c in enumerate(columns, start=1)
-        )
-        audit_record(
-            actor=None,
-            actor_label="system:warehouse.publish",
-            action="warehouse.table.create",
-            obj=table,
-            changes={"columns": [c["name"] for c in columns], "source": source, "classification": classification},
-        )
-        return table
     declared = [(c.name, c.type, c.personal) for c in table.columns.order_by("position")]
     given = [(c["name"], c.get("type", "text"), c.get("personal", False)) for c in columns]
     if declared != given:

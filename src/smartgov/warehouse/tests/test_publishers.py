@@ -120,3 +120,35 @@ def test_closed_months_are_rolled_up_once(storage, dossiers_over_a_year, dossier
 def test_nothing_to_roll_up_without_dossiers(storage, hp):
     assert publishers.kpi_rollups_publish() is None
     assert not Table.objects.filter(code="chi_so_766_thang").exists()
+
+
+def test_recompute_from_rolls_closed_months_up_again(storage, dossiers_over_a_year, dossier_factory, hp):
+    year = timezone.localdate().year - 1
+    dossiers_over_a_year(year, 36)
+    publishers.kpi_rollups_publish()
+    at = datetime(year, 3, 10, 9, tzinfo=HCM)
+    dossier_factory(
+        procedure=procedure_by_code("1.004873"),
+        applicant=hp.mai,
+        receiving_agency=hp.ward,
+        created_at=at,
+        submitted_at=at,
+    )
+    publishers.kpi_rollups_publish(recompute_from=date(year, 3, 1))
+    rows = _rows_of(storage)[1]
+    live = kpis(start=date(year, 1, 1), end=timezone.localdate())
+    assert sorted((r["month"], r["agency_code"], r["received"]) for r in rows) == sorted(
+        (r.month, r.agency_code, r.received) for r in live
+    )
+
+
+def test_the_demo_steps_publish_once(storage, dossiers_over_a_year, hai_phong, hp):
+    from smartgov.platform.services.org import AgencyData, agency_upsert
+    from smartgov.warehouse.demo_publish import PUBLISH_STEPS
+
+    agency_upsert(actor=None, data=AgencyData(code="000.00.06.H31", name="Sở Khoa học và Công nghệ", kind="department"))
+    dossiers_over_a_year(timezone.localdate().year - 1, 24)
+    masterdata, one_stop = (step.run for step in PUBLISH_STEPS)
+    assert masterdata(None) == 7 and one_stop(None) == 2
+    assert masterdata(None) == 0 and one_stop(None) == 0  # loading twice changes nothing
+    assert _table("ho_so").rows == 24
