@@ -1,7 +1,8 @@
-"""Helpers and the fixture ``ops`` (offered by conftest.py) of the ingestion, version and query tests: the Department of Justice owns ``ho_tich`` (a personal-data
-table of births with declared columns, and a shared statistics table without), the Department of Health is another
-agency; a data steward, an officer and a leader of Justice, an officer of Health, a platform administrator and a
-citizen. Runs execute inline (``WAREHOUSE_RUN_INLINE``) on a storage of the test's own."""
+"""Helpers and the fixture ``ops`` (offered by conftest.py) of the ingestion, version and query tests: the
+Department of Justice owns ``ho_tich`` (a personal-data table of births with declared columns, and a shared statistics
+table without), the Department of Health is another agency; a data steward, an officer and a leader of Justice, an
+officer of Health, a platform administrator and a citizen. Runs execute inline (``WAREHOUSE_RUN_INLINE``) on a
+storage of the test's own."""
 
 import unicodedata
 from types import SimpleNamespace
