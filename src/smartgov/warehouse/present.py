@@ -5,6 +5,7 @@ and the rejected rows as CSV (formulas neutralised for spreadsheets)."""
 import csv
 import io
 import math
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -15,6 +16,8 @@ from smartgov.warehouse.services.ingestion import reason_label
 
 #: Points a chart draws at most (the first ones of the answer).
 CHART_POINTS = 60
+#: Characters of a label under a bar or a point.
+LABEL_CHARS = 8
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -71,12 +74,22 @@ def result_chart(
     if kind not in ("bar", "line") or label not in columns or value not in columns:
         return None
     x, y = columns.index(label), columns.index(value)
-    points = [(cell_text(row[x])[:24], _number(row[y])) for row in rows[:CHART_POINTS]]
+    points = [(_short(cell_text(row[x])), _number(row[y])) for row in rows[:CHART_POINTS]]
     if not points or all(v is None for _l, v in points):
         return None
     if kind == "line":
         return line_chart(title, points, caption=title, decimals=_decimals(points))
     return bar_chart(title, points, caption=title, decimals=_decimals(points))
+
+
+def _short(label: str) -> str:
+    """A label that fits under its bar (about 8 characters at the drawing's font size); the table has them all."""
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
+def chart_size(points: int) -> str:
+    """How wide a chart of ``points`` is drawn (a CSS class): a few bars stay readable instead of filling the page."""
+    return "small" if points <= 8 else "medium" if points <= 24 else "large"
 
 
 def _decimals(points: list[tuple[str, float | None]]) -> int:
@@ -85,7 +98,14 @@ def _decimals(points: list[tuple[str, float | None]]) -> int:
 
 def rejections_shown(report: dict[str, Any]) -> list[dict[str, Any]]:
     """The report's first rejections, each reason in the reader's language."""
-    return [{**r, "label": reason_label(str(r.get("reason", "")))} for r in report.get("rejections", [])]
+    return [
+        {
+            **r,
+            "label": reason_label(str(r.get("reason", ""))),
+            "value": unicodedata.normalize("NFC", str(r.get("value"))),
+        }
+        for r in report.get("rejections", [])
+    ]
 
 
 def reasons_shown(report: dict[str, Any]) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from smartgov.platform.errors import DomainError
 from smartgov.warehouse.models import SavedQuery
-from smartgov.warehouse.present import cell_text, numeric_columns, result_chart
+from smartgov.warehouse.present import CHART_POINTS, cell_text, chart_size, numeric_columns, result_chart
 from smartgov.warehouse.selectors.catalog import grants_for
 from smartgov.warehouse.selectors.queries import saved_queries_for, saved_query_for
 from smartgov.warehouse.services import queries as svc
@@ -73,6 +73,7 @@ def _answer(request: HttpRequest, sql: str, chart: str, label: str, value: str) 
         "chart": chart,
         "chart_x": label,
         "chart_y": value,
+        "chart_size": chart_size(min(len(result.rows), CHART_POINTS)),
         "drawing": result_chart(result.columns, result.rows, kind=chart, label=label, value=value, title=title),
     }
 

@@ -62,7 +62,7 @@ def test_a_steward_loads_a_messy_csv_then_queries_charts_and_exports(page, stewa
     assert axe_violations(page) == []
     screenshot(page, "warehouse-query")
     page.locator("#chart").select_option("line")  # query.js runs the query again with a line
-    page.wait_for_selector("figure.chart svg path")
+    page.wait_for_selector("figure.chart svg path", state="attached")
     screenshot(page, "warehouse-query-line")
     with page.expect_download() as download:
         page.locator("button[name=format][value=csv]").click()
