@@ -155,3 +155,23 @@ def test_the_pages_are_not_for_citizens_or_visitors(ops):
 
     assert browser_of(ops.citizen).get(QUERY).status_code == 403
     assert Client().get(QUERY).status_code == 302
+
+
+def test_a_run_in_progress_has_a_refresh_link_and_a_failed_one_says_why(
+    ops, steward, django_capture_on_commit_callbacks
+):
+    from smartgov.warehouse.services.ingestion import run_upload
+
+    queued = run_upload(
+        actor=ops.steward, table=ops.births, upload=SimpleUploadedFile("k.csv", messy_csv()), mode="overwrite"
+    )  # fmt: skip  (not executed: no commit callback ran)
+    page = steward.get(reverse("warehouse:run", args=[queued.uuid])).content.decode()
+    assert 'value="0"' in page and reverse("warehouse:run", args=[queued.uuid]) + '">' in page  # the refresh link
+    assert 'data-done="false"' in page and "report-heading" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = run_upload(actor=ops.steward, table=ops.births, upload=SimpleUploadedFile("h.csv", b"ma,ten\n1,An\n"),
+                            mode="overwrite")  # fmt: skip
+    page = steward.get(reverse("warehouse:run", args=[failed.uuid])).content.decode()
+    assert 'role="alert"' in page and 'data-done="true"' in page
+    failed.refresh_from_db()
+    assert failed.status == "failed" and failed.error.split(".")[0] in page
