@@ -367,12 +367,23 @@ def _report_json(report: engine.IngestReport) -> dict[str, Any]:
         "rows_accepted": report.rows_accepted,
         "rows_rejected": report.rows_rejected,
         "reasons": dict(report.reasons),
-        "rejections": [asdict(r) for r in report.rejections[:REPORT_REJECTIONS]],
+        "rejections": [_storable(asdict(r)) for r in report.rejections[:REPORT_REJECTIONS]],
         "columns": [asdict(c) for c in report.columns],
         "version": report.version,
         "seconds": round(report.seconds, 3),
         "lines_redecoded": report.lines_redecoded,
     }
+
+
+def _storable(value: Any) -> Any:
+    """``value`` with every NUL character of its strings written out (PostgreSQL's JSON cannot hold one)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\\x00")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
 
 
 def failure_message(exc: BaseException) -> str:
@@ -418,10 +429,15 @@ def run_execute(run_id: int, *, progress: Callable[[int, int, int], None] | None
         if not isinstance(exc, IngestError | DomainError):
             logger.exception("warehouse run %s failed", run.uuid)
         return _run_failed(run, failure_message(exc))
-    return _run_succeeded(run, report, inferred=specs is None)
+    try:
+        return _run_succeeded(run, report, inferred=specs is None)
+    except Exception:  # the catalog could not record the outcome: the run says so instead of staying "running"
+        logger.exception("warehouse run %s: the outcome was not recorded", run.uuid)
+        return _run_failed(run, failure_message(RuntimeError()))
 
 
 def _run_failed(run: IngestionRun, message: str) -> IngestionRun:
+    message = _storable(message)
     with transaction.atomic():
         run.status, run.error, run.finished_at = IngestionRun.Status.FAILED, message, timezone.now()
         run.save(update_fields=["status", "error", "finished_at"])

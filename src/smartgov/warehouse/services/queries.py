@@ -127,7 +127,8 @@ def _plan(actor: Any, sql: str) -> tuple[list[engine.Grant], list[Table], dict[s
 
 
 def _audit(actor: Any, action: str, sql: str, answer: QueryAnswer | None, extra: dict[str, Any]) -> None:
-    changes: dict[str, Any] = {"sql": sql[:4000], **extra}
+    # the SQL as sent, without NUL characters (PostgreSQL cannot store them; a query holding one is refused anyway)
+    changes: dict[str, Any] = {"sql": sql[:4000].replace("\x00", "\\x00"), **extra}
     if answer is not None:
         changes |= {
             "tables": [t.qualified_name for t in answer.tables],

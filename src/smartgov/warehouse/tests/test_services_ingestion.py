@@ -193,3 +193,11 @@ def test_with_tasks_in_process_a_thread_runs_the_load_and_writes_its_progress(op
     assert ingestion.run_wait(run.pk, timeout=60)
     run.refresh_from_db()
     assert (run.status, run.rows_accepted, run.bytes_done) == ("succeeded", 2000, len(data))
+
+
+def test_a_nul_character_deep_in_a_file_is_written_out_in_the_report(ops, load):
+    padding = "".join(f"KS-{n:06d},Nguyen Van {n},01/01/2025,3000,Le Chan\n" for n in range(3000)).encode()
+    data = b"so_giay,ho_ten,ngay_sinh,can_nang,phuong\n" + padding + b"KS-X,An,01/01/2025,ba\x00muoi,Le Chan\n"
+    run = load(ops.steward, ops.births, data)
+    assert run.status == "succeeded" and run.rows_rejected == 1, run.error
+    assert "\x00" not in str(run.report) and run.report["rejections"][0]["value"] == "ba\\x00muoi"

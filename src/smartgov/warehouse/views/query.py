@@ -17,7 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
 from smartgov.platform.errors import DomainError
-from smartgov.warehouse.models import SavedQuery
+from smartgov.warehouse.models import Column, SavedQuery
 from smartgov.warehouse.present import CHART_POINTS, cell_text, chart_size, numeric_columns, result_chart
 from smartgov.warehouse.selectors.catalog import grants_for
 from smartgov.warehouse.selectors.queries import saved_queries_for, saved_query_for
@@ -29,10 +29,14 @@ EXAMPLE = "SELECT *\nFROM database.table\nLIMIT 100"
 def _readable(user: Any) -> list[dict[str, Any]]:
     """The tables ``user`` may query, each with its columns and which of them are masked."""
     found = []
-    for table, masked in grants_for(user):
+    granted = grants_for(user)
+    by_table: dict[int, list[Column]] = {}
+    for column in Column.objects.filter(table__in=[t for t, _m in granted]).order_by("table_id", "position"):
+        by_table.setdefault(column.table_id, []).append(column)
+    for table, masked in granted:
         columns = [
             {"name": c.name, "type": c.get_type_display(), "masked": c.name in masked}
-            for c in table.columns.order_by("position")
+            for c in by_table.get(table.pk, [])
         ]
         found.append({"table": table, "columns": columns, "has_data": table.current_version is not None})
     return found

@@ -6,6 +6,7 @@ Access: the URL rules (policies.URLS) let data stewards in; the checkpoints (``s
 agency. The work is the services' (services/ingestion.py)."""
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pyarrow.parquet as pq
@@ -139,10 +140,13 @@ def run_rejected(request: HttpRequest, run: uuid.UUID) -> StreamingHttpResponse:
     source = pq.ParquetFile(storage.filesystem().open_input_file(storage.path_of(found.rejected_uri)))
     header = [str(name) for name in source.schema_arrow.names]
 
-    def rows() -> Any:
-        for batch in source.iter_batches(batch_size=10_000):
-            for record in batch.to_pylist():
-                yield [reason_label(str(v)) if k == "reason" else v for k, v in record.items()]
+    def rows() -> Iterator[list[Any]]:
+        try:
+            for batch in source.iter_batches(batch_size=10_000):
+                for record in batch.to_pylist():
+                    yield [reason_label(str(v)) if k == "reason" else v for k, v in record.items()]
+        finally:
+            source.close()
 
     response = StreamingHttpResponse(csv_lines(header, rows()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="bi-loai-{found.uuid}.csv"'
