@@ -133,7 +133,10 @@ def test_import_loses_nothing_doubles_nothing_and_remaps_foreign_keys(archive, s
     assert link.source == "30" and link.outcome == "created"
     conflict = MergeLink.objects.get(model="identity.user", outcome="conflict")
     assert conflict.target_key == str(hp_lan.pk)
-    assert AuditEntry.objects.filter(action="platform.merge.import", object_id=report.archive).count() == 3
+    # one audit row per installed app's part that the archive holds
+    parts = len(merge_plan().parts) - len(report.absent)
+    assert parts >= 3
+    assert AuditEntry.objects.filter(action="platform.merge.import", object_id=report.archive).count() == parts
 
     again = merge_import(archive=archive_open(archive), accept_conflicts=True)
     total = again.total()
