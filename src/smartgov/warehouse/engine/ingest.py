@@ -15,7 +15,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import Literal
 
 import duckdb
 import numpy as np
@@ -133,7 +133,7 @@ def _dates(text: pa.Array, with_time: bool) -> pa.Array:
     the 1st to the 3rd (where every roll-over lands) is checked against the day and month written in the text."""
     found: pa.Array | None = None
     remaining = text
-    for pattern, fmt in _DATE_FORMATS:
+    for pattern, fmt in _date_formats_for(text):
         if remaining.null_count == len(remaining):
             break
         full = pattern[:-1] + _TIME if with_time else pattern
@@ -157,6 +157,15 @@ def _dates(text: pa.Array, with_time: bool) -> pa.Array:
         found = parsed if found is None else pc.coalesce(found, parsed)
         remaining = pc.if_else(pc.is_valid(parsed), None, remaining)
     return found if found is not None else pa.nulls(len(text), type=pa.timestamp("s"))
+
+
+def _date_formats_for(text: pa.Array) -> tuple[tuple[str, str], ...]:
+    """The formats to try, the likeliest first (day/month/year when the first value has a slash): each format tried
+    costs a parse of the whole column."""
+    first = pc.drop_null(text.slice(0, 64))
+    if len(first) and "/" in first[0].as_py():
+        return (_DATE_FORMATS[1], _DATE_FORMATS[0], _DATE_FORMATS[2])
+    return _DATE_FORMATS
 
 
 def _timestamp_text(text: pa.Array) -> pa.Array:
@@ -267,10 +276,8 @@ class _UniqueIndex:
 
 # ----------------------------------------------------------------------------------------------------- ingest
 
-T = TypeVar("T")
 
-
-def _prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+def _prefetched[T](items: Iterator[T], depth: int = 2) -> Iterator[T]:
     """``items`` produced by a thread of their own, at most ``depth`` ahead: the file is parsed (pyarrow releases
     the GIL) while the previous batch is checked and written, which keeps both cores busy."""
     slots: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
@@ -307,7 +314,6 @@ def _prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
     finally:
         stop.set()
         worker.join()
-
 
 
 @dataclass
@@ -348,7 +354,9 @@ def _check_columns(columns: list[ColumnSpec], references: dict[str, frozenset[st
             try:
                 pc.match_substring_regex(pa.array([""]), f"^(?:{column.pattern})$")
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                raise IngestError("pattern", f"The pattern of column {column.name} is not a valid expression.") from None
+                raise IngestError(
+                    "pattern", f"The pattern of column {column.name} is not a valid expression."
+                ) from None
 
 
 def _plan(header: list[str], columns: list[ColumnSpec]) -> _Plan:
@@ -395,26 +403,21 @@ class _Rejected:
         self.reasons: dict[str, int] = {}
         self.report: list[Rejection] = []
 
-    def add(self, rows: list[int], faults: list[list[tuple[str, str, str]]], values: list[list[str | None]],
-            lines: list[str | None]) -> None:
-        """``faults[i]``: (column, reason, value) of row ``rows[i]``; ``values``: one list per source column."""
-        if not rows:
-            return
-        for row, row_faults in zip(rows, faults, strict=True):
-            for reason in dict.fromkeys(reason for _, reason, _ in row_faults):
-                self.reasons[reason] = self.reasons.get(reason, 0) + 1
-            for column, reason, value in row_faults:
-                if len(self.report) < REPORT_REJECTIONS:
-                    self.report.append(Rejection(row=row, column=column, reason=reason, value=value[:200]))
-        arrays = [
-            pa.array(rows, pa.int64()),
-            pa.array([",".join(dict.fromkeys(r for _, r, _ in f)) for f in faults], pa.string()),
-            pa.array([",".join(dict.fromkeys(c for c, _, _ in f if c)) for f in faults], pa.string()),
-            pa.array(lines, pa.string()),
-            *[pa.array(v, pa.string()) for v in values],
-        ]
+    def write(
+        self, rows: np.ndarray, reasons: pa.Array, columns: pa.Array, lines: pa.Array, values: list[pa.Array]
+    ) -> None:
+        """One batch of rejected rows: their numbers, reason codes and faulty columns (comma-separated), the line
+        when the row could not be split, and one array per source column."""
+        arrays = [pa.array(rows, pa.int64()), reasons, columns, lines, *values]
         self.writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
         self.rows += len(rows)
+
+    def count(self, reason: str, rows: int) -> None:
+        if rows:
+            self.reasons[reason] = self.reasons.get(reason, 0) + rows
+
+    def room(self) -> int:
+        return REPORT_REJECTIONS - len(self.report)
 
     def close(self) -> None:
         self.writer.close()
@@ -424,8 +427,9 @@ class _Rejected:
 class _Checker:
     """Converts and checks one batch at a time; hands back the accepted rows as the table's record batch."""
 
-    def __init__(self, plan: _Plan, references: dict[str, frozenset[str]], rejected: _Rejected,
-                 con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(
+        self, plan: _Plan, references: dict[str, frozenset[str]], rejected: _Rejected, con: duckdb.DuckDBPyConnection
+    ) -> None:
         self.plan = plan
         self.rejected = rejected
         self.references = {
@@ -454,13 +458,11 @@ class _Checker:
             return None
         faults: list[tuple[str, str, pa.Array]] = []  # (column, reason, boolean mask)
         converted: list[pa.Array] = []
-        texts: list[pa.Array] = []
         for column, index in zip(self.plan.columns, self.plan.source_index, strict=True):
             raw = values.column(index)
             trimmed = pc.ascii_trim_whitespace(raw)
             present = _present(trimmed)
             text = pc.if_else(present, trimmed, None)
-            texts.append(text)
             if pc.any(pc.greater(pc.binary_length(raw), MAX_VALUE_CHARS)).as_py():
                 too_long = pc.fill_null(pc.greater(pc.utf8_length(raw), MAX_VALUE_CHARS), False)
                 faults.append((column.name, "too_long", too_long))
@@ -491,7 +493,7 @@ class _Checker:
             if column.unique:
                 bad_rows = self._unique(column.name, converted[position], bad_rows, faults, masks)
         if bad_rows.any():
-            self._value_rejections(read, bad_rows, faults, masks, texts)
+            self._value_rejections(read, bad_rows, faults, masks)
         good = ~bad_rows
         accepted = int(good.sum())
         self.rows_accepted += accepted
@@ -501,8 +503,14 @@ class _Checker:
         arrays = [pc.filter(v, keep) if accepted != count else v for v in converted]
         return pa.RecordBatch.from_arrays(arrays, schema=self.plan.schema)
 
-    def _unique(self, name: str, value: pa.Array, bad_rows: np.ndarray,
-                faults: list[tuple[str, str, pa.Array]], masks: list[np.ndarray]) -> np.ndarray:
+    def _unique(
+        self,
+        name: str,
+        value: pa.Array,
+        bad_rows: np.ndarray,
+        faults: list[tuple[str, str, pa.Array]],
+        masks: list[np.ndarray],
+    ) -> np.ndarray:
         """Rows whose key was taken before (an earlier batch, the current version) or earlier in this batch; the
         keys of the rows accepted are added to the index."""
         index = self.unique[name]
@@ -513,10 +521,14 @@ class _Checker:
         elif given.any():
             keys[given] = index.hashes(pc.filter(value, pa.array(given)))
         candidates = np.flatnonzero(given & ~bad_rows)
-        order = candidates[np.argsort(keys[candidates], kind="stable")]
+        order = candidates[np.argsort(keys[candidates])]
         ordered = keys[order]
         repeated = np.zeros(len(order), dtype=bool)
-        repeated[1:] = ordered[1:] == ordered[:-1]  # the stable sort keeps a key's first row first
+        repeated[1:] = ordered[1:] == ordered[:-1]
+        if repeated.any():  # rare: sort again, stably, so that a key's first row is the one kept
+            order = candidates[np.argsort(keys[candidates], kind="stable")]
+            ordered = keys[order]
+            repeated[1:] = ordered[1:] == ordered[:-1]
         repeated |= index.seen(ordered)
         duplicate = np.zeros(len(value), dtype=bool)
         duplicate[order[repeated]] = True
@@ -531,29 +543,61 @@ class _Checker:
 
     def _read_rejections(self, rejected: list[ReadRejection]) -> None:
         width = len(self.plan.source_names)
-        self.rejected.add(
-            [r.row for r in rejected],
-            [[("", r.reason, r.line)] for r in rejected],
-            [[None] * len(rejected) for _ in range(width)],
-            [r.line for r in rejected],
+        for item in rejected[: max(self.rejected.room(), 0)]:
+            self.rejected.report.append(Rejection(row=item.row, column="", reason=item.reason, value=item.line[:200]))
+        for reason in dict.fromkeys(r.reason for r in rejected):
+            self.rejected.count(reason, sum(1 for r in rejected if r.reason == reason))
+        lines = pa.array([r.line for r in rejected], pa.string())
+        self.rejected.write(
+            np.array([r.row for r in rejected], dtype=np.int64),
+            pa.array([r.reason for r in rejected], pa.string()),
+            pa.array([""] * len(rejected), pa.string()),
+            lines,
+            [pa.nulls(len(rejected), pa.string()) for _ in range(width)],
         )
 
-    def _value_rejections(self, read: ReadBatch, bad_rows: np.ndarray, faults: list[tuple[str, str, pa.Array]],
-                          masks: list[np.ndarray], texts: list[pa.Array]) -> None:
+    def _value_rejections(
+        self,
+        read: ReadBatch,
+        bad_rows: np.ndarray,
+        faults: list[tuple[str, str, pa.Array]],
+        masks: list[np.ndarray],
+    ) -> None:
+        """Vectorised too: a file where most rows fail (a wrong reference set) costs about what a good one does."""
         where = np.flatnonzero(bad_rows)
         take = pa.array(where)
-        raw = [pc.take(column, take).to_pylist() for column in read.values.columns]
-        by_name = {c.name: i for i, c in enumerate(self.plan.columns)}
-        row_faults: list[list[tuple[str, str, str]]] = [[] for _ in where]
+        raw = [pc.take(column, take) for column in read.values.columns]
+        by_reason: dict[str, np.ndarray] = {}
+        by_column: dict[str, np.ndarray] = {}
         for (name, reason, _), mask in zip(faults, masks, strict=True):
-            hits = np.flatnonzero(mask[where])
-            if not len(hits):
-                continue
-            source = raw[self.plan.source_index[by_name[name]]]
-            for position in hits:
-                row_faults[position].append((name, reason, source[position] or ""))
-        rows = read.rows[where].tolist()
-        self.rejected.add(rows, row_faults, raw, [None] * len(rows))
+            hit = mask[where]
+            by_reason[reason] = by_reason[reason] | hit if reason in by_reason else hit
+            by_column[name] = by_column[name] | hit if name in by_column else hit
+        for reason, hit in by_reason.items():
+            self.rejected.count(reason, int(hit.sum()))
+
+        def joined(parts: dict[str, np.ndarray]) -> pa.Array:
+            labelled = [pc.if_else(pa.array(hit), label, pa.scalar(None, pa.string())) for label, hit in parts.items()]
+            if not labelled:
+                return pa.array([""] * len(where), pa.string())
+            return pc.binary_join_element_wise(*labelled, ",", null_handling="skip")
+
+        rows = read.rows[where]
+        room = self.rejected.room()
+        if room > 0:
+            by_name = {c.name: i for i, c in enumerate(self.plan.columns)}
+            first = min(room, len(where))
+            for (name, reason, _), mask in zip(faults, masks, strict=True):
+                hits = np.flatnonzero(mask[where[:first]])
+                if not len(hits):
+                    continue
+                source = raw[self.plan.source_index[by_name[name]]]
+                for position in hits.tolist():
+                    value = source[position].as_py() or ""
+                    self.rejected.report.append(
+                        Rejection(row=int(rows[position]), column=name, reason=reason, value=value[:200])
+                    )
+        self.rejected.write(rows, joined(by_reason), joined(by_column), pa.nulls(len(where), pa.string()), raw)
 
 
 def _existing_columns(storage: Storage, key: str) -> list[ColumnSpec]:
@@ -587,6 +631,7 @@ def ingest(
         columns = _existing_columns(storage, key)
     with open_source(source, format) as opened:
         batches = _prefetched(opened.batches())
+        opened._closers.insert(0, batches)  # its thread stopped before the file is closed
         first = next(batches, None)
         peeked = [first] if first is not None else []
         if columns is None:
@@ -603,23 +648,31 @@ def ingest(
             if current != [c.name for c in columns]:
                 raise IngestError(
                     "schema",
-                    "The table's current version has the columns " + ", ".join(current) + "; the load declares "
-                    + ", ".join(c.name for c in columns) + ".",
+                    "The table's current version has the columns "
+                    + ", ".join(current)
+                    + "; the load declares "
+                    + ", ".join(c.name for c in columns)
+                    + ".",
                 )
         rejected = _Rejected(storage, rejected_uri, plan.source_names)
         con = duckdb.connect(config={"threads": 1})
+        stream: Iterator[pa.RecordBatch] | None = None
         try:
             checker = _Checker(plan, references, rejected, con)
             if exists and mode == "append" and checker.unique:
                 checker.preload(tables.dataset(storage, key).to_batches(columns=list(checker.unique)))
             failure: list[BaseException] = []
 
+            def checked() -> Iterator[tuple[pa.RecordBatch | None, int, int]]:
+                for read in itertools.chain(peeked, batches):
+                    yield checker.check(read), read.bytes_done or 0, checker.rows_read
+
             def accepted() -> Iterator[pa.RecordBatch]:
+                # three stages on their own threads: parse, check, and the Delta writer's encoding (this one)
                 try:
-                    for read in itertools.chain(peeked, batches):
-                        batch = checker.check(read)
-                        if progress is not None:
-                            progress(read.bytes_done or 0, opened.bytes_total, checker.rows_read)
+                    for batch, done, rows in _prefetched(checked()):
+                        if progress is not None:  # called on the caller's thread (its database connection)
+                            progress(done, opened.bytes_total, rows)
                         if batch is not None:
                             yield batch
                 except BaseException as error:
@@ -640,6 +693,8 @@ def ingest(
             elif failure:
                 raise failure[0]
         finally:
+            if stream is not None:
+                stream.close()  # type: ignore[attr-defined]  # stops the checks' thread before what it uses
             con.close()
             rejected.close()
         if checker.rows_read == 0:
@@ -652,7 +707,7 @@ def ingest(
             rows_accepted=checker.rows_accepted,
             rows_rejected=rejected.rows,
             reasons=rejected.reasons,
-            rejections=sorted(rejected.report, key=lambda r: r.row),
+            rejections=sorted(rejected.report, key=lambda r: r.row)[:REPORT_REJECTIONS],
             columns=columns,
             version=version,
             seconds=time.perf_counter() - started,

@@ -38,7 +38,7 @@ from smartgov.warehouse.engine.errors import IngestError
 Format = Literal["csv", "xlsx", "json", "parquet"]
 
 #: Bytes of CSV parsed at once (memory stays a small multiple of this, whatever the file's size).
-CHUNK_BYTES = 4 * 1024 * 1024
+CHUNK_BYTES = 2 * 1024 * 1024
 #: The longest record (a row of CSV, an object of JSON) the readers take; longer is a clear error.
 MAX_RECORD_BYTES = 32 * 1024 * 1024
 MAX_COLUMNS = 1000
@@ -234,7 +234,7 @@ def _first_end(buffer: bytes) -> int:
 
 
 def _sniff_delimiter(header: str) -> str:
-    counts = {d: 0 for d in (",", ";", "\t")}
+    counts = dict.fromkeys((",", ";", "\t"), 0)
     quoted = False
     for char in header:
         if char == '"':
@@ -351,7 +351,7 @@ def _csv_chunk(chunk: bytes, records: int, first: int, state: _CsvState, quoted_
 
     repaired = False
     block = 1 << 20
-    for attempt in range(3):
+    for _attempt in range(3):
         try:
             table = pa_csv.read_csv(
                 io.BytesIO(chunk),
@@ -400,7 +400,7 @@ def _csv_chunk_slow(chunk: bytes, first: int, state: _CsvState) -> ReadBatch:
     number = first - 1
     for record in csv.reader(io.StringIO(text, newline=""), delimiter=state.delimiter, strict=False):
         number += 1
-        if not record or record == [""] and state.width > 1:
+        if not record or (record == [""] and state.width > 1):
             continue
         if len(record) != state.width:
             line = state.delimiter.join(record)

@@ -33,8 +33,8 @@ _OWN_KEYS = {
 }
 
 
-TARGET_FILE_BYTES = 64 * 1024 * 1024
-ROW_GROUP_ROWS = 128 * 1024
+TARGET_FILE_BYTES = 32 * 1024 * 1024
+ROW_GROUP_ROWS = 64 * 1024
 
 
 @dataclass
@@ -87,7 +87,7 @@ def version_write(
         mode=mode,
         schema_mode="overwrite" if mode == "overwrite" else None,
         storage_options=storage.options or None,
-        # the writer holds a file's row groups in memory until the file is full: 64 MiB files of 128 Ki-row groups
+        # the writer holds a file's row groups in memory until the file is full: 32 MiB files of 64 Ki-row groups
         # keep a load's memory flat whatever its size (and read well: DuckDB and Spark split on row groups)
         target_file_size=TARGET_FILE_BYTES,
         writer_properties=WriterProperties(max_row_group_size=ROW_GROUP_ROWS),

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from smartgov.warehouse.engine.errors import IngestError
-from smartgov.warehouse.engine.readers import open_source
+from smartgov.warehouse.engine.readers import ReadRejection, Source, open_source
 
 ROWS = [("00004", "Nguyễn Thị Hương", "01/02/1990"), ("00007", "Trần Đức Thắng", "2026-01-31")]
 TEXT = "Mã xã,Họ và tên,Ngày sinh\n" + "".join(",".join(r) + "\n" for r in ROWS)
@@ -33,11 +33,14 @@ def cp1258(text: str) -> bytes:
     return "".join(out).encode("cp1258")
 
 
-def _read(path: Path, fmt: str = "csv", **kw: int) -> tuple[list[str], list[dict[str, str | None]], list[int], object]:
+Read = tuple[list[str], list[dict[str, str | None]], list[int], tuple[Source, list[ReadRejection]]]
+
+
+def _read(path: Path, fmt: str = "csv", **kw: int) -> Read:
     source = open_source(path, fmt, **kw)  # type: ignore[arg-type]
     rows: list[dict[str, str | None]] = []
     numbers: list[int] = []
-    rejected = []
+    rejected: list[ReadRejection] = []
     with source:
         for batch in source.batches():
             for values in batch.values.to_pylist():
@@ -69,7 +72,7 @@ def test_every_encoding_comes_out_as_nfc_text(tmp_path: Path, encoding: str, pre
     assert rows == _expected()
     assert all(unicodedata.is_normalized("NFC", v or "") for r in rows for v in r.values())
     assert numbers == [1, 2]
-    assert source.encoding == name  # type: ignore[attr-defined]
+    assert source.encoding == name
 
 
 def test_windows_1252_for_western_text(tmp_path: Path) -> None:
@@ -78,7 +81,7 @@ def test_windows_1252_for_western_text(tmp_path: Path) -> None:
     header, rows, _, (source, _) = _read(path)
     assert header == ["name", "city"]
     assert rows == [{"name": "José", "city": "São Paulo"}]
-    assert source.encoding == "windows-1252"  # type: ignore[attr-defined]
+    assert source.encoding == "windows-1252"
 
 
 def test_mixed_encodings_are_repaired_line_by_line(tmp_path: Path) -> None:
@@ -93,8 +96,8 @@ def test_mixed_encodings_are_repaired_line_by_line(tmp_path: Path) -> None:
     _, rows, numbers, (source, _) = _read(path, chunk_bytes=16 * 1024)
     assert [r["Họ và tên"] for r in rows] == [f"Nguyễn Văn {n}" for n in range(1, 3001)]
     assert numbers == list(range(1, 3001))
-    assert source.lines_redecoded == 3  # type: ignore[attr-defined]
-    assert source.encoding == "utf-8+windows-1258"  # type: ignore[attr-defined]
+    assert source.lines_redecoded == 3
+    assert source.encoding == "utf-8+windows-1258"
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
@@ -110,7 +113,7 @@ def test_wrong_field_counts_blank_lines_and_quotes_keep_row_numbers(tmp_path: Pa
     _, rows, numbers, (_, rejected) = _read(path)
     assert rows == [{"a": "1", "b": "x"}, {"a": "3", "b": "line one\r\nline two, still b"}, {"a": "5", "b": "z"}]
     assert numbers == [1, 4, 6]
-    assert [(r.row, r.reason, r.line) for r in rejected] == [(2, "columns", "2"), (5, "columns", "4,y,extra")]  # type: ignore[attr-defined]
+    assert [(r.row, r.reason, r.line) for r in rejected] == [(2, "columns", "2"), (5, "columns", "4,y,extra")]
 
 
 def test_rows_are_numbered_across_chunks(tmp_path: Path) -> None:
@@ -121,7 +124,7 @@ def test_rows_are_numbered_across_chunks(tmp_path: Path) -> None:
     assert len(rows) == 1999
     assert numbers == [n for n in range(1, 2001) if n != 777]
     assert all(r["a"] == str(n) for r, n in zip(rows, numbers, strict=True))
-    assert [r.row for r in rejected] == [777]  # type: ignore[attr-defined]
+    assert [r.row for r in rejected] == [777]
 
 
 def test_xlsx(tmp_path: Path) -> None:
@@ -130,7 +133,7 @@ def test_xlsx(tmp_path: Path) -> None:
     sheet.append(["Mã xã", "Ngày sinh", "Số tiền", "Đã nộp", None])
     sheet.append(["00004", date(1990, 2, 1), 1500, True])
     sheet.append([None, None, None, None])
-    sheet.append(["00007", datetime(2026, 1, 2, 8, 30), 12.5, False, "thừa"])
+    sheet.append(["00007", datetime(2026, 1, 2, 8, 30), 12.5, False, "thừa"])  # noqa: DTZ001  (Excel has no zones)
     sheet.append(["00010", "31/02/2026", None, None])
     path = tmp_path / "data.xlsx"
     book.save(path)
@@ -141,7 +144,7 @@ def test_xlsx(tmp_path: Path) -> None:
         {"Mã xã": "00010", "Ngày sinh": "31/02/2026", "Số tiền": None, "Đã nộp": None},
     ]
     assert numbers == [1, 4]
-    assert [(r.row, r.reason) for r in rejected] == [(3, "columns")]  # type: ignore[attr-defined]
+    assert [(r.row, r.reason) for r in rejected] == [(3, "columns")]
 
 
 @pytest.mark.parametrize("lines", [False, True])
@@ -158,7 +161,7 @@ def test_json_array_and_lines(tmp_path: Path, lines: bool) -> None:
         {"ma": "00007", "so": "2.5", "ok": None, "extra": None},
     ]
     assert len(rows) == 5002 and numbers[:3] == [1, 2, 4] and numbers[-1] == 5003
-    assert [(r.row, r.reason) for r in rejected] == [(3, "columns")]  # type: ignore[attr-defined]
+    assert [(r.row, r.reason) for r in rejected] == [(3, "columns")]
 
 
 def test_parquet_values_as_text(tmp_path: Path) -> None:

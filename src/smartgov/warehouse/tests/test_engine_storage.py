@@ -33,7 +33,7 @@ def test_run_and_file_names_cannot_climb_out(tmp_path: Path, run: str, name: str
         Storage(tmp_path.as_uri()).run_uri(run, name)
 
 
-@pytest.mark.parametrize("url", ["/tmp/x", "file://relative/x", "http://host/x", "s3://", "ftp://a/b"])
+@pytest.mark.parametrize("url", ["/srv/x", "file://relative/x", "http://host/x", "s3://", "ftp://a/b"])
 def test_only_absolute_file_urls_and_s3_buckets(url: str) -> None:
     with pytest.raises(IngestError) as refused:
         Storage(url)
@@ -63,7 +63,9 @@ def test_s3_options_for_delta_rs() -> None:
         "AWS_SECRET_ACCESS_KEY": "s",
         "AWS_S3_ALLOW_UNSAFE_RENAME": "true",
     }
-    assert "AWS_ALLOW_HTTP" not in s3_options(endpoint="https://s3.example.vn", region="r", access_key="", secret_key="")
+    assert "AWS_ALLOW_HTTP" not in s3_options(
+        endpoint="https://s3.example.vn", region="r", access_key="", secret_key=""
+    )
 
 
 def test_storage_from_settings(settings: object) -> None:

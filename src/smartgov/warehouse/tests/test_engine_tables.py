@@ -26,8 +26,12 @@ def _reader(rows: list[tuple[str, int]]) -> pa.RecordBatchReader:
 def _life(storage: Storage) -> None:
     key = "dan_cu/xa"
     assert not tables.table_exists(storage, key)
-    assert tables.version_write(storage, key, _reader([("00004", 10), ("00007", 20)]), mode="overwrite",
-                                metadata={"run": "r0"}) == 0
+    assert (
+        tables.version_write(
+            storage, key, _reader([("00004", 10), ("00007", 20)]), mode="overwrite", metadata={"run": "r0"}
+        )
+        == 0
+    )
     assert tables.table_exists(storage, key)
     assert tables.version_write(storage, key, _reader([("00010", 5)]), mode="append", metadata={"run": "r1"}) == 1
     assert tables.version_write(storage, key, _reader([("00013", 1)]), mode="overwrite", metadata={"run": "r2"}) == 2
@@ -84,4 +88,4 @@ def test_polars_and_duckdb_read_a_version(tmp_path: Path) -> None:
     assert sorted(frame["dan_so"].to_list()) == [10, 20]
     assert pl.read_parquet(tables.file_uris(storage, "a/b")).height == 3
     data = tables.dataset(storage, "a/b")  # noqa: F841  (DuckDB finds it by its name)
-    assert duckdb.sql("SELECT sum(dan_so) FROM data").fetchall() == [(35,)]
+    assert duckdb.execute("SELECT sum(dan_so) FROM data").fetchall() == [(35,)]
