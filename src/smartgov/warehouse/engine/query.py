@@ -153,23 +153,27 @@ def _function_check(name: str, extra_forbidden: frozenset[str]) -> None:
         raise QueryRefused("forbidden_function", f"The function {lowered} is not allowed in a query.")
 
 
-def _walk(tree: Any, extra_forbidden: frozenset[str]) -> tuple[list[TableRef], set[str]]:
-    """Every table reference and CTE name in a serialised statement, checking table functions and functions on the
-    way (iterative: a deeply nested query does not exhaust Python's stack)."""
+def _walk(tree: Any, extra_forbidden: frozenset[str]) -> list[TableRef]:
+    """Every table the serialised statement reads, checking table functions and functions on the way.
+
+    A one-part name is a CTE only where DuckDB would bind it to one: in the body of its WITH, in a later CTE of the
+    same WITH, or in the recursive part of a recursive CTE. Anywhere else (a CTE's own body, an earlier CTE) DuckDB
+    binds it to a catalog object, so it is a table read (``WITH pg_settings AS (SELECT * FROM pg_settings)`` names
+    the catalog's ``pg_settings``). Iterative: a deeply nested query does not exhaust Python's stack."""
     tables: list[TableRef] = []
-    ctes: set[str] = set()
-    stack: list[Any] = [tree]
+    stack: list[tuple[Any, frozenset[str]]] = [(tree, frozenset())]
     while stack:
-        node = stack.pop()
+        node, scope = stack.pop()
         if isinstance(node, list):
-            stack.extend(node)
+            stack.extend((item, scope) for item in node)
             continue
         if not isinstance(node, dict):
             continue
         kind = node.get("type")
         if kind == "BASE_TABLE":
             parts = tuple(node["qualified_name"]["path"]) or (node["table_name"],)
-            tables.append(TableRef(_display(parts), parts, int(node["query_location"]), bool(node.get("alias"))))
+            if not (len(parts) == 1 and parts[0].lower() in scope):
+                tables.append(TableRef(_display(parts), parts, int(node["query_location"]), bool(node.get("alias"))))
         elif kind == "TABLE_FUNCTION":
             function = node.get("function") or {}
             name = str(function.get("function_name", "")).lower()
@@ -180,10 +184,19 @@ def _walk(tree: Any, extra_forbidden: frozenset[str]) -> tuple[list[TableRef], s
         if node.get("class") == "FUNCTION":
             _function_check(str(node.get("function_name", "")), extra_forbidden)
         cte_map = node.get("cte_map")
-        if isinstance(cte_map, dict):
-            ctes.update(str(entry["key"]).lower() for entry in cte_map.get("map", []))
-        stack.extend(node.values())
-    return tables, ctes
+        entries = cte_map.get("map", []) if isinstance(cte_map, dict) else []
+        defined = scope
+        for entry in entries:
+            name = str(entry["key"]).lower()
+            body = entry["value"]["query_node"]
+            if body.get("type") == "RECURSIVE_CTE_NODE":
+                inner = {k: v for k, v in body.items() if k != "right"}
+                stack += [(inner, defined), (body.get("right"), defined | {name})]
+            else:
+                stack.append((body, defined))
+            defined = defined | {name}
+        stack.extend((value, defined) for key, value in node.items() if key != "cte_map")
+    return tables
 
 
 _parser_lock = threading.Lock()
@@ -228,9 +241,8 @@ def analyse(sql: str, *, max_chars: int = MAX_SQL_CHARS, extra_forbidden: frozen
         raise QueryRefused("syntax", str(tree.get("error_message", "The query could not be read.")))
     if len(tree.get("statements", [])) != 1:
         raise QueryRefused("several", "A query is one statement; this one has several.")
-    tables, ctes = _walk(tree["statements"][0], extra_forbidden)
-    read = tuple(t for t in tables if not (len(t.parts) == 1 and t.parts[0].lower() in ctes))
-    return Analysis(tables=tuple(sorted(read, key=lambda t: t.start)))
+    tables = _walk(tree["statements"][0], extra_forbidden)
+    return Analysis(tables=tuple(sorted(tables, key=lambda t: t.start)))
 
 
 def tables_named(sql: str) -> set[str]:
@@ -292,7 +304,7 @@ def _connection(
             # The relation view holds the masked projection only: no name in the connection reaches the raw data.
             hidden = f"grant_{secrets.token_hex(8)}"
             relation.create_view(hidden)
-            view = f"CREATE VIEW {_quote(database)}.{_quote(table)} AS SELECT * FROM {_quote(hidden)}"  # noqa: S608 - quoted identifiers, checked by Grant
+            view = f"CREATE VIEW {_quote(database)}.{_quote(table)} AS SELECT * FROM {_quote(hidden)}"  # noqa: S608  # nosec B608  # quoted identifiers, checked by Grant
             con.execute(view)
         if opened:
             # The grants' own files stay readable to their views; nothing else is, once external access is off.

@@ -91,6 +91,13 @@ def test_group_by_join_and_cte_answer(tables: dict[str, str]) -> None:
         ("Xã Đông Hải", 1, None),
     ]
     assert not result.truncated and result.seconds > 0
+    january = run(
+        "WITH RECURSIVE ngay(d) AS"
+        " (SELECT DATE '2024-01-01' UNION ALL SELECT d + 1 FROM ngay WHERE d < DATE '2024-01-31')"
+        " SELECT count(*) FROM ngay JOIN ho_tich.khai_sinh k ON k.ngay_sinh = ngay.d",
+        grants,
+    )
+    assert january.rows == [(2,)]
     months = run("SELECT month(ngay_sinh) AS m, count(*) FROM ho_tich.khai_sinh GROUP BY 1 ORDER BY 1", grants)
     assert months.rows == [(1, 2), (2, 2), (3, 1)]
     first = run("SELECT ngay_sinh FROM ho_tich.khai_sinh ORDER BY so LIMIT 1", grants)
@@ -107,6 +114,13 @@ def test_tables_named_reads_duckdbs_own_parse() -> None:
     """
     assert tables_named(sql) == {"ho_tich.khai_sinh", "danh_muc.xa", "ho_tich.khai_tu"}
     assert tables_named("SELECT 1") == set()
+    recursive = """
+        WITH RECURSIVE ngay(d) AS (
+                SELECT DATE '2024-01-01' UNION ALL SELECT d + 1 FROM ngay WHERE d < DATE '2024-01-31'),
+             dem AS (SELECT d, (SELECT count(*) FROM ho_tich.khai_sinh k WHERE k.ngay_sinh = ngay.d) AS n FROM ngay)
+        SELECT * FROM dem
+    """
+    assert tables_named(recursive) == {"ho_tich.khai_sinh"}
     assert tables_named("SELECT * FROM memory.ho_tich.khai_sinh, bang_le") == {"memory.ho_tich.khai_sinh", "bang_le"}
 
 
@@ -215,6 +229,10 @@ def test_a_name_not_granted_is_refused_by_name(tables: dict[str, str]) -> None:
         ("SELECT * FROM information_schema.tables", "information_schema.tables"),
         ("SELECT * FROM '/etc/passwd'", "/etc/passwd"),
         ("WITH c AS (SELECT 1) SELECT * FROM c, ho_tich.khai_tu", "ho_tich.khai_tu"),
+        # A CTE named after a catalog object does not hide it in its own body, nor in an earlier CTE.
+        ("WITH pg_settings AS (SELECT * FROM pg_settings) SELECT * FROM pg_settings", "pg_settings"),
+        ("WITH a AS (SELECT * FROM duckdb_views), duckdb_views AS (SELECT 1) SELECT * FROM a", "duckdb_views"),
+        ("WITH RECURSIVE pg_roles AS (SELECT * FROM pg_roles) SELECT * FROM pg_roles", "pg_roles"),
     ]:
         error = refused(sql, grants)
         assert error.code == "unknown_table" and name in error.message, (sql, error.message)
@@ -368,3 +386,28 @@ def test_a_table_whose_schema_grew_reads_every_version(tables: dict[str, str]) -
     write_deltalake(tables["births"], extra, mode="append", schema_mode="merge")
     result = run("SELECT dan_toc, count(*) FROM ho_tich.khai_sinh GROUP BY ALL ORDER BY 1", grants_of(tables))
     assert result.rows == [("Kinh", 1), (None, 5)]
+
+
+def test_deep_nesting_is_answered_or_refused_never_a_crash(tables: dict[str, str]) -> None:
+    grants = grants_of(tables)
+
+    def nested(depth: int) -> str:
+        return "SELECT count(*) FROM " + "(SELECT * FROM " * depth + "ho_tich.khai_sinh" + ") s" * depth  # noqa: S608
+
+    assert run(nested(400), grants).rows == [(5,)]
+    assert refused(nested(1000), grants).code == "syntax"  # DuckDB's own limit of expression depth
+
+
+def test_xlsx_shows_times_in_vietnam_and_cleans_what_excel_refuses(tables: dict[str, str]) -> None:
+    out = io.BytesIO()
+    sql = (
+        "SELECT TIMESTAMPTZ '2024-01-01 00:00:00+00' AS luc, 'a' || chr(1) || 'b' AS ky_tu,"
+        " repeat('x', 40000) AS dai, [1, 2] AS ds FROM ho_tich.khai_sinh LIMIT 1"
+    )
+    assert query_export(sql, grants_of(tables), format="xlsx", target=out, max_rows=10, timeout=20) == 1
+    row = next(load_workbook(io.BytesIO(out.getvalue()), read_only=True).active.iter_rows(min_row=2, values_only=True))
+    assert str(row[0]) == "2024-01-01 07:00:00" and row[1] == "ab" and len(row[2]) == 32_767 and row[3] == "[1, 2]"
+    csv_out = io.BytesIO()
+    query_export(sql, grants_of(tables), format="csv", target=csv_out, max_rows=10, timeout=20)
+    values = list(csv.reader(io.StringIO(csv_out.getvalue().decode("utf-8-sig"))))[1]
+    assert values[0].startswith("2024-01-01 00:00:00") and values[3] == "[1, 2]"
