@@ -18,7 +18,8 @@ from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.text import Folded, fold, search_text
 from smartgov.procedures.domain.status import OPEN, Status
-from smartgov.procedures.kpi import FINISHED, KpiRow, kpi_totals, kpis
+from smartgov.procedures.kpi import FINISHED, KpiRow, kpi_totals
+from smartgov.procedures.kpi import kpis as kpis  # the live indicators, for other apps (the warehouse's rollups)
 from smartgov.procedures.kpi import kpis_rolled_up as kpis_rolled_up  # the dashboard's rows, for other apps
 from smartgov.procedures.models import (
     DocumentShare,
@@ -249,7 +250,7 @@ def kpi_summary_for(*, user: User) -> KpiRow | None:
     if not agencies:
         return None
     today = timezone.localdate()
-    rows = kpis(start=today.replace(month=1, day=1), end=today)
+    rows, _rolled_up_at = kpis_rolled_up(start=today.replace(month=1, day=1), end=today)  # ended months rolled up
     if agencies != authz.ALL:
         codes = set(Agency.objects.filter(pk__in=agencies).values_list("code", flat=True))
         rows = [r for r in rows if r.agency_code in codes]

@@ -15,6 +15,7 @@ import pyarrow as pa
 from smartgov.identity.selectors import user_get_by_username
 from smartgov.platform.demo import DemoContext, DemoStep
 from smartgov.platform.models import Agency
+from smartgov.warehouse.demo_publish import PUBLISH_STEPS
 from smartgov.warehouse.engine.storage import storage_from_settings
 from smartgov.warehouse.engine.tables import version_write
 from smartgov.warehouse.models import SharedDatabase, Table
@@ -200,4 +201,4 @@ def _grants() -> int:
     return changed
 
 
-STEPS = [DemoStep("catalog", _load, after=("platform.locality", "identity.accounts"))]
+STEPS = [DemoStep("catalog", _load, after=("platform.locality", "identity.accounts")), *PUBLISH_STEPS]

@@ -182,7 +182,7 @@ def dossiers_over_a_year(hp):
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from smartgov.procedures.models import Attachment, DossierResult, Procedure, StoredDocument
+    from smartgov.procedures.models import Attachment, Dossier, DossierResult, Procedure, StoredDocument
     from smartgov.procedures.tests.factories import DossierFactory
 
     def make(year: int, count: int = 120) -> list:
@@ -209,7 +209,7 @@ def dossiers_over_a_year(hp):
             finished = submitted + timedelta(days=rng.randint(1, 20)) if outcome < 0.7 else None
             returned = finished + timedelta(days=rng.randint(0, 5)) if finished and outcome < 0.5 else None
             fee = rng.choice([0, 0, 15_000, 50_000])
-            d = DossierFactory(
+            d: Dossier = DossierFactory.create(
                 code=f"{agency.code}-{year % 100:02d}{month:02d}01-{n:04d}",
                 procedure=procedure,
                 applicant=hp.mai if n % 2 else hp.binh,

@@ -303,10 +303,12 @@ def table_publish(
             finished_at=now,
         )
         run.refresh_from_db()
-        Table.objects.filter(pk=table.pk).update(
-            current_version=version, rows=rows, updated_at=now, status=Table.Status.PUBLISHED
-        )
-        table.refresh_from_db()
+        table = Table.objects.select_for_update().select_related("database").get(pk=table.pk)
+        if table.current_version is None or table.current_version < version:  # two publishers at once: the later wins
+            Table.objects.filter(pk=table.pk).update(
+                current_version=version, rows=rows, updated_at=now, status=Table.Status.PUBLISHED
+            )
+            table.refresh_from_db()
         audit_record(
             actor=actor,
             actor_label="" if actor is not None else f"system:warehouse.{kind}",
