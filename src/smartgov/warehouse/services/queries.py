@@ -18,7 +18,7 @@ from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.services.audit import audit_record
 from smartgov.warehouse.engine import query as engine
 from smartgov.warehouse.engine.storage import storage_from_settings
-from smartgov.warehouse.engine.tables import dataset
+from smartgov.warehouse.engine.tables import dataset, file_uris
 from smartgov.warehouse.models import Column, SavedQuery, Table
 from smartgov.warehouse.selectors.catalog import catalog_check, grants_for, table_access
 
@@ -114,16 +114,28 @@ def _plan(actor: Any, sql: str) -> tuple[list[engine.Grant], list[Table], dict[s
         hidden = masks.get(table.pk)
         if hidden is None:  # readable but not in the grants: refuse rather than answer empty
             raise Forbidden(_("You may not read the table %(name)s.") % {"name": table.qualified_name})
+        local = storage.url.startswith("file:")  # DuckDB's own Parquet reader over local files (faster)
         grants.append(
             engine.Grant(
                 name=table.qualified_name,
                 dataset=dataset(storage, table.storage_key, table.current_version),
                 masked=frozenset(hidden),
+                files=tuple(file_uris(storage, table.storage_key, table.current_version)) if local else (),
             )
         )
         masked[table.qualified_name] = sorted(hidden)
         shown[table.qualified_name] = sorted(personal.get(table.pk, set()) - set(hidden))
     return grants, tables, masked, shown
+
+
+def _limits() -> dict[str, Any]:
+    """What one query may use (settings ``WAREHOUSE_QUERY_*`` and ``WAREHOUSE_DUCKDB_*``)."""
+    return {
+        "timeout": settings.WAREHOUSE_QUERY_TIMEOUT,
+        "memory": settings.WAREHOUSE_DUCKDB_MEMORY,
+        "threads": settings.WAREHOUSE_DUCKDB_THREADS,
+        "max_chars": settings.WAREHOUSE_QUERY_MAX_CHARS,
+    }
 
 
 def _audit(actor: Any, action: str, sql: str, answer: QueryAnswer | None, extra: dict[str, Any]) -> None:
@@ -150,7 +162,7 @@ def query_execute(actor: Any, sql: str, *, max_rows: int | None = None) -> Query
     try:
         grants, tables, masked, shown = _plan(actor, sql)
         try:
-            result = engine.query_run(sql, grants, max_rows=limit, timeout=settings.WAREHOUSE_QUERY_TIMEOUT)
+            result = engine.query_run(sql, grants, max_rows=limit, **_limits())
         except engine.QueryRefused as refused:
             raise QueryInvalid(_refusal_message(refused), code=refused.code) from refused
     except DomainError as error:
@@ -177,7 +189,7 @@ def query_export(actor: Any, sql: str, format: str) -> tuple[IO[bytes], str, str
                     format=cast(Any, format),
                     target=cast(BinaryIO, target),
                     max_rows=settings.WAREHOUSE_EXPORT_MAX_ROWS,
-                    timeout=settings.WAREHOUSE_QUERY_TIMEOUT,
+                    **_limits(),
                 )
             except engine.QueryRefused as refused:
                 raise QueryInvalid(_refusal_message(refused), code=refused.code) from refused
