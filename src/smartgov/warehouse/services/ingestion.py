@@ -265,7 +265,7 @@ _threads_lock = threading.Lock()
 def run_dispatch(run_id: int) -> None:
     """Hand a committed run to the task queue; when tasks run in-process, to a thread of this process (so the page
     that started it answers at once and shows the progress), unless ``WAREHOUSE_RUN_INLINE`` asks for it now."""
-    if getattr(settings, "WAREHOUSE_RUN_INLINE", False):
+    if settings.WAREHOUSE_RUN_INLINE:
         run_execute(run_id)
         return
     if settings.CELERY_TASK_ALWAYS_EAGER:
