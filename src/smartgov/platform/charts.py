@@ -83,3 +83,44 @@ def stacked_bar_chart(
              "total_x": x + 6, "total_y": top + 27}
         )  # fmt: skip
     return chart
+
+
+@dataclass
+class LineChart:
+    """A line through one point per label (template ``_line_chart.html``): ``path`` is the SVG path of the points
+    that have a value (a gap where a value is missing), each point with its label and value."""
+
+    title: str
+    caption: str
+    colour: str
+    decimals: int
+    width: int
+    path: str = ""
+    points: list[dict[str, object]] = field(default_factory=list)
+
+
+def line_chart(
+    title: str,
+    values: list[tuple[str, float | None]],
+    *,
+    top: float | None = None,
+    caption: str = "",
+    colour: str = "#0b4fa8",
+    decimals: int = 1,
+) -> LineChart:
+    """``values`` as (label, value or None), drawn on the bar chart's grid (same height, same step); negative values
+    sit on the axis. ``top`` defaults to the largest value."""
+    scale = top or max((v or 0 for _, v in values), default=0) or 1
+    chart = LineChart(title, caption or title, colour, decimals, width=20 + STEP * max(len(values), 1))
+    commands: list[str] = []
+    pen_down = False
+    for index, (label, value) in enumerate(values):
+        x = 25 + index * STEP
+        height = round(max(value or 0, 0) / scale * HEIGHT, 1)
+        y = round(170 - height, 1)
+        if value is not None:
+            commands.append(f"{'L' if pen_down else 'M'}{x} {y}")
+        pen_down = value is not None
+        chart.points.append({"x": x, "y": y, "value_y": y - 6, "value": value, "label": label})
+    chart.path = " ".join(commands)
+    return chart

@@ -23,6 +23,9 @@ WAREHOUSE_DUCKDB_MEMORY = env.str("WAREHOUSE_DUCKDB_MEMORY", default="1GB")
 WAREHOUSE_DUCKDB_THREADS = env.int("WAREHOUSE_DUCKDB_THREADS", default=2)
 #: The largest file a steward may upload (bytes).
 WAREHOUSE_UPLOAD_MAX_BYTES = env.int("WAREHOUSE_UPLOAD_MAX_BYTES", default=2 * 1024**3)
+#: Execute an ingestion run right after its commit, in the request (the unit tests); otherwise a Celery task, or a
+#: thread of the process when tasks run in-process (the demo), so the run page shows the progress.
+WAREHOUSE_RUN_INLINE = env.bool("WAREHOUSE_RUN_INLINE", default=False)
 #: Spark's master for the scale-out query path ("local[1]" by default; "spark://host:7077" for a cluster).
 WAREHOUSE_SPARK_MASTER = env.str("WAREHOUSE_SPARK_MASTER", default="local[1]")
 
@@ -35,6 +38,8 @@ SCHEDULE = {
         "task": "smartgov.warehouse.tasks.publish_nightly",
         "schedule": crontab(hour=2, minute=30),
     },
+    # every hour: pull the tables fed through the data-exchange gateway whose pull_every_hours have elapsed
+    "warehouse-pull": {"task": "warehouse.pull_due", "schedule": 3600.0},
 }
 
 

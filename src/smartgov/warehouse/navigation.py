@@ -8,4 +8,5 @@ from smartgov.platform.navigation import STAFF, WORK, NavEntry
 ENTRIES = [
     NavEntry(_("Data sharing progress"), "warehouse:progress", order=40),
     NavEntry(_("Data warehouse"), "warehouse:catalog", order=25, section=WORK, audience=STAFF),
+    NavEntry(_("Query the warehouse"), "warehouse:query", order=26, section=WORK, audience=STAFF),
 ]

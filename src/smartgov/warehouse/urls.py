@@ -3,10 +3,12 @@ their own ``urlpatterns`` here."""
 
 from django.urls import URLPattern
 
-from smartgov.warehouse.views import catalog
+from smartgov.warehouse.views import catalog, query, runs
 
 app_name = "warehouse"
 
 urlpatterns: list[URLPattern] = [
     *catalog.urlpatterns,
+    *runs.urlpatterns,
+    *query.urlpatterns,
 ]

@@ -4,9 +4,11 @@ catalog, queries) or ``warehouse.write`` (loads)."""
 
 from ninja import Router
 
-from smartgov.warehouse.api import catalog
+from smartgov.warehouse.api import catalog, ingestion, query
 
 router = Router()
 router.add_router("", catalog.router)
+router.add_router("", ingestion.router)
+router.add_router("", query.router)
 
 __all__ = ["router"]
