@@ -7,6 +7,7 @@
 - ``client``: the platform's own calls through the gateway (``GatewayClient``).
 """
 
+from smartgov.exchange.registry import registry_forget
 from smartgov.exchange.services.registry import (
     METHODS,
     RESERVED,
@@ -40,6 +41,7 @@ __all__ = [
     "client_text",
     "group_add",
     "member_register",
+    "registry_forget",
     "service_enable",
     "service_register",
     "subsystem_register",

@@ -75,5 +75,6 @@ def s3_storage(s3_endpoint: str) -> Iterator[Storage]:
             listed = client.list_objects_v2(Bucket="warehouse").get("Contents", [])
         client.delete_bucket(Bucket="warehouse")
 
+
 # The world of the loads, versions and queries tests (tests/loads.py).
 from smartgov.warehouse.tests.loads import ops  # noqa: E402, F401

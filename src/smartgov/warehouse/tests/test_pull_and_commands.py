@@ -13,7 +13,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from smartgov.exchange import services as ex
-from smartgov.exchange.registry import registry_forget
 from smartgov.platform.errors import Unavailable
 from smartgov.warehouse.engine.storage import storage_from_settings
 from smartgov.warehouse.models import IngestionRun, Table
@@ -53,7 +52,7 @@ def provider(exchange, exchange_one_stop, ops):
         openapi=OPENAPI,
     )  # fmt: skip
     ex.access_grant(actor=None, service=service, subsystem=exchange_one_stop)
-    registry_forget()
+    ex.registry_forget()
     Table.objects.filter(pk=ops.statistics.pk).update(
         pull_service="VN-HP/GOV/000.00.04.H31/THONGKE/statistics/thong-ke", pull_every_hours=6, source="pull"
     )
