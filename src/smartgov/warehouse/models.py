@@ -223,8 +223,15 @@ class IngestionRun(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="warehouse_runs"
     )
-    #: "upload", "pull", "publisher", "master", "restore".
-    kind = models.CharField(_("kind"), max_length=10, default="upload")
+
+    class Kind(models.TextChoices):
+        UPLOAD = "upload", _("Upload")
+        PULL = "pull", _("Pull through the gateway")
+        PUBLISHER = "publisher", _("Published by an app")
+        MASTER = "master", _("Master data")
+        RESTORE = "restore", _("Restore")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.UPLOAD)
     format = models.CharField(_("format"), max_length=10, choices=Format.choices, blank=True)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.REPLACE)
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
