@@ -135,6 +135,10 @@ def test_the_query_page_lists_runs_charts_exports_and_saves(ops, steward, django
     assert "Theo phường" in opened and "<svg" in opened
     assert "Theo phường" in browser_of(ops.leader).get(QUERY).content.decode()  # shared with the agency
     assert "Theo phường" not in browser_of(ops.outsider).get(QUERY).content.decode()
+    # a link cannot delete, export or save: those are posted by their forms only
+    assert officer.get(reverse("warehouse:query-delete", args=[item.pk])).status_code == 405
+    assert officer.get(reverse("warehouse:query-export"), {"sql": COUNT}).status_code == 405
+    assert SavedQuery.objects.exists()
     assert officer.post(reverse("warehouse:query-delete", args=[item.pk])).status_code == 302
     assert not SavedQuery.objects.exists()
 

@@ -15,6 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from smartgov.platform.errors import DomainError
 from smartgov.warehouse.models import Column, SavedQuery
@@ -109,6 +110,7 @@ def query(request: HttpRequest) -> HttpResponse:
     return render(request, "warehouse/query.html", _page(request, sql=sql, **context), status=status)
 
 
+@require_POST
 @login_required
 def export(request: HttpRequest) -> HttpResponseBase:
     sql, format = request.POST.get("sql", ""), request.POST.get("format", "csv")
@@ -121,6 +123,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
     return FileResponse(target, as_attachment=True, filename=f"truy-van.{extension}", content_type=media_type)
 
 
+@require_POST
 @login_required
 def save(request: HttpRequest) -> HttpResponse:
     post = request.POST
@@ -142,6 +145,7 @@ def save(request: HttpRequest) -> HttpResponse:
     return redirect(f"{_query_url()}?luu={saved.pk}")
 
 
+@require_POST
 @login_required
 def delete(request: HttpRequest, query_id: int) -> HttpResponse:
     try:
