@@ -17,7 +17,7 @@ from smartgov.warehouse.services.ingestion import reason_label
 #: Points a chart draws at most (the first ones of the answer).
 CHART_POINTS = 60
 #: Characters of a label under a bar or a point.
-LABEL_CHARS = 8
+LABEL_CHARS = 7
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -83,7 +83,7 @@ def result_chart(
 
 
 def _short(label: str) -> str:
-    """A label that fits under its bar (about 8 characters at the drawing's font size); the table has them all."""
+    """A label that fits under its bar (about 7 characters at the drawing's font size); the table has them all."""
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
 
 
