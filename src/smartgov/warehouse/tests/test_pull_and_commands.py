@@ -10,7 +10,7 @@ from io import StringIO
 import pytest
 from cheroot import wsgi
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from smartgov.exchange import services as ex
 from smartgov.platform.errors import Unavailable
@@ -21,6 +21,15 @@ from smartgov.warehouse.tasks import pull_due
 from smartgov.warehouse.tests.loads import messy_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English (the platform answers in Vietnamese by default)."""
+    with translation.override("en"):
+        yield
+
+
 ROWS = [{"phuong": "Lê Chân", "nam": 2025, "so_ca": 120}, {"phuong": "Ngô Quyền", "nam": 2025, "so_ca": 98}]
 OPENAPI = {
     "openapi": "3.0.3",

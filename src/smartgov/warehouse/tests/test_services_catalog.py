@@ -1,6 +1,7 @@
 """The catalog's services: who may, what is refused as bad input, the audit rows and the events."""
 
 import pytest
+from django.utils import translation
 
 from smartgov.platform.errors import Conflict, DomainError, Forbidden
 from smartgov.platform.models import AuditEntry, OutboxEvent
@@ -15,6 +16,13 @@ from smartgov.warehouse.services import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English (the platform answers in Vietnamese by default)."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_steward_of_the_owner_creates_a_table_with_its_columns_audited_and_published(wh):

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
 from smartgov.platform.models import AuditEntry, OutboxEvent
@@ -15,6 +16,14 @@ from smartgov.warehouse.engine.storage import storage_from_settings
 from smartgov.warehouse.models import Column, IngestionRun
 from smartgov.warehouse.services import ingestion
 from smartgov.warehouse.tests.loads import messy_csv
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English (the platform answers in Vietnamese by default)."""
+    with translation.override("en"):
+        yield
+
 
 GOOD = "so_giay,ho_ten,ngay_sinh,can_nang,phuong\nKS-101,Đặng Thu Hà,01/04/2025,3000,Lê Chân\n".encode()
 
