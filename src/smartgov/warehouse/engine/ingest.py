@@ -8,6 +8,7 @@ memory stays bounded by the reader's chunk, the Delta writer's buffers and the u
 from __future__ import annotations
 
 import itertools
+import os
 import queue
 import re
 import threading
@@ -277,6 +278,21 @@ class _UniqueIndex:
 
 
 # ----------------------------------------------------------------------------------------------------- ingest
+
+
+def _use_jemalloc() -> None:
+    """Arrow's jemalloc pool instead of its default mimalloc, unless the operator chose one
+    (``ARROW_DEFAULT_MEMORY_POOL``). The ingest allocates a few MiB per column and batch on three threads; with
+    mimalloc those buffers are returned to the system and faulted in again, and the whole load took 1.3–1.6 times as
+    long on a 2-core machine (docs/benchmarks.md, "Warehouse ingest"). Process-wide, but harmless elsewhere: every
+    buffer is freed to the pool that allocated it."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") or pa.default_memory_pool().backend_name != "mimalloc":
+        return
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        return
+    pa.set_memory_pool(pool)
 
 
 def _prefetched[T](items: Iterator[T], depth: int = 2) -> Iterator[T]:
@@ -555,10 +571,10 @@ class _Checker:
         ordered = keys[order]
         repeated = np.zeros(len(order), dtype=bool)
         repeated[1:] = ordered[1:] == ordered[:-1]
-        if repeated.any():  # rare: sort again, stably, so that a key's first row is the one kept
-            order = candidates[np.argsort(keys[candidates], kind="stable")]
-            ordered = keys[order]
-            repeated[1:] = ordered[1:] == ordered[:-1]
+        if repeated.any():  # a key's first row in the file is the one kept: the earliest row of each run of equals
+            starts = np.flatnonzero(~repeated)
+            first_row = np.minimum.reduceat(order, starts)
+            repeated = order != np.repeat(first_row, np.diff(np.append(starts, len(order))))
         repeated |= index.seen(ordered)
         duplicate = np.zeros(len(value), dtype=bool)
         duplicate[order[repeated]] = True
@@ -654,6 +670,7 @@ def ingest(
     append. A file that does not match the columns raises :class:`IngestError` before any row is written; so do
     unreadable files. When no row is accepted, no version is made (``version`` None; the report says why)."""
     started = time.perf_counter()
+    _use_jemalloc()
     if mode not in ("overwrite", "append"):
         raise IngestError("mode", f"A load replaces (overwrite) or adds (append) rows, not {mode!r}.")
     exists = tables.table_exists(storage, key)
