@@ -244,13 +244,24 @@ class _UniqueIndex:
     per row; a DuckDB table with a primary key spills to disk but answers per batch with a join that rescans it.
     Sorted runs of uint64 cost 8 bytes a key (80 MB for 10 million rows), are searched with ``np.searchsorted`` per
     batch, and are merged like a log-structured tree (a run is merged into the previous one while it is at least
-    half its size), so each key is copied O(log n) times. Limits: memory grows by 8 bytes a row (a 100-million-row
+    half its size), so each key is copied O(log n) times. A bit filter of 16 MiB in front of the runs (the key's top
+    27 bits) answers most keys that were never seen without searching the runs: half the index's time at 10 million
+    keys. Limits: memory grows by 8 bytes a row (a 100-million-row
     load holds 800 MB); two different keys share a 64-bit hash with a probability of about n²/2^65 (3 in a million
     for 10 million rows), in which case the later row would be wrongly rejected as a duplicate."""
+
+    #: Bits of the filter in front of the runs (16 MiB): a key whose bit is not set was never added, so only the few
+    #: keys whose bit is set are searched in the runs (about 7 % of them after 10 million keys).
+    FILTER_BITS = 27
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.runs: list[np.ndarray] = []
+        self.filter = np.zeros(1 << (self.FILTER_BITS - 3), dtype=np.uint8)
+
+    def _slots(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        slot = keys >> np.uint64(64 - self.FILTER_BITS)
+        return (slot >> np.uint64(3)).astype(np.intp), np.left_shift(1, (slot & np.uint64(7)).astype(np.uint8))
 
     def hashes(self, values: pa.Array) -> np.ndarray:
         self.con.register("keys_batch", pa.table({"v": values}))
@@ -259,10 +270,19 @@ class _UniqueIndex:
 
     def seen(self, keys: np.ndarray) -> np.ndarray:
         found = np.zeros(len(keys), dtype=bool)
+        if not self.runs or not len(keys):
+            return found
+        byte, bit = self._slots(keys)
+        maybe = np.flatnonzero(self.filter[byte] & bit)
+        if not len(maybe):
+            return found
+        candidates = keys[maybe]
+        hit = np.zeros(len(maybe), dtype=bool)
         for run in self.runs:
-            at = np.searchsorted(run, keys)
+            at = np.searchsorted(run, candidates)
             at[at == len(run)] = 0
-            found |= run[at] == keys
+            hit |= run[at] == candidates
+        found[maybe] = hit
         return found
 
     def add(self, keys: np.ndarray) -> None:
@@ -271,6 +291,9 @@ class _UniqueIndex:
     def add_sorted(self, keys: np.ndarray) -> None:
         if not len(keys):
             return
+        byte, bit = self._slots(keys)  # sorted keys: each byte's bits are together
+        starts = np.flatnonzero(np.concatenate(([True], byte[1:] != byte[:-1])))
+        self.filter[byte[starts]] |= np.bitwise_or.reduceat(bit, starts)
         self.runs.append(keys)
         while len(self.runs) > 1 and len(self.runs[-1]) * 2 >= len(self.runs[-2]):
             last = self.runs.pop()
@@ -491,7 +514,8 @@ class _Checker:
             raw = values.column(index)
             trimmed = pc.ascii_trim_whitespace(raw)
             present = _present(trimmed)
-            text = pc.if_else(present, trimmed, None)
+            # usually every value is given: no copy of the column then
+            text = trimmed if pc.all(present).as_py() else pc.if_else(present, trimmed, None)
             if pc.any(pc.greater(pc.binary_length(raw), MAX_VALUE_CHARS)).as_py():
                 too_long = pc.fill_null(pc.greater(pc.utf8_length(raw), MAX_VALUE_CHARS), False)
                 faults.append((column.name, "too_long", too_long))
