@@ -263,9 +263,11 @@ class _UniqueIndex:
         slot = keys >> np.uint64(64 - self.FILTER_BITS)
         return (slot >> np.uint64(3)).astype(np.intp), np.left_shift(1, (slot & np.uint64(7)).astype(np.uint8))
 
-    def hashes(self, values: pa.Array) -> np.ndarray:
-        self.con.register("keys_batch", pa.table({"v": values}))
-        result = self.con.execute("SELECT hash(v) AS h FROM keys_batch").fetchnumpy()["h"]
+    def hashes(self, values: pa.Array, con: duckdb.DuckDBPyConnection | None = None) -> np.ndarray:
+        """The keys of ``values`` (no nulls); ``con``: a cursor of the thread's own (a connection is not shared)."""
+        con = con if con is not None else self.con
+        con.register("keys_batch", pa.table({"v": values}))
+        result = con.execute("SELECT hash(v) AS h FROM keys_batch").fetchnumpy()["h"]
         return np.asarray(result, dtype=np.uint64)
 
     def seen(self, keys: np.ndarray) -> np.ndarray:
@@ -472,6 +474,7 @@ class _Prepared:
     faults: list[tuple[str, str, pa.Array]]
     masks: list[np.ndarray]
     bad_rows: np.ndarray
+    keys: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # unique column: (given, keys)
 
 
 class _Checker:
@@ -486,6 +489,10 @@ class _Checker:
             c.name: pa.array(sorted(references[c.reference]), pa.string()) for c in plan.columns if c.reference
         }
         self.unique = {c.name: _UniqueIndex(con) for c in plan.columns if c.unique}
+        self.con = con
+        self._local = threading.local()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._cursors_lock = threading.Lock()
         self.rows_read = 0
         self.rows_accepted = 0
 
@@ -497,6 +504,28 @@ class _Checker:
                 column = pc.filter(column, pc.is_valid(column))
                 if len(column):
                     index.add(index.hashes(column))
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self.con.cursor()
+            with self._cursors_lock:
+                self._cursors.append(cursor)
+        return cursor
+
+    def close(self) -> None:
+        for cursor in self._cursors:
+            cursor.close()
+
+    def _keys(self, name: str, value: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+        """Which rows give a key, and the keys (0 where none): per batch, so on the preparing threads."""
+        given = value.is_valid().to_numpy(zero_copy_only=False)
+        keys = np.zeros(len(value), dtype=np.uint64)
+        if given.all():
+            keys = self.unique[name].hashes(value, self._cursor())
+        elif given.any():
+            keys[given] = self.unique[name].hashes(pc.filter(value, pa.array(given)), self._cursor())
+        return given, keys
 
     def check(self, read: ReadBatch) -> pa.RecordBatch | None:
         return self.finish(self.prepare(read))
@@ -542,7 +571,12 @@ class _Checker:
                 faults.append((column.name, "reference", pc.and_(pc.is_valid(text), pc.invert(known))))
         masks = [m.to_numpy(zero_copy_only=False) for _, _, m in faults]
         bad_rows = np.logical_or.reduce(masks) if masks else np.zeros(count, dtype=bool)
-        return _Prepared(read, converted, faults, masks, bad_rows)
+        keys = {
+            column.name: self._keys(column.name, value)
+            for column, value in zip(self.plan.columns, converted, strict=True)
+            if column.unique
+        }
+        return _Prepared(read, converted, faults, masks, bad_rows, keys)
 
     def finish(self, prepared: _Prepared) -> pa.RecordBatch | None:
         """Uniqueness (in the file's order), the rejected rows, and the accepted ones as the table's batch."""
@@ -561,7 +595,8 @@ class _Checker:
             return None
         for position, column in enumerate(self.plan.columns):
             if column.unique:
-                bad_rows = self._unique(column.name, converted[position], bad_rows, faults, masks)
+                given, keys = prepared.keys.get(column.name) or self._keys(column.name, converted[position])
+                bad_rows = self._unique(column.name, given, keys, bad_rows, faults, masks)
         if bad_rows.any():
             self._value_rejections(read, bad_rows, faults, masks)
         good = ~bad_rows
@@ -576,7 +611,8 @@ class _Checker:
     def _unique(
         self,
         name: str,
-        value: pa.Array,
+        given: np.ndarray,
+        keys: np.ndarray,
         bad_rows: np.ndarray,
         faults: list[tuple[str, str, pa.Array]],
         masks: list[np.ndarray],
@@ -584,12 +620,6 @@ class _Checker:
         """Rows whose key was taken before (an earlier batch, the current version) or earlier in this batch; the
         keys of the rows accepted are added to the index."""
         index = self.unique[name]
-        given = value.is_valid().to_numpy(zero_copy_only=False)
-        keys = np.zeros(len(value), dtype=np.uint64)
-        if given.all():
-            keys = index.hashes(value)
-        elif given.any():
-            keys[given] = index.hashes(pc.filter(value, pa.array(given)))
         candidates = np.flatnonzero(given & ~bad_rows)
         order = candidates[np.argsort(keys[candidates])]
         ordered = keys[order]
@@ -600,7 +630,7 @@ class _Checker:
             first_row = np.minimum.reduceat(order, starts)
             repeated = order != np.repeat(first_row, np.diff(np.append(starts, len(order))))
         repeated |= index.seen(ordered)
-        duplicate = np.zeros(len(value), dtype=bool)
+        duplicate = np.zeros(len(keys), dtype=bool)
         duplicate[order[repeated]] = True
         if given.any() and index.runs:  # a row rejected for another fault is told about its key too
             others = np.flatnonzero(given & bad_rows)
@@ -728,6 +758,7 @@ def ingest(
         rejected = _Rejected(storage, rejected_uri, plan.source_names)
         con = duckdb.connect(config={"threads": 1})
         stream: Iterator[pa.RecordBatch] | None = None
+        checker: _Checker | None = None
         try:
             checker = _Checker(plan, references, rejected, con)
             if exists and mode == "append" and checker.unique:
@@ -775,6 +806,8 @@ def ingest(
         finally:
             if stream is not None:
                 stream.close()  # type: ignore[attr-defined]  # stops the checks' thread before what it uses
+            if checker is not None:
+                checker.close()
             con.close()
             rejected.close()
         if checker.rows_read == 0:
