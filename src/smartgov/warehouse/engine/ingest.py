@@ -475,6 +475,25 @@ class _Prepared:
     masks: list[np.ndarray]
     bad_rows: np.ndarray
     keys: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # unique column: (given, keys)
+    #: the first unique column's rows sorted by key (its other faults are known when the batch is prepared)
+    presorted: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+
+def _sorted_keys(
+    given: np.ndarray, keys: np.ndarray, bad_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows with a key and no other fault, in their keys' order; their keys; and which repeat a key of an
+    earlier row of the batch (a key's first row in the file is the one kept: the earliest of each run of equals)."""
+    candidates = np.flatnonzero(given & ~bad_rows)
+    order = candidates[np.argsort(keys[candidates])]
+    ordered = keys[order]
+    repeated = np.zeros(len(order), dtype=bool)
+    repeated[1:] = ordered[1:] == ordered[:-1]
+    if repeated.any():
+        starts = np.flatnonzero(~repeated)
+        first_row = np.minimum.reduceat(order, starts)
+        repeated = order != np.repeat(first_row, np.diff(np.append(starts, len(order))))
+    return order, ordered, repeated
 
 
 class _Checker:
@@ -576,7 +595,11 @@ class _Checker:
             for column, value in zip(self.plan.columns, converted, strict=True)
             if column.unique
         }
-        return _Prepared(read, converted, faults, masks, bad_rows, keys)
+        presorted = None
+        if keys:
+            given, first_keys = next(iter(keys.values()))
+            presorted = _sorted_keys(given, first_keys, bad_rows)
+        return _Prepared(read, converted, faults, masks, bad_rows, keys, presorted)
 
     def finish(self, prepared: _Prepared) -> pa.RecordBatch | None:
         """Uniqueness (in the file's order), the rejected rows, and the accepted ones as the table's batch."""
@@ -593,10 +616,12 @@ class _Checker:
             self._read_rejections(read.rejected)
         if count == 0:
             return None
+        presorted = prepared.presorted
         for position, column in enumerate(self.plan.columns):
             if column.unique:
                 given, keys = prepared.keys.get(column.name) or self._keys(column.name, converted[position])
-                bad_rows = self._unique(column.name, given, keys, bad_rows, faults, masks)
+                bad_rows = self._unique(column.name, given, keys, bad_rows, faults, masks, presorted)
+                presorted = None  # the next unique column's candidates leave out this one's duplicates
         if bad_rows.any():
             self._value_rejections(read, bad_rows, faults, masks)
         good = ~bad_rows
@@ -616,20 +641,13 @@ class _Checker:
         bad_rows: np.ndarray,
         faults: list[tuple[str, str, pa.Array]],
         masks: list[np.ndarray],
+        presorted: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     ) -> np.ndarray:
         """Rows whose key was taken before (an earlier batch, the current version) or earlier in this batch; the
         keys of the rows accepted are added to the index."""
         index = self.unique[name]
-        candidates = np.flatnonzero(given & ~bad_rows)
-        order = candidates[np.argsort(keys[candidates])]
-        ordered = keys[order]
-        repeated = np.zeros(len(order), dtype=bool)
-        repeated[1:] = ordered[1:] == ordered[:-1]
-        if repeated.any():  # a key's first row in the file is the one kept: the earliest row of each run of equals
-            starts = np.flatnonzero(~repeated)
-            first_row = np.minimum.reduceat(order, starts)
-            repeated = order != np.repeat(first_row, np.diff(np.append(starts, len(order))))
-        repeated |= index.seen(ordered)
+        order, ordered, repeated = presorted if presorted is not None else _sorted_keys(given, keys, bad_rows)
+        repeated = repeated | index.seen(ordered)
         duplicate = np.zeros(len(keys), dtype=bool)
         duplicate[order[repeated]] = True
         if given.any() and index.runs:  # a row rejected for another fault is told about its key too
