@@ -329,9 +329,9 @@ class _UniqueIndex:
 def _use_jemalloc() -> None:
     """Arrow's jemalloc pool instead of its default mimalloc, unless the operator chose one
     (``ARROW_DEFAULT_MEMORY_POOL``). The ingest allocates a few MiB per column and batch on three threads; with
-    mimalloc those buffers are returned to the system and faulted in again, and the whole load took 1.3–1.6 times as
-    long on a 2-core machine (docs/benchmarks.md, "Warehouse ingest"). Process-wide, but harmless elsewhere: every
-    buffer is freed to the pool that allocated it."""
+    mimalloc those buffers are returned to the system and faulted in again: reading and checking alone took 1.5–4
+    times as long, a whole load up to 1.7 times, on a 2-core machine (docs/benchmarks.md, "Warehouse ingest").
+    Process-wide, but harmless elsewhere: every buffer is freed to the pool that allocated it."""
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") or pa.default_memory_pool().backend_name != "mimalloc":
         return
     try:
