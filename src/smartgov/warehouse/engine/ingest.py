@@ -8,6 +8,7 @@ memory stays bounded by the reader's chunk, the Delta writer's buffers and the u
 from __future__ import annotations
 
 import itertools
+import os
 import queue
 import re
 import threading
@@ -178,6 +179,27 @@ def _timestamp_text(text: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(text, r"^([^ ]+)$", r"\1 00:00:00")
 
 
+_DIGITS = re.compile(r"\[0-9\](?:\{([0-9]{1,4})(?:,([0-9]{1,4}))?\}|(\+))")
+
+
+def _matches(text: pa.Array, pattern: str) -> pa.Array:
+    """Whether each value of ``text`` matches ``pattern`` whole (null where absent). A run of ASCII digits
+    (``[0-9]{12}``, ``[0-9]{9,12}``, ``[0-9]+``: personal ids, tax codes, phone numbers) is checked by length and
+    :func:`pyarrow.compute.ascii_is_decimal`, about twice as fast as the regular expression."""
+    digits = _DIGITS.fullmatch(pattern)
+    if digits is None or digits.group(1) in ("0", "00", "000", "0000"):  # an empty value would match: the regex
+        return pc.match_substring_regex(text, f"^(?:{pattern})$")
+    exact, upper, plus = digits.groups()
+    length = pc.binary_length(text)
+    if plus:
+        fits = pc.greater(length, 0)
+    elif upper is None:
+        fits = pc.equal(length, int(exact))
+    else:
+        fits = pc.and_(pc.greater_equal(length, int(exact)), pc.less_equal(length, int(upper)))
+    return pc.and_(fits, pc.ascii_is_decimal(text))
+
+
 def _cast_or(text: pa.Array, pattern: str, target: pa.DataType) -> pa.Array:
     """``text`` cast to ``target`` at once when every value converts (the usual case), else value by value: the
     values matching ``pattern`` are cast and the others become null."""
@@ -243,25 +265,47 @@ class _UniqueIndex:
     per row; a DuckDB table with a primary key spills to disk but answers per batch with a join that rescans it.
     Sorted runs of uint64 cost 8 bytes a key (80 MB for 10 million rows), are searched with ``np.searchsorted`` per
     batch, and are merged like a log-structured tree (a run is merged into the previous one while it is at least
-    half its size), so each key is copied O(log n) times. Limits: memory grows by 8 bytes a row (a 100-million-row
+    half its size), so each key is copied O(log n) times. A bit filter of 16 MiB in front of the runs (the key's top
+    27 bits) answers most keys that were never seen without searching the runs: half the index's time at 10 million
+    keys. Limits: memory grows by 8 bytes a row (a 100-million-row
     load holds 800 MB); two different keys share a 64-bit hash with a probability of about n²/2^65 (3 in a million
     for 10 million rows), in which case the later row would be wrongly rejected as a duplicate."""
+
+    #: Bits of the filter in front of the runs (16 MiB): a key whose bit is not set was never added, so only the few
+    #: keys whose bit is set are searched in the runs (about 7 % of them after 10 million keys).
+    FILTER_BITS = 27
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.runs: list[np.ndarray] = []
+        self.filter = np.zeros(1 << (self.FILTER_BITS - 3), dtype=np.uint8)
 
-    def hashes(self, values: pa.Array) -> np.ndarray:
-        self.con.register("keys_batch", pa.table({"v": values}))
-        result = self.con.execute("SELECT hash(v) AS h FROM keys_batch").fetchnumpy()["h"]
+    def _slots(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        slot = keys >> np.uint64(64 - self.FILTER_BITS)
+        return (slot >> np.uint64(3)).astype(np.intp), np.left_shift(1, (slot & np.uint64(7)).astype(np.uint8))
+
+    def hashes(self, values: pa.Array, con: duckdb.DuckDBPyConnection | None = None) -> np.ndarray:
+        """The keys of ``values`` (no nulls); ``con``: a cursor of the thread's own (a connection is not shared)."""
+        con = con if con is not None else self.con
+        con.register("keys_batch", pa.table({"v": values}))
+        result = con.execute("SELECT hash(v) AS h FROM keys_batch").fetchnumpy()["h"]
         return np.asarray(result, dtype=np.uint64)
 
     def seen(self, keys: np.ndarray) -> np.ndarray:
         found = np.zeros(len(keys), dtype=bool)
+        if not self.runs or not len(keys):
+            return found
+        byte, bit = self._slots(keys)
+        maybe = np.flatnonzero(self.filter[byte] & bit)
+        if not len(maybe):
+            return found
+        candidates = keys[maybe]
+        hit = np.zeros(len(maybe), dtype=bool)
         for run in self.runs:
-            at = np.searchsorted(run, keys)
+            at = np.searchsorted(run, candidates)
             at[at == len(run)] = 0
-            found |= run[at] == keys
+            hit |= run[at] == candidates
+        found[maybe] = hit
         return found
 
     def add(self, keys: np.ndarray) -> None:
@@ -270,6 +314,9 @@ class _UniqueIndex:
     def add_sorted(self, keys: np.ndarray) -> None:
         if not len(keys):
             return
+        byte, bit = self._slots(keys)  # sorted keys: each byte's bits are together
+        starts = np.flatnonzero(np.concatenate(([True], byte[1:] != byte[:-1])))
+        self.filter[byte[starts]] |= np.bitwise_or.reduceat(bit, starts)
         self.runs.append(keys)
         while len(self.runs) > 1 and len(self.runs[-1]) * 2 >= len(self.runs[-2]):
             last = self.runs.pop()
@@ -277,6 +324,21 @@ class _UniqueIndex:
 
 
 # ----------------------------------------------------------------------------------------------------- ingest
+
+
+def _use_jemalloc() -> None:
+    """Arrow's jemalloc pool instead of its default mimalloc, unless the operator chose one
+    (``ARROW_DEFAULT_MEMORY_POOL``). The ingest allocates a few MiB per column and batch on three threads; with
+    mimalloc those buffers are returned to the system and faulted in again: reading and checking alone took 1.5–4
+    times as long, a whole load up to 1.7 times, on a 2-core machine (docs/benchmarks.md, "Warehouse ingest").
+    Process-wide, but harmless elsewhere: every buffer is freed to the pool that allocated it."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") or pa.default_memory_pool().backend_name != "mimalloc":
+        return
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        return
+    pa.set_memory_pool(pool)
 
 
 def _prefetched[T](items: Iterator[T], depth: int = 2) -> Iterator[T]:
@@ -433,6 +495,26 @@ class _Prepared:
     faults: list[tuple[str, str, pa.Array]]
     masks: list[np.ndarray]
     bad_rows: np.ndarray
+    keys: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # unique column: (given, keys)
+    #: the first unique column's rows sorted by key (its other faults are known when the batch is prepared)
+    presorted: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+
+def _sorted_keys(
+    given: np.ndarray, keys: np.ndarray, bad_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows with a key and no other fault, in their keys' order; their keys; and which repeat a key of an
+    earlier row of the batch (a key's first row in the file is the one kept: the earliest of each run of equals)."""
+    candidates = np.flatnonzero(given & ~bad_rows)
+    order = candidates[np.argsort(keys[candidates])]
+    ordered = keys[order]
+    repeated = np.zeros(len(order), dtype=bool)
+    repeated[1:] = ordered[1:] == ordered[:-1]
+    if repeated.any():
+        starts = np.flatnonzero(~repeated)
+        first_row = np.minimum.reduceat(order, starts)
+        repeated = order != np.repeat(first_row, np.diff(np.append(starts, len(order))))
+    return order, ordered, repeated
 
 
 class _Checker:
@@ -447,6 +529,10 @@ class _Checker:
             c.name: pa.array(sorted(references[c.reference]), pa.string()) for c in plan.columns if c.reference
         }
         self.unique = {c.name: _UniqueIndex(con) for c in plan.columns if c.unique}
+        self.con = con
+        self._local = threading.local()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._cursors_lock = threading.Lock()
         self.rows_read = 0
         self.rows_accepted = 0
 
@@ -458,6 +544,28 @@ class _Checker:
                 column = pc.filter(column, pc.is_valid(column))
                 if len(column):
                     index.add(index.hashes(column))
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self.con.cursor()
+            with self._cursors_lock:
+                self._cursors.append(cursor)
+        return cursor
+
+    def close(self) -> None:
+        for cursor in self._cursors:
+            cursor.close()
+
+    def _keys(self, name: str, value: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+        """Which rows give a key, and the keys (0 where none): per batch, so on the preparing threads."""
+        given = value.is_valid().to_numpy(zero_copy_only=False)
+        keys = np.zeros(len(value), dtype=np.uint64)
+        if given.all():
+            keys = self.unique[name].hashes(value, self._cursor())
+        elif given.any():
+            keys[given] = self.unique[name].hashes(pc.filter(value, pa.array(given)), self._cursor())
+        return given, keys
 
     def check(self, read: ReadBatch) -> pa.RecordBatch | None:
         return self.finish(self.prepare(read))
@@ -475,7 +583,8 @@ class _Checker:
             raw = values.column(index)
             trimmed = pc.ascii_trim_whitespace(raw)
             present = _present(trimmed)
-            text = pc.if_else(present, trimmed, None)
+            # usually every value is given: no copy of the column then
+            text = trimmed if pc.all(present).as_py() else pc.if_else(present, trimmed, None)
             if pc.any(pc.greater(pc.binary_length(raw), MAX_VALUE_CHARS)).as_py():
                 too_long = pc.fill_null(pc.greater(pc.utf8_length(raw), MAX_VALUE_CHARS), False)
                 faults.append((column.name, "too_long", too_long))
@@ -495,14 +604,23 @@ class _Checker:
                     outside = pc.or_(outside, pc.fill_null(pc.greater(value, column.maximum), False))
                 faults.append((column.name, "range", outside))
             if column.pattern:
-                ok = pc.match_substring_regex(text, f"^(?:{column.pattern})$")
+                ok = _matches(text, column.pattern)
                 faults.append((column.name, "pattern", pc.fill_null(pc.invert(ok), False)))
             if column.reference:
                 known = pc.is_in(text, value_set=self.references[column.name])
                 faults.append((column.name, "reference", pc.and_(pc.is_valid(text), pc.invert(known))))
         masks = [m.to_numpy(zero_copy_only=False) for _, _, m in faults]
         bad_rows = np.logical_or.reduce(masks) if masks else np.zeros(count, dtype=bool)
-        return _Prepared(read, converted, faults, masks, bad_rows)
+        keys = {
+            column.name: self._keys(column.name, value)
+            for column, value in zip(self.plan.columns, converted, strict=True)
+            if column.unique
+        }
+        presorted = None
+        if keys:
+            given, first_keys = next(iter(keys.values()))
+            presorted = _sorted_keys(given, first_keys, bad_rows)
+        return _Prepared(read, converted, faults, masks, bad_rows, keys, presorted)
 
     def finish(self, prepared: _Prepared) -> pa.RecordBatch | None:
         """Uniqueness (in the file's order), the rejected rows, and the accepted ones as the table's batch."""
@@ -519,9 +637,12 @@ class _Checker:
             self._read_rejections(read.rejected)
         if count == 0:
             return None
+        presorted = prepared.presorted
         for position, column in enumerate(self.plan.columns):
             if column.unique:
-                bad_rows = self._unique(column.name, converted[position], bad_rows, faults, masks)
+                given, keys = prepared.keys.get(column.name) or self._keys(column.name, converted[position])
+                bad_rows = self._unique(column.name, given, keys, bad_rows, faults, masks, presorted)
+                presorted = None  # the next unique column's candidates leave out this one's duplicates
         if bad_rows.any():
             self._value_rejections(read, bad_rows, faults, masks)
         good = ~bad_rows
@@ -536,31 +657,19 @@ class _Checker:
     def _unique(
         self,
         name: str,
-        value: pa.Array,
+        given: np.ndarray,
+        keys: np.ndarray,
         bad_rows: np.ndarray,
         faults: list[tuple[str, str, pa.Array]],
         masks: list[np.ndarray],
+        presorted: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     ) -> np.ndarray:
         """Rows whose key was taken before (an earlier batch, the current version) or earlier in this batch; the
         keys of the rows accepted are added to the index."""
         index = self.unique[name]
-        given = value.is_valid().to_numpy(zero_copy_only=False)
-        keys = np.zeros(len(value), dtype=np.uint64)
-        if given.all():
-            keys = index.hashes(value)
-        elif given.any():
-            keys[given] = index.hashes(pc.filter(value, pa.array(given)))
-        candidates = np.flatnonzero(given & ~bad_rows)
-        order = candidates[np.argsort(keys[candidates])]
-        ordered = keys[order]
-        repeated = np.zeros(len(order), dtype=bool)
-        repeated[1:] = ordered[1:] == ordered[:-1]
-        if repeated.any():  # rare: sort again, stably, so that a key's first row is the one kept
-            order = candidates[np.argsort(keys[candidates], kind="stable")]
-            ordered = keys[order]
-            repeated[1:] = ordered[1:] == ordered[:-1]
-        repeated |= index.seen(ordered)
-        duplicate = np.zeros(len(value), dtype=bool)
+        order, ordered, repeated = presorted if presorted is not None else _sorted_keys(given, keys, bad_rows)
+        repeated = repeated | index.seen(ordered)
+        duplicate = np.zeros(len(keys), dtype=bool)
         duplicate[order[repeated]] = True
         if given.any() and index.runs:  # a row rejected for another fault is told about its key too
             others = np.flatnonzero(given & bad_rows)
@@ -654,6 +763,7 @@ def ingest(
     append. A file that does not match the columns raises :class:`IngestError` before any row is written; so do
     unreadable files. When no row is accepted, no version is made (``version`` None; the report says why)."""
     started = time.perf_counter()
+    _use_jemalloc()
     if mode not in ("overwrite", "append"):
         raise IngestError("mode", f"A load replaces (overwrite) or adds (append) rows, not {mode!r}.")
     exists = tables.table_exists(storage, key)
@@ -687,6 +797,7 @@ def ingest(
         rejected = _Rejected(storage, rejected_uri, plan.source_names)
         con = duckdb.connect(config={"threads": 1})
         stream: Iterator[pa.RecordBatch] | None = None
+        checker: _Checker | None = None
         try:
             checker = _Checker(plan, references, rejected, con)
             if exists and mode == "append" and checker.unique:
@@ -734,6 +845,8 @@ def ingest(
         finally:
             if stream is not None:
                 stream.close()  # type: ignore[attr-defined]  # stops the checks' thread before what it uses
+            if checker is not None:
+                checker.close()
             con.close()
             rejected.close()
         if checker.rows_read == 0:

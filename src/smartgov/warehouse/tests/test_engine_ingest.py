@@ -12,13 +12,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
 from smartgov.warehouse.engine import tables
 from smartgov.warehouse.engine.errors import IngestError
-from smartgov.warehouse.engine.ingest import ColumnSpec, IngestReport, column_name, ingest
+from smartgov.warehouse.engine.ingest import ColumnSpec, IngestReport, _matches, column_name, ingest
 from smartgov.warehouse.engine.storage import Storage
 from smartgov.warehouse.tests.test_engine_readers import cp1258
 
@@ -419,3 +420,13 @@ def test_memory_stays_bounded_on_a_large_file(tmp_path: Path) -> None:
     facts = json.loads(done.stdout.strip().splitlines()[-1])
     assert facts["rows"] == 1_200_000
     assert facts["rss_mb"] < 700, facts
+
+
+@pytest.mark.parametrize("pattern", ["[0-9]{12}", "[0-9]{5,9}", "[0-9]+", "[0-9]{0,3}", "[0-9]{3}", "[A-Z]{2}[0-9]+"])
+def test_digit_patterns_match_as_the_regular_expression_does(pattern: str) -> None:
+    values = pa.array(
+        ["123456789012", "12345678901", "1234567890123", "12345678901a", "١٢٣٤٥٦٧٨٩٠١٢", "", None, " 2345678901",
+         "12345", "１２３", "AB12"]
+    )  # fmt: skip
+    expected = pc.match_substring_regex(values, f"^(?:{pattern})$").to_pylist()
+    assert _matches(values, pattern).to_pylist() == expected
