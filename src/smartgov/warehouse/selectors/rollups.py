@@ -35,7 +35,7 @@ COUNTS = (
 
 #: The query: this module's column names, the months as parameters.
 _SELECT = (
-    "SELECT agency_code, agency_name, month, "  # noqa: S608 - constant column names, no input in the text
+    "SELECT agency_code, agency_name, month, "  # noqa: S608  # nosec B608 - constant column names, no input
     + ", ".join(COUNTS)
     + " FROM rollup WHERE closed ORDER BY month, agency_code"
 )

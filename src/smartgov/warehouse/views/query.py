@@ -101,7 +101,7 @@ def query(request: HttpRequest) -> HttpResponse:
     elif (start := request.GET.get("bang", "")[:127]) and any(
         t.qualified_name == start for t, _m in grants_for(request.user)
     ):
-        sql = f"SELECT *\nFROM {start}\nLIMIT 100"
+        sql = f"SELECT *\nFROM {start}\nLIMIT 100"  # nosec B608 - a granted table's own name
     if sql:
         try:
             context |= _answer(request, sql, chart if chart in SavedQuery.Chart.values else "", label, value)
