@@ -273,7 +273,9 @@ def masterdata_load(actor: AbstractBaseUser | None = None) -> dict[str, PublishR
     return results
 
 
-_cache: dict[str, tuple[int, frozenset[str]]] = {}
+#: name -> ((storage, table row, version), codes): a version number alone is not enough, since another storage or a
+#: table made again starts its versions at 0 anew.
+_cache: dict[str, tuple[tuple[str, int, int], frozenset[str]]] = {}
 _lock = threading.Lock()
 
 
@@ -289,18 +291,20 @@ def reference_values(name: str) -> frozenset[str]:
     if master is None:
         raise DomainError(_("%(name)s is not a master-data set.") % {"name": name}, code="reference")
     tables = Table.objects.filter(database__code=DATABASE, code=master.table)
-    version = tables.values_list("current_version", flat=True).first()
-    if version is None:
+    found = tables.values_list("pk", "current_version").first()
+    version = found[1] if found else None
+    if found is None or version is None:
         raise DomainError(
             _("The master data %(name)s is not loaded yet.") % {"name": str(master.label)}, code="reference"
         )
+    key = (storage_from_settings().url, found[0], version)
     with _lock:
         cached = _cache.get(name)
-    if cached is not None and cached[0] == version:
+    if cached is not None and cached[0] == key:
         return cached[1]
     codes = _read_codes(master.table, version)
     with _lock:
-        _cache[name] = (version, codes)
+        _cache[name] = (key, codes)
     return codes
 
 
