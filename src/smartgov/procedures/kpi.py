@@ -12,7 +12,7 @@ A rate with nothing to divide by is "not available", never zero.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -81,6 +81,10 @@ class KpiRow:
     @property
     def result_digitisation_rate(self) -> float | None:
         return self._rate(self.results_digitised, self.finished)
+
+
+#: The counts of a row, in their order (what a rollup of the indicators keeps; the rates are computed from them).
+COUNTS = tuple(f.name for f in fields(KpiRow) if f.name not in ("agency_code", "agency_name", "month"))
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
@@ -161,21 +165,8 @@ def kpi_totals(rows: list[KpiRow]) -> KpiRow:
     """The rows added up (rates recomputed from the sums, not averaged)."""
     total = KpiRow("", "", rows[0].month if rows else timezone.localdate())
     for r in rows:
-        for name in (
-            "received",
-            "received_online",
-            "digitised",
-            "finished",
-            "finished_on_time",
-            "rated",
-            "satisfied",
-            "with_fee",
-            "paid_online",
-            "reused_components",
-            "results_digitised",
-        ):
+        for name in COUNTS:
             setattr(total, name, getattr(total, name) + getattr(r, name))
-        total.rating_sum += r.rating_sum
     return total
 
 

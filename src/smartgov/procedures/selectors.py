@@ -18,7 +18,7 @@ from smartgov.platform.errors import DomainError, Forbidden, NotFound
 from smartgov.platform.models import Agency
 from smartgov.platform.text import Folded, fold, search_text
 from smartgov.procedures.domain.status import OPEN, Status
-from smartgov.procedures.kpi import FINISHED, KpiRow, kpi_totals
+from smartgov.procedures.kpi import COUNTS, FINISHED, KpiRow, kpi_totals
 from smartgov.procedures.kpi import kpis as kpis  # the live indicators, for other apps (the warehouse's rollups)
 from smartgov.procedures.kpi import kpis_rolled_up as kpis_rolled_up  # the dashboard's rows, for other apps
 from smartgov.procedures.models import (
@@ -30,6 +30,9 @@ from smartgov.procedures.models import (
     Reconciliation,
     StoredDocument,
 )
+
+#: A row's counts in their order, for other apps (the warehouse's monthly rollups keep them as columns).
+KPI_COUNTS = COUNTS
 
 Role = authz.Role
 STAFF_ROLES = (Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER)

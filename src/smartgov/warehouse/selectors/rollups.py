@@ -10,6 +10,7 @@ from datetime import date, datetime
 import duckdb
 from django.conf import settings
 
+from smartgov.procedures.selectors import KPI_COUNTS
 from smartgov.warehouse.engine.storage import storage_from_settings
 from smartgov.warehouse.engine.tables import dataset
 from smartgov.warehouse.models import Table
@@ -18,20 +19,7 @@ from smartgov.warehouse.services.publishing import current_report
 ROLLUP_DATABASE = "mot_cua"
 ROLLUP_TABLE = "chi_so_766_thang"
 #: The counts of a rollup row (procedures' KpiRow), in the table's order; ``rating_sum`` is a decimal.
-COUNTS = (
-    "received",
-    "received_online",
-    "digitised",
-    "finished",
-    "finished_on_time",
-    "rated",
-    "rating_sum",
-    "satisfied",
-    "with_fee",
-    "paid_online",
-    "reused_components",
-    "results_digitised",
-)
+COUNTS = KPI_COUNTS
 
 #: The query: this module's column names, the months as parameters.
 _SELECT = (

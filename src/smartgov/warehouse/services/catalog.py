@@ -338,18 +338,36 @@ def grant_remove(*, actor: Any, grant: TableGrant) -> None:
         )
 
 
+def version_current(table: Table, *, version: int, rows: int, run: IngestionRun) -> tuple[Table, dict[str, list[Any]]]:
+    """Inside the caller's transaction: ``version`` (``rows`` rows, written by ``run``) becomes ``table``'s current
+    one — never moving back, so of two writers at once the later version wins —, a planned or collected table becomes
+    published (a retired one stays retired), and ``warehouse.version.published`` is published. Returns the table as
+    locked and saved, with its changes for the caller's audit row. Every way a version is made (an upload, a pull, a
+    restore, a publisher, the demo) ends here."""
+    locked = Table.objects.select_for_update().select_related("database", "owner").get(pk=table.pk)
+    changes: dict[str, list[Any]] = {}
+    if locked.current_version is None or locked.current_version < version:
+        status = locked.status if locked.status == Table.Status.RETIRED else Table.Status.PUBLISHED
+        changes = model_update(
+            locked, {"current_version": version, "rows": rows, "updated_at": timezone.now(), "status": status}
+        )
+    event_publish(
+        topic="warehouse.version.published",
+        payload={"table": locked.qualified_name, "version": version, "rows": rows, "run": str(run.uuid)},
+        obj=locked,
+    )
+    return locked, changes
+
+
 def table_version_record(
     *, actor: Any, table: Table, version: int, rows: int, kind: str = "upload", original_name: str = ""
 ) -> IngestionRun:
     """Record that ``table``'s rows are now ``version`` on the storage (written outside the upload pages: the demo,
-    a publisher), with a succeeded run as its lineage; a table planned or being collected becomes published.
-    Publishes ``warehouse.version.published``."""
+    a publisher), with a succeeded run as its lineage (``version_current``)."""
     _steward_check(actor, table.owner)
     with transaction.atomic():
-        locked = Table.objects.select_for_update().select_related("database", "owner").get(pk=table.pk)
-        now = timezone.now()
         run = IngestionRun.objects.create(
-            table=locked,
+            table=table,
             started_by=actor,
             kind=kind,
             original_name=original_name,
@@ -357,16 +375,10 @@ def table_version_record(
             rows_read=rows,
             rows_accepted=rows,
             version=version,
-            finished_at=now,
+            finished_at=timezone.now(),
         )
-        status = Table.Status.PUBLISHED if locked.status != Table.Status.RETIRED else locked.status
-        changes = model_update(locked, {"current_version": version, "rows": rows, "updated_at": now, "status": status})
+        locked, changes = version_current(table, version=version, rows=rows, run=run)
         audit_record(actor=actor, action="warehouse.table.version", obj=locked, changes=changes)
-        event_publish(
-            topic="warehouse.version.published",
-            payload={"table": locked.qualified_name, "version": version, "rows": rows, "run": str(run.uuid)},
-            obj=locked,
-        )
     for name in ("current_version", "rows", "updated_at", "status"):
         setattr(table, name, getattr(locked, name))
     return run

@@ -36,13 +36,13 @@ from smartgov.platform.errors import Conflict, DomainError, Forbidden, NotFound
 from smartgov.platform.files import FileRefused, Limits
 from smartgov.platform.files.xlsx import xlsx_check
 from smartgov.platform.services.audit import audit_record
-from smartgov.platform.services.outbox import event_publish
 from smartgov.warehouse.engine import ingest as engine
 from smartgov.warehouse.engine import tables as delta
 from smartgov.warehouse.engine.errors import IngestError
 from smartgov.warehouse.engine.storage import Storage, storage_from_settings
 from smartgov.warehouse.models import Column, IngestionRun, Table
 from smartgov.warehouse.selectors.catalog import table_access
+from smartgov.warehouse.services.catalog import version_current
 
 logger = logging.getLogger(__name__)
 
@@ -477,7 +477,7 @@ def _run_succeeded(run: IngestionRun, report: engine.IngestReport, *, inferred: 
         run.save()
         if report.version is not None:
             rows = report.rows_accepted if run.mode == IngestionRun.Mode.REPLACE else table.rows + report.rows_accepted
-            _publish(table, version=report.version, rows=rows, run=run)
+            version_current(table, version=report.version, rows=rows, run=run)
         audit_record(
             actor=run.started_by,
             action="warehouse.run.succeed",
@@ -492,18 +492,6 @@ def _run_succeeded(run: IngestionRun, report: engine.IngestReport, *, inferred: 
             },
         )
     return run
-
-
-def _publish(table: Table, *, version: int, rows: int, run: IngestionRun) -> None:
-    """The table's new current version, and the event other apps follow."""
-    table.current_version, table.rows, table.updated_at = version, rows, timezone.now()
-    table.status = Table.Status.PUBLISHED
-    table.save(update_fields=["current_version", "rows", "updated_at", "status"])
-    event_publish(
-        topic="warehouse.version.published",
-        payload={"table": table.qualified_name, "version": version, "rows": rows, "run": str(run.uuid)},
-        obj=table,
-    )
 
 
 # -- versions ---------------------------------------------------------------------------------------------------
@@ -545,7 +533,7 @@ def version_restore(*, actor: Any, table: Table, version: int, request: Any = No
             report={"restored": version, "rows_accepted": rows},
             finished_at=now,
         )
-        _publish(locked, version=new, rows=rows, run=run)
+        version_current(locked, version=new, rows=rows, run=run)
         audit_record(
             actor=actor,
             action="warehouse.version.restore",

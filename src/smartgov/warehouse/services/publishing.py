@@ -26,11 +26,11 @@ from smartgov.identity.selectors import User
 from smartgov.platform.errors import DomainError
 from smartgov.platform.models import Agency
 from smartgov.platform.services.audit import audit_record
-from smartgov.platform.services.outbox import event_publish
+from smartgov.warehouse.engine.ingest import ARROW_TYPES  # how each declared type is held in Arrow
 from smartgov.warehouse.engine.storage import Storage, storage_from_settings
 from smartgov.warehouse.engine.tables import version_write
 from smartgov.warehouse.models import IngestionRun, SharedDatabase, Table
-from smartgov.warehouse.services.catalog import database_create, table_create
+from smartgov.warehouse.services.catalog import database_create, table_create, version_current
 
 
 class ColumnDecl(TypedDict, total=False):
@@ -43,17 +43,6 @@ class ColumnDecl(TypedDict, total=False):
     required: bool
     unique: bool
     reference: str
-
-
-#: How each declared type is held in Arrow, and the Arrow types a publisher's batches may use for it.
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "text": pa.string(),
-    "integer": pa.int64(),
-    "decimal": pa.float64(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("us", tz="UTC"),
-    "boolean": pa.bool_(),
-}
 
 
 def _accepts(declared: str, actual: pa.DataType) -> bool:
@@ -303,23 +292,13 @@ def table_publish(
             finished_at=now,
         )
         run.refresh_from_db()
-        table = Table.objects.select_for_update().select_related("database").get(pk=table.pk)
-        if table.current_version is None or table.current_version < version:  # two publishers at once: the later wins
-            Table.objects.filter(pk=table.pk).update(
-                current_version=version, rows=rows, updated_at=now, status=Table.Status.PUBLISHED
-            )
-            table.refresh_from_db()
+        table, _changes = version_current(table, version=version, rows=rows, run=run)
         audit_record(
             actor=actor,
             actor_label="" if actor is not None else f"system:warehouse.{kind}",
             action="warehouse.version.publish",
             obj=table,
             changes={"version": version, "rows": rows, "run": str(run.uuid), "kind": kind},
-        )
-        event_publish(
-            topic="warehouse.version.published",
-            payload={"table": table.qualified_name, "version": version, "rows": rows, "run": str(run.uuid)},
-            obj=table,
         )
     return PublishResult(table=table, run=run, version=version, rows=rows)
 

@@ -6,12 +6,12 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, URLPattern, path, register_converter, reverse
+from django.urls import URLPattern, path, register_converter, reverse
 from django.utils.translation import gettext as _
 
 from smartgov.platform.charts import StackedBarChart, stacked_bar_chart
 from smartgov.platform.models import Agency
-from smartgov.warehouse.models import IngestionRun, Table
+from smartgov.warehouse.models import Table
 from smartgov.warehouse.selectors import (
     Progress,
     catalog_search,
@@ -81,19 +81,9 @@ def database(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "warehouse/database.html", {"database": found, "tables": tables})
 
 
-def _run_url(run: IngestionRun) -> str:
-    """The run's page (the ingestion pages' ``warehouse:run``), or empty while no such page is installed."""
-    for kwargs in ({"uuid": run.uuid}, {"run": run.uuid}, {"pk": run.pk}):
-        try:
-            return reverse("warehouse:run", kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return ""
-
-
 def table(request: HttpRequest, database: str, code: str) -> HttpResponse:
     found, access = table_detail(request.user, database, code)
-    runs = [(run, _run_url(run)) for run in table_runs(found)]
+    runs = [(run, reverse("warehouse:run", kwargs={"run": run.uuid})) for run in table_runs(found)]
     columns = list(found.columns.all())
     return render(
         request,
