@@ -12,13 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from smartgov.platform.charts import BarChart, LineChart, bar_chart, line_chart
+from smartgov.warehouse.engine.query import FORMULA_STARTS
 from smartgov.warehouse.services.ingestion import reason_label
 
 #: Points a chart draws at most (the first ones of the answer).
 CHART_POINTS = 60
 #: Characters of a label under a bar or a point.
 LABEL_CHARS = 7
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell_json(value: Any) -> Any:
@@ -119,7 +119,7 @@ def reasons_shown(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _safe(text: str) -> str:
     """A value a spreadsheet will not run as a formula (OWASP: CSV injection)."""
-    return "'" + text if text.startswith(_FORMULA) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable[Any]]) -> Iterator[bytes]:

@@ -76,8 +76,10 @@ _NAME_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: Excel refuses these characters in a cell (openpyxl raises on them), and holds at most 32,767 characters in one.
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _XLSX_MAX_CHARS = 32_767
-#: A text starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
-_FORMULA_START = r"^[=+\-@\t\r]"
+#: A text starting with one of these is a formula to a spreadsheet (OWASP "CSV injection"); every CSV the warehouse
+#: writes (exports here, rejected rows in ``present``) prefixes such a text with an apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = "^[" + "".join("\\" + c if c in "-]\\^" else c for c in FORMULA_STARTS) + "]"
 _SHOWN_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
