@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 import duckdb
@@ -121,8 +122,29 @@ _DATE_FORMATS = (  # (pattern with named day and month, strptime format)
     (r"^(?P<d>[0-9]{1,2})-(?P<m>[0-9]{1,2})-(?P<y>[0-9]{4})$", "%d-%m-%Y"),
 )
 _TIME = r" (?P<H>[0-9]{1,2}):(?P<M>[0-9]{2}):(?P<S>[0-9]{2})$"
+_EARLIEST = {False: datetime(1, 1, 1), True: datetime(1, 1, 2)}  # noqa: DTZ001  (naive, as strptime's)
 _TRUE = ["true", "yes", "y", "có", "co", "đúng", "x"]
 _FALSE = ["false", "no", "n", "không", "khong", "sai"]
+
+
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[[9, 10, 11, 12, 13, 32]] = True
+
+
+def _trimmed(text: pa.Array) -> pa.Array:
+    """``text`` without ASCII white space around its values; the array itself (no copy) when no value starts or
+    ends with any, which the first and last byte of each value tell."""
+    found = _string_buffers(text)
+    if found is None:
+        return pc.ascii_trim_whitespace(text)
+    offsets, data = found
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    if not filled.any():
+        return text
+    if _SPACE[data[starts[filled]]].any() or _SPACE[data[ends[filled] - 1]].any():
+        return pc.ascii_trim_whitespace(text)
+    return text
 
 
 def _present(values: pa.Array) -> pa.Array:
@@ -159,7 +181,115 @@ def _dates(text: pa.Array, with_time: bool) -> pa.Array:
                 parsed = pc.if_else(pa.array(mask), None, parsed)
         found = parsed if found is None else pc.coalesce(found, parsed)
         remaining = pc.if_else(pc.is_valid(parsed), None, remaining)
-    return found if found is not None else pa.nulls(len(text), type=pa.timestamp("s"))
+    if found is None:
+        return pa.nulls(len(text), type=pa.timestamp("s"))
+    # year 0 parses, but no reader could show it (Python's dates start at 1 January of year 1; a time on that day in
+    # Vietnam is still year 0 in UTC)
+    return pc.if_else(pc.less(found, pa.scalar(_EARLIEST[with_time], pa.timestamp("s"))), None, found)
+
+
+#: ASCII digits and separators, for the fixed-width dates read from the bytes.
+_ZERO = 48
+
+
+def _string_buffers(text: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """The value offsets (one more than the values) and the bytes of a ``string`` array, without a copy; None for
+    another type."""
+    if text.type != pa.string():
+        return None
+    buffers = text.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[text.offset : text.offset + len(text) + 1]
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, dtype=np.uint8)
+    return offsets, data
+
+
+def _fixed_dates(text: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
+    """The dates of the values written in full in the column's own form, ``dd/mm/yyyy``, ``dd-mm-yyyy`` or
+    ``yyyy-mm-dd`` (ten characters, the form of the first such value), by integer arithmetic over their bytes, and
+    which rows that settles (a valid date, or no value); None when no row is such. A few per cent of ``strptime``'s
+    cost; every other row (another form, ``1/2/2026``, ``31/02/2026``) is left to :func:`_dates`, which decides
+    what it is."""
+    found = _string_buffers(text)
+    if found is None or not len(text):
+        return None
+    offsets, data = found
+    starts = offsets[:-1]
+    fixed = (offsets[1:] - starts) == 10
+    if text.null_count:
+        fixed &= text.is_valid().to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(fixed)
+    if not len(rows):
+        return None
+    at = starts[rows]
+    if len(rows) == len(text) and offsets[-1] - offsets[0] == 10 * len(text):
+        block = data[offsets[0] : offsets[-1]].reshape(-1, 10)  # every value ten bytes, in a row: a view
+
+        def char(k: int) -> np.ndarray:
+            return block[:, k]
+    else:
+
+        def char(k: int) -> np.ndarray:
+            return data[at + k]
+
+    first = bytes(data[at[0] : at[0] + 10])
+    if first[4:5] == first[7:8] == b"-":
+        year_at, month_at, day_at, separators = 0, 5, 8, ((4, 45), (7, 45))
+    elif first[2:3] == first[5:6] and first[2:3] in (b"/", b"-"):
+        year_at, month_at, day_at, separators = 6, 3, 0, ((2, first[2]), (5, first[2]))
+    else:
+        return None
+    ok = np.ones(len(rows), dtype=bool)
+    for position, byte in separators:
+        ok &= char(position) == byte
+
+    def number(position: int, width: int) -> np.ndarray:
+        nonlocal ok
+        value = np.zeros(len(rows), dtype=np.int32)
+        for k in range(position, position + width):
+            digit = char(k) - np.uint8(_ZERO)  # a byte below "0" wraps above 9
+            ok &= digit <= 9
+            value = value * 10 + digit
+        return value
+
+    year, month, day = number(year_at, 4), number(month_at, 2), number(day_at, 2)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    length = _MONTH_DAYS[np.clip(month, 1, 12) - 1] + (leap & (month == 2))
+    ok &= (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= length)
+    # days since 1970-01-01 of a proleptic Gregorian date (the "days from civil" formula)
+    y = year - (month <= 2)
+    era = y // 400
+    of_era = y - era * 400
+    of_year = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
+    days = era * 146097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719468
+    values = np.zeros(len(text), dtype=np.int32)
+    valid = np.zeros(len(text), dtype=bool)
+    values[rows] = days
+    valid[rows] = ok
+    settled = valid | text.is_null().to_numpy(zero_copy_only=False) if text.null_count else valid
+    return pa.Array.from_buffers(pa.date32(), len(text), [_validity(valid), pa.py_buffer(values)]), settled
+
+
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
+
+
+def _validity(valid: np.ndarray) -> pa.Buffer:
+    return pa.py_buffer(np.packbits(valid, bitorder="little"))
+
+
+def _scattered_dates(dates: pa.Array, rows: np.ndarray, found: pa.Array) -> pa.Array:
+    """``dates`` with the values at ``rows`` replaced by ``found`` (date32, one per row)."""
+    values = pc.fill_null(dates.view(pa.int32()), 0).to_numpy(zero_copy_only=False).copy()
+    valid = dates.is_valid().to_numpy(zero_copy_only=False).copy()
+    values[rows] = pc.fill_null(found.view(pa.int32()), 0).to_numpy(zero_copy_only=False)
+    valid[rows] = found.is_valid().to_numpy(zero_copy_only=False)
+    return pa.Array.from_buffers(pa.date32(), len(dates), [_validity(valid), pa.py_buffer(values)])
+
+
+def _general_dates(text: pa.Array) -> pa.Array:
+    """Dates in any accepted form, a midnight time allowed (``2026-01-31 00:00:00``)."""
+    if pc.any(pc.match_substring(text, ":")).as_py():
+        text = pc.replace_substring_regex(text, r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00(:00)?$", r"\1")
+    return pc.cast(_dates(text, with_time=False), pa.date32())
 
 
 def _date_formats_for(text: pa.Array) -> tuple[tuple[str, str], ...]:
@@ -221,9 +351,14 @@ def _convert(text: pa.Array, kind: str) -> pa.Array:
         number = _cast_or(text, _DECIMAL, pa.float64())
         return pc.if_else(pc.is_finite(number), number, None)
     if kind == "date":
-        if pc.any(pc.match_substring(text, ":")).as_py():
-            text = pc.replace_substring_regex(text, r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]00:00(:00)?$", r"\1")
-        return pc.cast(_dates(text, with_time=False), pa.date32())
+        fast = _fixed_dates(text)
+        if fast is None:
+            return _general_dates(text)
+        dates, settled = fast
+        if settled.all():
+            return dates
+        rows = np.flatnonzero(~settled)
+        return _scattered_dates(dates, rows, _general_dates(text.take(pa.array(rows))))
     if kind == "timestamp":
         local = _dates(_timestamp_text(text), with_time=True)
         # a time without a zone is Vietnam's (UTC+7 all year); stored as UTC
@@ -259,17 +394,21 @@ def _infer(text: pa.Array) -> str:
 
 
 class _UniqueIndex:
-    """The keys taken so far by one unique column, as 64-bit hashes (DuckDB's ``hash()``) in sorted NumPy runs.
+    """The keys taken so far by one unique column, as 64-bit keys in sorted NumPy runs.
+
+    A key is exact where it can be: an integer column's value, or a code of up to 15 ASCII digits (personal ids, tax
+    codes, phone numbers) as its number with its length in the top four bits (``0012`` and ``12`` differ). Any
+    other value's key is its 64-bit hash (DuckDB's ``hash()``); two different values share one with a probability
+    of about n²/2^65 (3 in a million for 10 million rows), in which case the later row would be wrongly rejected as
+    a duplicate (so could a hashed key and an exact one, in a column mixing codes and other text).
 
     Why this and not a set or a DuckDB table: a Python set of 10 million strings costs about 1 GB and a Python loop
     per row; a DuckDB table with a primary key spills to disk but answers per batch with a join that rescans it.
     Sorted runs of uint64 cost 8 bytes a key (80 MB for 10 million rows), are searched with ``np.searchsorted`` per
     batch, and are merged like a log-structured tree (a run is merged into the previous one while it is at least
-    half its size), so each key is copied O(log n) times. A bit filter of 16 MiB in front of the runs (the key's top
-    27 bits) answers most keys that were never seen without searching the runs: half the index's time at 10 million
-    keys. Limits: memory grows by 8 bytes a row (a 100-million-row
-    load holds 800 MB); two different keys share a 64-bit hash with a probability of about n²/2^65 (3 in a million
-    for 10 million rows), in which case the later row would be wrongly rejected as a duplicate."""
+    half its size), so each key is copied O(log n) times. A bit filter of 16 MiB in front of the runs (27 bits of
+    the key, mixed) answers most keys that were never seen without searching the runs: half the index's time at 10
+    million keys. Limit: memory grows by 8 bytes a row (a 100-million-row load holds 800 MB)."""
 
     #: Bits of the filter in front of the runs (16 MiB): a key whose bit is not set was never added, so only the few
     #: keys whose bit is set are searched in the runs (about 7 % of them after 10 million keys).
@@ -281,11 +420,15 @@ class _UniqueIndex:
         self.filter = np.zeros(1 << (self.FILTER_BITS - 3), dtype=np.uint8)
 
     def _slots(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        slot = keys >> np.uint64(64 - self.FILTER_BITS)
+        # Fibonacci hashing spreads exact keys (small numbers) over the filter's bits
+        slot = (keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - self.FILTER_BITS)
         return (slot >> np.uint64(3)).astype(np.intp), np.left_shift(1, (slot & np.uint64(7)).astype(np.uint8))
 
     def hashes(self, values: pa.Array, con: duckdb.DuckDBPyConnection | None = None) -> np.ndarray:
         """The keys of ``values`` (no nulls); ``con``: a cursor of the thread's own (a connection is not shared)."""
+        exact = _exact_keys(values)
+        if exact is not None:
+            return exact
         con = con if con is not None else self.con
         con.register("keys_batch", pa.table({"v": values}))
         result = con.execute("SELECT hash(v) AS h FROM keys_batch").fetchnumpy()["h"]
@@ -321,6 +464,21 @@ class _UniqueIndex:
         while len(self.runs) > 1 and len(self.runs[-1]) * 2 >= len(self.runs[-2]):
             last = self.runs.pop()
             self.runs[-1] = np.sort(np.concatenate([self.runs[-1], last]), kind="stable")
+
+
+def _exact_keys(values: pa.Array) -> np.ndarray | None:
+    """The values themselves as keys, when they are integers or codes of 1 to 15 ASCII digits (see
+    :class:`_UniqueIndex`); None otherwise."""
+    if pa.types.is_integer(values.type):
+        return np.asarray(pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False)).view(np.uint64)
+    if values.type != pa.string() or not len(values):
+        return None
+    lengths = pc.binary_length(values)
+    shortest, longest = (v.as_py() for v in pc.min_max(lengths).values())
+    if not (shortest and shortest >= 1 and longest <= 15) or not pc.all(pc.ascii_is_decimal(values)).as_py():
+        return None
+    numbers = pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False).view(np.uint64)
+    return numbers | (lengths.to_numpy(zero_copy_only=False).astype(np.uint64) << np.uint64(60))
 
 
 # ----------------------------------------------------------------------------------------------------- ingest
@@ -581,7 +739,7 @@ class _Checker:
         converted: list[pa.Array] = []
         for column, index in zip(self.plan.columns, self.plan.source_index, strict=True):
             raw = values.column(index)
-            trimmed = pc.ascii_trim_whitespace(raw)
+            trimmed = _trimmed(raw)
             present = _present(trimmed)
             # usually every value is given: no copy of the column then
             text = trimmed if pc.all(present).as_py() else pc.if_else(present, trimmed, None)

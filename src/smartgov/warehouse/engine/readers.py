@@ -207,6 +207,18 @@ class _CsvState:
 def _cut(buffer: bytes, final: bool) -> tuple[int, int, bool]:
     """Where to cut ``buffer`` (after the last newline outside quotes), the records before the cut, and whether a
     quoted value holds a newline. (-1, 0, False) when no record ends in it yet."""
+    if b'"' not in buffer:  # the usual file: every newline ends a record (bytes' own search, no array)
+        last = buffer.rfind(b"\n")
+        if final:
+            tail = last + 1
+            return len(buffer), buffer.count(b"\n") + (1 if buffer[tail:].strip(b"\r\n") else 0), False
+        return (last + 1, buffer.count(b"\n", 0, last + 1), False) if last >= 0 else (-1, 0, False)
+    return _cut_quoted(buffer, final)
+
+
+def _cut_quoted(buffer: bytes, final: bool) -> tuple[int, int, bool]:
+    """:func:`_cut` where quotes may hide newlines: a newline ends a record when an even number of quotes precede
+    it."""
     data = np.frombuffer(buffer, dtype=np.uint8)
     newlines = np.flatnonzero(data == 10)
     quotes = np.flatnonzero(data == 34)
@@ -214,7 +226,7 @@ def _cut(buffer: bytes, final: bool) -> tuple[int, int, bool]:
     ends = newlines[outside]
     if final:
         quoted_newline = bool(not outside.all())
-        tail = len(buffer) if not len(ends) else int(ends[-1]) + 1
+        tail = 0 if not len(ends) else int(ends[-1]) + 1
         records = len(ends) + (1 if buffer[tail:].strip(b"\r\n") else 0)
         return len(buffer), records, quoted_newline
     if not len(ends):

@@ -10,8 +10,6 @@ transaction once the version exists. A failure leaves a failed run with its erro
 With a ``digest`` (master data), nothing is written when the current version was made from the same content.
 """
 
-import queue
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -140,63 +138,16 @@ def _catalog_ensure(
     return table
 
 
-_END = object()
+def _counted(batches: pa.RecordBatchReader, counter: list[int]) -> pa.RecordBatchReader:
+    """``batches``, counting the rows as the writer pulls them (on this thread: a publisher's rows come from the
+    database through this thread's connection and transaction)."""
 
-
-def _write_from_this_thread(
-    storage: Storage, key: str, batches: pa.RecordBatchReader, metadata: dict[str, str], counter: list[int]
-) -> int:
-    """``version_write`` of ``batches``, with the batches pulled in the calling thread.
-
-    The Delta writer reads its stream from threads of its own; a publisher's batches come from the database through
-    Django's connection, which belongs to the calling thread (and, in a test or a service, to its transaction). So
-    the writer runs in a helper thread and this thread feeds it through a queue of two batches: the rows are read
-    here, the memory held stays two batches, and a failure on either side stops both (no version is committed)."""
-    handoff: queue.Queue[Any] = queue.Queue(maxsize=2)
-    outcome: dict[str, Any] = {}
-
-    def drain() -> Iterator[pa.RecordBatch]:
-        while True:
-            item = handoff.get()
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-
-    def write() -> None:
-        try:
-            reader = pa.RecordBatchReader.from_batches(batches.schema, drain())
-            outcome["version"] = version_write(storage, key, reader, mode="overwrite", metadata=metadata)
-        except BaseException as error:  # handed to the calling thread, which raises it
-            outcome["error"] = error
-
-    def hand(item: object) -> bool:
-        while writer.is_alive():
-            try:
-                handoff.put(item, timeout=0.2)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    writer = threading.Thread(target=write, name="warehouse-publish", daemon=True)
-    writer.start()
-    try:
+    def counting() -> Iterator[pa.RecordBatch]:
         for batch in batches:
             counter[0] += batch.num_rows
-            if not hand(batch):
-                break
-        else:
-            hand(_END)
-    except BaseException as error:
-        hand(error)
-        writer.join()
-        raise
-    writer.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return int(outcome["version"])
+            yield batch
+
+    return pa.RecordBatchReader.from_batches(batches.schema, counting())
 
 
 def current_report(table: Table) -> dict[str, Any]:
@@ -271,7 +222,9 @@ def table_publish(
     if digest:
         metadata["digest"] = digest
     try:
-        version = _write_from_this_thread(storage, table.storage_key, batches, metadata, counter)
+        version = version_write(
+            storage, table.storage_key, _counted(batches, counter), mode="overwrite", metadata=metadata
+        )
     except Exception as error:
         IngestionRun.objects.filter(pk=run.pk).update(
             status=IngestionRun.Status.FAILED,

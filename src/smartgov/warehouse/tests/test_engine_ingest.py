@@ -19,7 +19,18 @@ from openpyxl import Workbook
 
 from smartgov.warehouse.engine import tables
 from smartgov.warehouse.engine.errors import IngestError
-from smartgov.warehouse.engine.ingest import ColumnSpec, IngestReport, _matches, column_name, ingest
+from smartgov.warehouse.engine.ingest import (
+    ColumnSpec,
+    IngestReport,
+    _convert,
+    _dates,
+    _exact_keys,
+    _fixed_dates,
+    _matches,
+    _trimmed,
+    column_name,
+    ingest,
+)
 from smartgov.warehouse.engine.storage import Storage
 from smartgov.warehouse.tests.test_engine_readers import cp1258
 
@@ -430,3 +441,58 @@ def test_digit_patterns_match_as_the_regular_expression_does(pattern: str) -> No
     )  # fmt: skip
     expected = pc.match_substring_regex(values, f"^(?:{pattern})$").to_pylist()
     assert _matches(values, pattern).to_pylist() == expected
+
+
+def test_fixed_width_dates_read_as_strptime_does() -> None:
+    """The bytes' arithmetic gives what the general path gives, on every day of leap and common years, in each
+    format, and settles only the rows it read (the others: short forms, impossible days, other text)."""
+    days = [date(1899, 12, 31), *[date.fromordinal(d) for d in range(date(2023, 12, 1).toordinal(),
+                                                                      date(2025, 3, 2).toordinal())]]  # fmt: skip
+    written = [d.strftime("%d/%m/%Y") for d in days] + [d.strftime("%d-%m-%Y") for d in days]
+    written += [d.isoformat() for d in days]
+    odd = ["31/02/2026", "29/02/2025", "00/01/2026", "01/13/2026", "1/2/2026", "2026-1-2", "32/01/2026",
+           "ab/cd/efgh", "01/01/0000", "2026/01/02", "01.01.2026", "", None, "２０２６-01-02",
+           "29/02/2024"]  # fmt: skip
+    text = pa.array(["x", *written, *odd], pa.string()).slice(1)  # a slice: the offsets start later
+    fast = _fixed_dates(text)
+    assert fast is not None
+    dates, settled = fast
+    general = pc.cast(_dates(text, with_time=False), pa.date32())
+    assert pc.if_else(pa.array(settled), dates, general).to_pylist() == general.to_pylist()
+    assert _convert(text, "date").to_pylist() == general.to_pylist()
+    assert _convert(text, "date").to_pylist()[: len(written)] == days * 3
+    # the column's form is its first value's: those rows, "29/02/2024" and the null; the rest goes the general way
+    assert settled.sum() == len(days) + 2
+    for form in ("%Y-%m-%d", "%d-%m-%Y"):
+        same = _fixed_dates(pa.array([d.strftime(form) for d in days]))
+        assert same is not None and same[1].all() and same[0].to_pylist() == days
+    assert _fixed_dates(pa.array(["1/2/2026", None])) is None
+
+
+def test_year_zero_is_not_a_date() -> None:
+    """It parses, but nothing could show it (Python's dates start in year 1): the row is rejected, not kept."""
+    text = pa.array(["01/01/0000", "0000-12-31", "1/1/0000", "01/01/0001", "31/12/9999"])
+    assert _convert(text, "date").to_pylist() == [None, None, None, date(1, 1, 1), date(9999, 12, 31)]
+    stamps = _convert(pa.array(["0001-01-01 00:00:00", "0001-01-02 08:00:00", "0000-06-01 10:00"]), "timestamp")
+    first, second, third = stamps.to_pylist()
+    assert first is None and third is None and second.date() == date(1, 1, 2)  # (the zone's mean time then: +7:06)
+
+
+def test_values_are_trimmed_only_when_they_need_it() -> None:
+    clean = pa.array(["a b", "c", "", None])
+    assert _trimmed(clean) is clean
+    for spaced in (["a ", "b"], ["a", "\tb"], ["a", "b\r"]):
+        array = pa.array(spaced)
+        assert _trimmed(array).to_pylist() == [v.strip() for v in spaced]
+    assert _trimmed(pa.array([" x", "y", "z"]).slice(1)).to_pylist() == ["y", "z"]
+
+
+def test_exact_keys_keep_codes_apart() -> None:
+    keys = _exact_keys(pa.array(["12", "0012", "012", "000000000012", "999999999999999"]))
+    assert keys is not None and len(set(keys.tolist())) == 5
+    assert _exact_keys(pa.array(["1234567890123456"])) is None  # 16 digits: hashed
+    assert _exact_keys(pa.array(["12", "1a"])) is None
+    assert _exact_keys(pa.array(["12", ""])) is None
+    assert _exact_keys(pa.array(["١٢"])) is None  # digits of another script
+    numbers = _exact_keys(pa.array([-1, 0, 7], pa.int64()))
+    assert numbers is not None and len(set(numbers.tolist())) == 3

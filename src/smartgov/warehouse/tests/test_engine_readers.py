@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from smartgov.warehouse.engine.errors import IngestError
-from smartgov.warehouse.engine.readers import ReadRejection, Source, open_source
+from smartgov.warehouse.engine.readers import ReadRejection, Source, _cut, _cut_quoted, open_source
 
 ROWS = [("00004", "Nguyễn Thị Hương", "01/02/1990"), ("00007", "Trần Đức Thắng", "2026-01-31")]
 TEXT = "Mã xã,Họ và tên,Ngày sinh\n" + "".join(",".join(r) + "\n" for r in ROWS)
@@ -235,3 +235,19 @@ def test_a_value_larger_than_a_record_may_be_is_refused(tmp_path: Path) -> None:
         _read(path)
     assert refused.value.code == "value_too_large"
     assert refused.value.row == 2
+
+
+@pytest.mark.parametrize(
+    "buffer", [b"", b"a,b", b"a,b\n", b"a,b\nc,d", b"a,b\r\nc,d\r\n", b"\n\n", b"a\n\r\n", b"x\ny\n  ", b"x\ny\n\r\n"]
+)
+def test_a_chunk_without_quotes_is_cut_as_the_quoted_path_cuts_it(buffer: bytes) -> None:
+    for final in (False, True):
+        assert _cut(buffer, final) == _cut_quoted(buffer, final)
+
+
+@pytest.mark.parametrize("last", ['"00010",Lê Văn Nam,03/04/1985', "00010,Lê Văn Nam,03/04/1985"])
+def test_a_last_row_without_a_newline_alone_in_the_last_chunk_is_read(tmp_path: Path, last: str) -> None:
+    path = tmp_path / "cuoi.csv"
+    path.write_text(TEXT + last, encoding="utf-8")
+    _, rows, numbers, _ = _read(path, chunk_bytes=len(TEXT.encode()))  # the last read holds the last row only
+    assert numbers == [1, 2, 3] and rows[-1]["Mã xã"] == "00010"
