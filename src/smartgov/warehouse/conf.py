@@ -21,6 +21,9 @@ WAREHOUSE_QUERY_MAX_CHARS = env.int("WAREHOUSE_QUERY_MAX_CHARS", default=20_000)
 #: Memory and threads one DuckDB query may use (it spills to the run folder beyond the memory).
 WAREHOUSE_DUCKDB_MEMORY = env.str("WAREHOUSE_DUCKDB_MEMORY", default="1GB")
 WAREHOUSE_DUCKDB_THREADS = env.int("WAREHOUSE_DUCKDB_THREADS", default=2)
+#: Idle governed DuckDB connections kept per process for queries on the same grants (each holds up to
+#: WAREHOUSE_DUCKDB_MEMORY of cached file data; 0 opens a connection per query).
+WAREHOUSE_QUERY_CONNECTIONS = env.int("WAREHOUSE_QUERY_CONNECTIONS", default=4)
 #: The largest file a steward may upload (bytes).
 WAREHOUSE_UPLOAD_MAX_BYTES = env.int("WAREHOUSE_UPLOAD_MAX_BYTES", default=2 * 1024**3)
 #: Execute an ingestion run right after its commit, in the request (the unit tests); otherwise a Celery task, or a

@@ -393,6 +393,11 @@ def _infer(text: pa.Array) -> str:
 # -------------------------------------------------------------------------------------------------- uniqueness
 
 
+#: A run of keys is merged into the previous one once it holds at least this fraction of it: each key is copied about
+#: log4(batches) times, and a search visits a handful more runs (few keys get past the filter).
+_MERGE_RATIO = 4
+
+
 class _UniqueIndex:
     """The keys taken so far by one unique column, as 64-bit keys in sorted NumPy runs.
 
@@ -406,9 +411,9 @@ class _UniqueIndex:
     per row; a DuckDB table with a primary key spills to disk but answers per batch with a join that rescans it.
     Sorted runs of uint64 cost 8 bytes a key (80 MB for 10 million rows), are searched with ``np.searchsorted`` per
     batch, and are merged like a log-structured tree (a run is merged into the previous one while it is at least
-    half its size), so each key is copied O(log n) times. A bit filter of 16 MiB in front of the runs (27 bits of
-    the key, mixed) answers most keys that were never seen without searching the runs: half the index's time at 10
-    million keys. Limit: memory grows by 8 bytes a row (a 100-million-row load holds 800 MB)."""
+    a quarter of its size), so each key is copied O(log n) times. A bit filter of 16 MiB in front of the runs (27
+    bits of the key, mixed) answers most keys that were never seen without searching the runs: half the index's time
+    at 10 million keys. Limit: memory grows by 8 bytes a row (a 100-million-row load holds 800 MB)."""
 
     #: Bits of the filter in front of the runs (16 MiB): a key whose bit is not set was never added, so only the few
     #: keys whose bit is set are searched in the runs (about 7 % of them after 10 million keys).
@@ -461,7 +466,7 @@ class _UniqueIndex:
         starts = np.flatnonzero(np.concatenate(([True], byte[1:] != byte[:-1])))
         self.filter[byte[starts]] |= np.bitwise_or.reduceat(bit, starts)
         self.runs.append(keys)
-        while len(self.runs) > 1 and len(self.runs[-1]) * 2 >= len(self.runs[-2]):
+        while len(self.runs) > 1 and len(self.runs[-1]) * _MERGE_RATIO >= len(self.runs[-2]):
             last = self.runs.pop()
             self.runs[-1] = np.sort(np.concatenate([self.runs[-1], last]), kind="stable")
 
@@ -612,6 +617,8 @@ class _Rejected:
     """The rejected rows' Parquet file (row, reasons, faulty columns, the line when it was unreadable, every value as
     text), written as the load goes, and the first rejections for the report."""
 
+    GROUP_ROWS = 16_384
+
     def __init__(self, storage: Storage, uri: str, source_names: list[str]) -> None:
         self.schema = pa.schema(
             [("_row", pa.int64()), ("_reasons", pa.string()), ("_columns", pa.string()), ("_line", pa.string())]
@@ -622,6 +629,8 @@ class _Rejected:
         self.stream = fs.open_output_stream(path)
         self.writer = pq.ParquetWriter(self.stream, self.schema, compression="zstd")
         self.rows = 0
+        self.pending: list[pa.RecordBatch] = []
+        self.held = 0
         self.reasons: dict[str, int] = {}
         self.report: list[Rejection] = []
 
@@ -631,8 +640,17 @@ class _Rejected:
         """One batch of rejected rows: their numbers, reason codes and faulty columns (comma-separated), the line
         when the row could not be split, and one array per source column."""
         arrays = [pa.array(rows, pa.int64()), reasons, columns, lines, *values]
-        self.writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
+        self.pending.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
+        self.held += len(rows)
         self.rows += len(rows)
+        if self.held >= self.GROUP_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        # a few rejected rows per batch: written as row groups of many batches, not one small group each
+        if self.pending:
+            self.writer.write_table(pa.Table.from_batches(self.pending, schema=self.schema))
+        self.pending, self.held = [], 0
 
     def count(self, reason: str, rows: int) -> None:
         if rows:
@@ -642,8 +660,32 @@ class _Rejected:
         return REPORT_REJECTIONS - len(self.report)
 
     def close(self) -> None:
-        self.writer.close()
-        self.stream.close()
+        try:
+            self._flush()
+        finally:
+            self.writer.close()
+            self.stream.close()
+
+
+#: Up to this many rejected rows in a batch, the accepted rows go on as slices between them (no copy).
+_MAX_SLICES = 256
+
+
+def _kept(batch: pa.RecordBatch, good: np.ndarray) -> list[pa.RecordBatch]:
+    """The rows of ``batch`` where ``good``: zero-copy slices between the rejected rows when those are few (a load
+    rejects a row in hundreds), one filtered copy otherwise."""
+    bad = np.flatnonzero(~good)
+    if len(bad) > _MAX_SLICES:
+        return [batch.filter(pa.array(good))]
+    kept = []
+    start = 0
+    for row in bad.tolist():
+        if row > start:
+            kept.append(batch.slice(start, row - start))
+        start = row + 1
+    if start < len(good):
+        kept.append(batch.slice(start))
+    return kept
 
 
 @dataclass
@@ -725,9 +767,6 @@ class _Checker:
             keys[given] = self.unique[name].hashes(pc.filter(value, pa.array(given)), self._cursor())
         return given, keys
 
-    def check(self, read: ReadBatch) -> pa.RecordBatch | None:
-        return self.finish(self.prepare(read))
-
     def prepare(self, read: ReadBatch) -> _Prepared:
         """Conversions and every rule but uniqueness: touches nothing shared, so batches may be prepared on several
         threads at once (pyarrow.compute releases the GIL)."""
@@ -780,8 +819,8 @@ class _Checker:
             presorted = _sorted_keys(given, first_keys, bad_rows)
         return _Prepared(read, converted, faults, masks, bad_rows, keys, presorted)
 
-    def finish(self, prepared: _Prepared) -> pa.RecordBatch | None:
-        """Uniqueness (in the file's order), the rejected rows, and the accepted ones as the table's batch."""
+    def finish(self, prepared: _Prepared) -> list[pa.RecordBatch]:
+        """Uniqueness (in the file's order), the rejected rows, and the accepted ones as the table's batches."""
         read, converted, faults, masks, bad_rows = (
             prepared.read,
             prepared.converted,
@@ -794,7 +833,7 @@ class _Checker:
         if read.rejected:
             self._read_rejections(read.rejected)
         if count == 0:
-            return None
+            return []
         presorted = prepared.presorted
         for position, column in enumerate(self.plan.columns):
             if column.unique:
@@ -807,10 +846,9 @@ class _Checker:
         accepted = int(good.sum())
         self.rows_accepted += accepted
         if accepted == 0:
-            return None
-        keep = pa.array(good)
-        arrays = [pc.filter(v, keep) if accepted != count else v for v in converted]
-        return pa.RecordBatch.from_arrays(arrays, schema=self.plan.schema)
+            return []
+        batch = pa.RecordBatch.from_arrays(converted, schema=self.plan.schema)
+        return [batch] if accepted == count else _kept(batch, good)
 
     def _unique(
         self,
@@ -962,7 +1000,7 @@ def ingest(
                 checker.preload(tables.dataset(storage, key).to_batches(columns=list(checker.unique)))
             failure: list[BaseException] = []
 
-            def checked() -> Iterator[tuple[pa.RecordBatch | None, int, int]]:
+            def checked() -> Iterator[tuple[list[pa.RecordBatch], int, int]]:
                 # two batches prepared at once (both cores when the writer waits), finished in the file's order
                 with ThreadPoolExecutor(max_workers=2, thread_name_prefix="warehouse-check") as pool:
                     pending: deque[Future[_Prepared]] = deque()
@@ -978,11 +1016,10 @@ def ingest(
             def accepted() -> Iterator[pa.RecordBatch]:
                 # three stages on their own threads: parse, check, and the Delta writer's encoding (this one)
                 try:
-                    for batch, done, rows in _prefetched(checked()):
+                    for kept, done, rows in _prefetched(checked()):
                         if progress is not None:  # called on the caller's thread (its database connection)
                             progress(done, opened.bytes_total, rows)
-                        if batch is not None:
-                            yield batch
+                        yield from kept
                 except BaseException as error:
                     failure.append(error)
                     raise

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 import secrets
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -266,12 +268,13 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-@contextlib.contextmanager
-def _connection(
+def _open(
     grants: list[Grant], *, memory: str, threads: int, temp_directory: str | None
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A fresh connection holding only the grants' masked views, external access off, configuration locked."""
-    with contextlib.ExitStack() as stack:
+) -> tuple[duckdb.DuckDBPyConnection, contextlib.ExitStack]:
+    """A new connection holding only the grants' masked views, external access off, configuration locked; and what
+    closes it (the connection, then its spill folder)."""
+    stack = contextlib.ExitStack()
+    try:
         spill = temp_directory or stack.enter_context(tempfile.TemporaryDirectory(prefix="smartgov-duckdb-"))
         config: dict[str, str | bool | int | float | list[str]] = {
             "memory_limit": memory,
@@ -313,7 +316,118 @@ def _connection(
             con.execute("SET allowed_paths = ?", [opened])
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
+    except BaseException:
+        stack.close()
+        raise
+    return con, stack
+
+
+class _Pool:
+    """Governed connections kept between queries, keyed by all they hold: each grant's name, Parquet files and
+    masked columns, and the limits. Only grants over local files are kept (a version's files never change, so the
+    same key is the same data); a query on object storage gets a connection of its own, closed after it.
+
+    Why: opening a connection and its views costs tens of milliseconds, and a kept one also keeps DuckDB's cache of
+    the files it read (within its memory limit), so the same query again on the same version runs in about two
+    thirds of the time (docs/benchmarks.md, "Warehouse query"). Safe because a kept connection holds nothing but its
+    grants' views, its configuration is locked, and the engine runs only a single SELECT on it, which changes no
+    state another query could see. A connection serves one query at a time (taken out while used); one that timed
+    out or failed is closed, not kept. At most ``size`` idle connections (the least recently used closed first),
+    each bounded by its memory limit; none survive a fork."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._idle: OrderedDict[tuple[Any, ...], list[tuple[duckdb.DuckDBPyConnection, contextlib.ExitStack]]]
+        self._idle = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(grants: list[Grant], limits: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        if not all(_local_paths(g.files) for g in grants):
+            return None
+        return (tuple((g.name.lower(), g.files, tuple(sorted(m.lower() for m in g.masked))) for g in grants), limits)
+
+    def take(self, key: tuple[Any, ...]) -> tuple[duckdb.DuckDBPyConnection, contextlib.ExitStack] | None:
+        with self._lock:
+            idle = self._idle.get(key)
+            if not idle:
+                return None
+            found = idle.pop()
+            if not idle:
+                del self._idle[key]
+            return found
+
+    def give_back(self, key: tuple[Any, ...], held: tuple[duckdb.DuckDBPyConnection, contextlib.ExitStack]) -> None:
+        closing = []
+        with self._lock:
+            self._idle.setdefault(key, []).append(held)
+            self._idle.move_to_end(key)
+            while sum(len(v) for v in self._idle.values()) > self.size:
+                oldest = next(iter(self._idle))
+                closing.append(self._idle[oldest].pop(0))
+                if not self._idle[oldest]:
+                    del self._idle[oldest]
+        for _, stack in closing:
+            stack.close()
+
+    def clear(self, *, close: bool = True) -> None:
+        with self._lock:
+            held = [h for idle in self._idle.values() for h in idle]
+            self._idle.clear()
+        if close:
+            for _, stack in held:
+                stack.close()
+
+
+#: Idle governed connections kept (``configure_pool``; the app sets ``WAREHOUSE_QUERY_CONNECTIONS``).
+_pool = _Pool(size=4)
+os.register_at_fork(after_in_child=lambda: _pool.clear(close=False))
+
+
+def configure_pool(size: int) -> None:
+    """Keep at most ``size`` idle governed connections (0: none; every query opens its own). Cheap when unchanged."""
+    size = max(size, 0)
+    if size != _pool.size:
+        _pool.clear()
+        _pool.size = size
+
+
+@contextlib.contextmanager
+def _connection(
+    grants: list[Grant], *, memory: str, threads: int, temp_directory: str | None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A governed connection for one query: a kept one with the same grants and limits, or a new one. It is kept
+    afterwards only when the query ended normally (``_Deadline`` marks a connection it interrupted)."""
+    key = _Pool.key(grants, (memory, threads, temp_directory)) if _pool.size else None
+    held = _pool.take(key) if key is not None else None
+    if held is None:
+        held = _open(grants, memory=memory, threads=threads, temp_directory=temp_directory)
+    con, stack = held
+    try:
         yield con
+    except BaseException:
+        _interrupted.discard(id(con))
+        stack.close()
+        raise
+    if key is None or id(con) in _interrupted or not _finished(con):
+        _interrupted.discard(id(con))
+        stack.close()
+    else:
+        _pool.give_back(key, held)
+
+
+def _finished(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection is ready for another query: the rest of an answer left unread (rows past the limit) is
+    dropped. False when it cannot be."""
+    try:
+        con.abort()
+    except duckdb.Error:
+        return False
+    return True
+
+
+#: Connections a deadline interrupted (by id, while they are in use): never kept.
+_interrupted: set[int] = set()
 
 
 def _schemas_differ(paths: list[str]) -> bool:
@@ -347,6 +461,7 @@ class _Deadline:
 
     def _stop(self) -> None:
         self.fired.set()
+        _interrupted.add(id(self._con))
         self._con.interrupt()
 
     def __enter__(self) -> _Deadline:
@@ -355,6 +470,7 @@ class _Deadline:
 
     def __exit__(self, *exc: object) -> None:
         self._timer.cancel()
+        self._timer.join()  # a firing under way has ended: ``fired`` and ``_interrupted`` are final
 
 
 def _refusal(error: duckdb.Error, deadline: _Deadline, timeout: float) -> QueryRefused:

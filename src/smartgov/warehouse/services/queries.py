@@ -130,6 +130,7 @@ def _plan(actor: Any, sql: str) -> tuple[list[engine.Grant], list[Table], dict[s
 
 def _limits() -> dict[str, Any]:
     """What one query may use (settings ``WAREHOUSE_QUERY_*`` and ``WAREHOUSE_DUCKDB_*``)."""
+    engine.configure_pool(settings.WAREHOUSE_QUERY_CONNECTIONS)
     return {
         "timeout": settings.WAREHOUSE_QUERY_TIMEOUT,
         "memory": settings.WAREHOUSE_DUCKDB_MEMORY,

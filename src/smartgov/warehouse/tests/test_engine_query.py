@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import time
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -411,3 +412,74 @@ def test_xlsx_shows_times_in_vietnam_and_cleans_what_excel_refuses(tables: dict[
     query_export(sql, grants_of(tables), format="csv", target=csv_out, max_rows=10, timeout=20)
     values = list(csv.reader(io.StringIO(csv_out.getvalue().decode("utf-8-sig"))))[1]
     assert values[0].startswith("2024-01-01 00:00:00") and values[3] == "[1, 2]"
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Counts the governed connections opened (an empty pool of two, restored afterwards)."""
+    count: list[int] = []
+    real = engine._open
+
+    def counting(*args: object, **kwargs: object) -> object:
+        count.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_open", counting)
+    engine.configure_pool(0)
+    engine.configure_pool(2)
+    yield count
+    engine.configure_pool(0)
+    engine.configure_pool(4)
+
+
+def test_a_connection_is_kept_for_the_same_grants_only(tables: dict[str, str], opened: list[int]) -> None:
+    sql = "SELECT cccd, count(*) AS n FROM ho_tich.khai_sinh GROUP BY cccd ORDER BY cccd LIMIT 1"
+    local = tables["reader"] == "parquet"
+    masked = query_run(sql, grants_of(tables), max_rows=10, timeout=10)
+    again = query_run(sql, grants_of(tables), max_rows=10, timeout=10)
+    assert masked.rows == again.rows == [("***", 5)]
+    assert len(opened) == (1 if local else 2)  # object storage: a connection per query
+    # a caller who may see the column never gets the masked connection, nor the other way round
+    shown = query_run(sql, grants_of(tables, masked=frozenset()), max_rows=10, timeout=10)
+    assert shown.rows == [("031200000001", 1)]
+    assert query_run(sql, grants_of(tables), max_rows=10, timeout=10).rows == [("***", 5)]
+    assert len(opened) == (2 if local else 4)
+    # another version is other files: another connection
+    query_run(sql, grants_of(tables, version=0), max_rows=10, timeout=10)
+    assert len(opened) == (3 if local else 5)
+
+
+def test_a_connection_that_timed_out_or_failed_is_not_kept(tables: dict[str, str], opened: list[int]) -> None:
+    slow = "SELECT count(*) FROM range(100000000) a, range(100000000) b"
+    grants = grants_of(tables)
+    with pytest.raises(QueryRefused) as stopped:
+        query_run(slow, grants, max_rows=10, timeout=0.2)
+    assert stopped.value.code == "timeout"
+    with pytest.raises(QueryRefused):
+        query_run("SELECT 1/0::INTEGER + 'x'::INTEGER FROM ho_tich.khai_sinh", grants, max_rows=10, timeout=10)
+    assert query_run("SELECT count(*) FROM ho_tich.khai_sinh", grants, max_rows=10, timeout=10).rows == [(5,)]
+    assert len(opened) == 3  # each of the first two was closed
+
+
+def test_the_pool_keeps_at_most_its_size(tables: dict[str, str], opened: list[int]) -> None:
+    if tables["reader"] != "parquet":
+        pytest.skip("only local files are kept")
+    sql = "SELECT count(*) FROM ho_tich.khai_sinh"
+    hidden: frozenset[str] = frozenset({"cccd"})
+    shown: frozenset[str] = frozenset()
+    # three keys in a pool of two: the least recently used (version 0, masked) is closed, then opened again
+    for version, masked in ((0, hidden), (1, hidden), (1, shown), (0, hidden)):
+        query_run(sql, grants_of(tables, version=version, masked=masked), max_rows=10, timeout=10)
+    assert len(opened) == 4
+    assert sum(len(idle) for idle in engine._pool._idle.values()) == 2
+
+
+def test_a_kept_connection_drops_the_rows_left_unread(tables: dict[str, str], opened: list[int]) -> None:
+    """A query cut at its row limit, or an export cut at its own, leaves rows unread: the next query on the same
+    connection still runs."""
+    sql = "SELECT so FROM ho_tich.khai_sinh ORDER BY so"
+    assert query_run(sql, grants_of(tables), max_rows=1, timeout=10).truncated
+    target = io.BytesIO()
+    assert query_export(sql, grants_of(tables), format="csv", target=target, max_rows=2, timeout=10) == 2
+    assert query_run(sql, grants_of(tables), max_rows=1, timeout=10).rows == [(1,)]
+    assert len(opened) == (1 if tables["reader"] == "parquet" else 3)
