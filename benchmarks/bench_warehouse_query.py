@@ -3,7 +3,7 @@
 The same generated dossier-like rows (agency code, procedure code, status, channel, received date, days taken, fee in
 đồng): 5,000,000 of them (``SMARTGOV_BENCH_WAREHOUSE_QUERY_ROWS`` overrides), written once as a Delta version (the
 warehouse's own ``version_write``, streamed) and once into PostgreSQL (``COPY``, then an index on the lookup columns
-``(procedure_code, received_date)`` and ``ANALYZE``: a fair baseline). PostgreSQL is a scratch database beside
+``(procedure_code, received_date)`` and ``VACUUM (ANALYZE)``: a fair baseline). PostgreSQL is a scratch database beside
 ``DATABASE_URL`` when that names a PostgreSQL server; without one the comparison is skipped, saying why, and only the
 DuckDB figures are printed.
 
@@ -147,7 +147,7 @@ def postgres_load(url: str, rows: int) -> float:
                 pacsv.write_csv(pa.Table.from_batches([batch]), buffer, write_options=options)
                 copy.write(buffer.getvalue())
         db.execute("CREATE INDEX ho_so_lookup ON ho_so (procedure_code, received_date)")
-        db.execute("ANALYZE ho_so")
+        db.execute("VACUUM (ANALYZE) ho_so")  # hint bits and the visibility map set: no scan pays for them
     return time.perf_counter() - started
 
 
@@ -189,7 +189,7 @@ def run(ctx: Context) -> list[Result]:
         ]  # fmt: skip
     with scratch_database(url, "warehouse_query") as scratch:
         loaded = postgres_load(scratch, rows)
-        print(f"PostgreSQL loaded (COPY, index, ANALYZE) in {loaded:.1f} s")
+        print(f"PostgreSQL loaded (COPY, index, VACUUM ANALYZE) in {loaded:.1f} s")
         if (postgres(scratch, GROUP_BY)(), postgres(scratch, LOOKUP)()) != (groups, found):
             raise RuntimeError("PostgreSQL and DuckDB do not give the same number of rows")
         pg_group = median_seconds(postgres(scratch, GROUP_BY))
