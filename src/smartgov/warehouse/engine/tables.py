@@ -187,19 +187,26 @@ def _files_written(
             path.rsplit("/", 1)[1], int(info.size), {}, int(time.time() * 1000), True, json.dumps(_stats(meta, schema))
         )
 
-    for batch in batches:
-        if not batch.num_rows:
-            continue
-        pending.append(batch)
-        held += batch.num_rows
-        if held >= ROW_GROUP_ROWS:
+    try:
+        for batch in batches:
+            if not batch.num_rows:
+                continue
+            pending.append(batch)
+            held += batch.num_rows
+            if held >= ROW_GROUP_ROWS:
+                flush()
+                if current is not None and current[1].tell() >= TARGET_FILE_BYTES:
+                    yield close()
+        if pending:
             flush()
-            if current is not None and current[1].tell() >= TARGET_FILE_BYTES:
-                yield close()
-    if pending:
-        flush()
-    if current is not None:
-        yield close()
+        if current is not None:
+            yield close()
+    finally:
+        if current is not None:  # a failure: the open file is closed (the caller deletes it)
+            with contextlib.suppress(Exception):
+                current[2].close()
+            with contextlib.suppress(Exception):
+                current[1].close()
 
 
 def _encodings(group: pa.Table) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -17,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import Workbook
 
+from smartgov.warehouse.engine import ingest as ingest_module
 from smartgov.warehouse.engine import tables
 from smartgov.warehouse.engine.errors import IngestError
 from smartgov.warehouse.engine.ingest import (
@@ -26,6 +28,7 @@ from smartgov.warehouse.engine.ingest import (
     _dates,
     _exact_keys,
     _fixed_dates,
+    _kept,
     _matches,
     _trimmed,
     column_name,
@@ -496,3 +499,16 @@ def test_exact_keys_keep_codes_apart() -> None:
     assert _exact_keys(pa.array(["١٢"])) is None  # digits of another script
     numbers = _exact_keys(pa.array([-1, 0, 7], pa.int64()))
     assert numbers is not None and len(set(numbers.tolist())) == 3
+
+
+@pytest.mark.parametrize("rejected", [[], [0], [3], [9], [0, 1, 5, 9], list(range(0, 10, 2))])
+def test_the_accepted_rows_are_the_ones_kept(rejected: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    batch = pa.record_batch([pa.array(range(10))], names=["n"])
+    good = np.ones(10, dtype=bool)
+    good[rejected] = False
+    expected = [n for n in range(10) if n not in rejected]
+    for limit in (256, 2):  # slices between the rejected rows, or one filtered copy past the limit
+        monkeypatch.setattr(ingest_module, "_MAX_SLICES", limit)
+        kept = _kept(batch, good)
+        assert [n for part in kept for n in part.column(0).to_pylist()] == expected
+        assert all(part.num_rows for part in kept)
