@@ -125,7 +125,9 @@ class Dataset(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(name__regex=NAME_PATTERN), name="opendata_dataset_name"),
-            models.CheckConstraint(condition=Q(state__in=["draft", "active", "deleted"]), name="opendata_dataset_state"),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "active", "deleted"]), name="opendata_dataset_state"
+            ),
             models.CheckConstraint(condition=Q(license_id__in=licences.IDS), name="opendata_dataset_licence"),
             models.CheckConstraint(
                 condition=Q(warehouse_table="") | Q(warehouse_table__regex=TABLE_PATTERN),

@@ -11,10 +11,7 @@ from smartgov.opendata.ckan.views import action_view
 app_name = "opendata"
 
 urlpatterns = [
-    *(
-        re_path(rf"^api/(?:3/)?action/{name}/?$", action_view, {"action_name": name}, name=name)
-        for name in ACTIONS
-    ),
+    *(re_path(rf"^api/(?:3/)?action/{name}/?$", action_view, {"action_name": name}, name=name) for name in ACTIONS),
     re_path(r"^api/(?:3/)?action/(?P<action_name>[^/]{0,200})/?$", action_view, name="action-unknown"),
     path(
         "dataset/<uuid:dataset>/resource/<uuid:resource>/download/<str:filename>",

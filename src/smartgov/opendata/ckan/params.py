@@ -78,7 +78,14 @@ def names(data: Mapping[str, Any], key: str, *, allowed: tuple[str, ...], limit:
         raise Invalid({key: [_("Must be a list of at most %(n)d names.") % {"n": limit}]})
     unknown = [item for item in value if item not in allowed]
     if unknown:
-        raise Invalid({key: [_("Unknown: %(names)s. Use: %(allowed)s.") % {"names": ", ".join(unknown)[:200], "allowed": ", ".join(allowed)}]})
+        raise Invalid(
+            {
+                key: [
+                    _("Unknown: %(names)s. Use: %(allowed)s.")
+                    % {"names": ", ".join(unknown)[:200], "allowed": ", ".join(allowed)}
+                ]
+            }
+        )
     return list(dict.fromkeys(value))
 
 

@@ -85,7 +85,12 @@ def _answer(request: HttpRequest, name: str, status: int, body: dict[str, Any]) 
 
 
 def _error(
-    request: HttpRequest, name: str, status: int, kind: str, message: str | None = None, fields: dict[str, Any] | None = None
+    request: HttpRequest,
+    name: str,
+    status: int,
+    kind: str,
+    message: str | None = None,
+    fields: dict[str, Any] | None = None,
 ) -> JsonResponse:
     error: dict[str, Any] = {"__type": kind}
     if message is not None:

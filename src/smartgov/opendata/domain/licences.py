@@ -10,8 +10,8 @@ licence text an agency must keep (its own conditions, open), ``other-closed`` da
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)

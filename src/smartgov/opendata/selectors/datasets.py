@@ -5,6 +5,7 @@ Everyone sees active public datasets. A private dataset, a draft or a withdrawn 
 its agency (``opendata.dataset.read_private``; a token needs ``opendata.read``), and answers Not Found to anyone
 else, so its name cannot be probed."""
 
+import contextlib
 import uuid
 from typing import Any
 
@@ -25,10 +26,8 @@ def _by_reference(reference: Any, *, uuid_field: str = "uuid", name_field: str =
     if not isinstance(reference, str) or not reference or len(reference) > 100:
         return None
     query = Q(**{name_field: reference})
-    try:
+    with contextlib.suppress(ValueError):
         query |= Q(**{uuid_field: uuid.UUID(reference)})
-    except ValueError:
-        pass
     return query
 
 

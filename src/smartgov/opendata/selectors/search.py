@@ -120,9 +120,7 @@ def _ordering(sort: str, has_text: bool) -> tuple[list[str], str]:
     ordering: list[str] = []
     for part in parts:
         if len(part) > 2 or part[0] not in SORT_FIELDS or (len(part) == 2 and part[1] not in ("asc", "desc")):
-            raise Invalid(
-                {"sort": [_("Sort by %(fields)s, each asc or desc.") % {"fields": ", ".join(SORT_FIELDS)}]}
-            )
+            raise Invalid({"sort": [_("Sort by %(fields)s, each asc or desc.") % {"fields": ", ".join(SORT_FIELDS)}]})
         if part[0] == "score" and not has_text:
             continue
         descending = len(part) == 2 and part[1] == "desc"
@@ -183,6 +181,8 @@ def dataset_search(subject: Any, query: SearchQuery) -> SearchResult:
     if any(key.lstrip("-") == "num_resources" for key in ordering):
         queryset = queryset.annotate(num_resources=Count("resources"))
     count = queryset.count()
-    page = list(with_details(queryset.order_by(*ordering))[query.start : query.start + query.rows]) if query.rows else []
+    page = (
+        list(with_details(queryset.order_by(*ordering))[query.start : query.start + query.rows]) if query.rows else []
+    )
     facets = {name: _facet(queryset, name, query.facet_limit, query.facet_mincount) for name in query.facet_fields}
     return SearchResult(count=count, results=page, facets=facets, sort=sort)

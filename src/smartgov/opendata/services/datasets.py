@@ -4,6 +4,7 @@ Who may: a data steward of the owner agency, or a platform administrator (``open
 (the demo, a command) acts with ``actor`` None. The input is CKAN's data dict; every field's messages come back
 together (``Invalid``, 409). Each write is one transaction with its audit row and its event (events.py)."""
 
+import contextlib
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -70,10 +71,8 @@ def _groups_find(references: list[str], errors: Errors) -> list[Group]:
     found: list[Group] = []
     for ref in references:
         query = Q(name=ref)
-        try:
+        with contextlib.suppress(ValueError):
             query |= Q(uuid=uuid.UUID(ref))
-        except ValueError:
-            pass
         group = Group.objects.filter(query).first()
         if group is None:
             errors.add("groups", _('Theme "%(name)s" does not exist.') % {"name": ref[:100]})
@@ -240,9 +239,9 @@ def dataset_update(*, actor: Any, dataset: Dataset, values: Mapping[str, Any], p
         publish_check(actor, clean["owner"])
     with transaction.atomic():
         locked = Dataset.objects.select_for_update().select_related("owner").get(pk=dataset.pk)
-        if clean.get("name") and clean["name"] != locked.name:
-            if Dataset.objects.filter(name=clean["name"]).exclude(pk=locked.pk).exists():
-                raise Invalid({"name": [_("That URL is already in use.")]})
+        name = clean.get("name")
+        if name and name != locked.name and Dataset.objects.filter(name=name).exclude(pk=locked.pk).exists():
+            raise Invalid({"name": [_("That URL is already in use.")]})
         changes: dict[str, list[Any]] = {}
         for column in _COLUMNS:
             if column in clean and clean[column] is not None and getattr(locked, column) != clean[column]:

@@ -161,7 +161,9 @@ def tags(values: Mapping[str, Any], errors: Errors) -> list[str] | None:
             return None
         tag = " ".join(unicodedata.normalize("NFC", item).split())
         if not TAG.match(tag):
-            errors.add("tags", _('Tag "%(tag)s" must be 2 to 100 letters, digits, spaces, - _ or .') % {"tag": tag[:100]})
+            errors.add(
+                "tags", _('Tag "%(tag)s" must be 2 to 100 letters, digits, spaces, - _ or .') % {"tag": tag[:100]}
+            )
             continue
         if tag not in names:
             names.append(tag)

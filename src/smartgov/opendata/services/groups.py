@@ -26,7 +26,7 @@ def group_create(*, actor: Any, name: str, title: str, description: str = "", im
     clean_title = fields.text(values, "title", 200, errors) or clean_name or ""
     clean_description = fields.text(values, "description", 10_000, errors) or ""
     errors.raise_any()
-    group = Group(name=clean_name, title=clean_title, description=clean_description, image_url=image_url)
+    group = Group(name=clean_name or "", title=clean_title, description=clean_description, image_url=image_url)
     try:
         with transaction.atomic():
             group.save()

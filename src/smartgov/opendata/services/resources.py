@@ -59,7 +59,8 @@ def resources_replace(dataset: Dataset, given: list[dict[str, Any]]) -> bool:
     changed = False
     now = timezone.now()
     for position, clean in enumerate(given):
-        resource = existing.get(clean.get("uuid")) if clean.get("uuid") else None
+        given_id = clean.get("uuid")
+        resource = existing.get(given_id) if isinstance(given_id, uuid.UUID) else None
         if resource is None:
             if clean.get("uuid") and Resource.objects.filter(uuid=clean["uuid"]).exists():
                 raise Invalid({"resources": [_("Resource id already exists.")]})
@@ -74,8 +75,8 @@ def resources_replace(dataset: Dataset, given: list[dict[str, Any]]) -> bool:
             resource.save()
             changed = True
         kept.add(resource.uuid)
-    for key, resource in existing.items():
-        if key not in kept:
+    for known, resource in existing.items():
+        if known not in kept:
             _file_delete(resource)
             resource.delete()
             changed = True
@@ -157,11 +158,13 @@ def resource_update(
         if not partial and not clean.get("url") and upload is None and not current.upload:
             raise Invalid({"url": [_("Give the address of the resource or upload a file.")]})
         changes = {
-            key: [str(getattr(current, key)), str(value)] for key, value in clean.items() if getattr(current, key) != value
+            key: [str(getattr(current, key)), str(value)]
+            for key, value in clean.items()
+            if getattr(current, key) != value
         }
         if clean.get("url") and current.upload:  # a link replaces the uploaded file
             _file_delete(current)
-            current.upload = None  # type: ignore[assignment]
+            current.upload = None
             current.size = None
         for key, value in clean.items():
             setattr(current, key, value)
@@ -173,8 +176,10 @@ def resource_update(
             current.modified_at = timezone.now()
             current.save()
             dataset_touch(
-                dataset=locked, actor=actor, action="opendata.resource.update", changes={"resource": [None, str(current.uuid)], **changes},
-            
+                dataset=locked,
+                actor=actor,
+                action="opendata.resource.update",
+                changes={"resource": [None, str(current.uuid)], **changes},
             )
     return current
 

@@ -87,7 +87,9 @@ def test_private_and_draft_datasets_are_seen_only_by_the_agencys_staff(od, od_to
         assert call(anonymous, "package_show", {"id": "noi-bo"}, headers=headers).status_code == 404
         found = ok(call(anonymous, "package_search", {"include_private": True, "rows": 100}, headers=headers))
         assert "noi-bo" not in [d["name"] for d in found["results"]]
-    search = ok(call(anonymous, "package_search", {"include_private": True, "include_drafts": True}, headers=specialist))
+    search = ok(
+        call(anonymous, "package_search", {"include_private": True, "include_drafts": True}, headers=specialist)
+    )
     assert {"noi-bo", "nhap"} <= {d["name"] for d in search["results"]}
     assert "noi-bo" not in ok(call(anonymous, "package_list"))
     admin = {"Authorization": od_token(od.admin, "opendata.read")}
