@@ -47,7 +47,7 @@ def test_package_show_by_name_and_by_id(od):
     assert shown["tags"][0]["display_name"] == "bệnh viện"
     assert [g["name"] for g in shown["groups"]] == ["y-te"]
     assert shown["extras"] == [{"key": "nguồn", "value": "Sở Y tế"}]
-    assert shown["license_id"] == "CC-BY-4.0" and shown["license_title"] == "Creative Commons Attribution 4.0"
+    assert shown["license_id"] == "CC-BY-4.0" and shown["license_title"] == "Creative Commons Ghi công 4.0"
     assert shown["private"] is False and shown["state"] == "active" and shown["isopen"] is True
     assert shown["num_resources"] == 1 and shown["num_tags"] == 2
     assert shown["resources"][0]["format"] == "CSV"
@@ -66,7 +66,7 @@ def test_not_found_and_missing_id(od):
     assert response.json()["error"]["__type"] == "Not Found Error"
     missing = call(client, "package_show", {})
     assert missing.status_code == 409
-    assert missing.json()["error"] == {"__type": "Validation Error", "id": ["Missing value"]}
+    assert missing.json()["error"] == {"__type": "Validation Error", "id": ["Thiếu giá trị"]}
     for name in ("resource_show", "organization_show", "group_show"):
         assert call(client, name, {"id": "khong-co"}).status_code == 404, name
 
@@ -222,7 +222,7 @@ def test_bad_requests(od):
         assert response.status_code == 400, body[:20]
     unknown = call(client, "khong_co_hanh_dong")
     assert unknown.status_code == 400
-    assert "Action name not known" in unknown.json()["error"]["message"]
+    assert "Không có thao tác tên là: khong_co_hanh_dong" in unknown.json()["error"]["message"]
     assert call(client, "package_create", {}, method="get").status_code == 400
     put = client.put("/api/3/action/package_list")
     assert put.status_code == 405
