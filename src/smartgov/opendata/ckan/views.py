@@ -60,6 +60,8 @@ def _parameters(request: HttpRequest, read: bool) -> tuple[dict[str, Any], dict[
     length = request.META.get("CONTENT_LENGTH") or "0"
     if content_type.startswith("multipart/") or content_type == "application/x-www-form-urlencoded":
         data = {key: request.POST.get(key) for key in request.POST}
+        if not _storable(data):
+            raise BadRequest(_("JSON Error: text must be valid UTF-8 without NUL characters."))
         return data, {key: request.FILES[key] for key in request.FILES}
     if not length.isdigit() or int(length) > settings.OPENDATA_BODY_MAX_BYTES:
         raise BadRequest(_("The request body is larger than %(n)d bytes.") % {"n": settings.OPENDATA_BODY_MAX_BYTES})
@@ -72,7 +74,30 @@ def _parameters(request: HttpRequest, read: bool) -> tuple[dict[str, Any], dict[
         raise BadRequest(_("JSON Error: %(error)s") % {"error": str(exc)[:200]}) from None
     if not isinstance(data, dict):
         raise BadRequest(_("JSON Error: the body must be a JSON object."))
+    if not _storable(data):
+        raise BadRequest(_("JSON Error: text must be valid UTF-8 without NUL characters."))
     return data, {}
+
+
+def _storable(data: Any) -> bool:
+    """Whether every key and text in ``data`` can be stored and compared by the database: valid UTF-8 (JSON's
+    ``\\ud800`` escapes make lone surrogates) and no NUL, which PostgreSQL refuses."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return False
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+    return True
 
 
 def _no_constant(name: str) -> Any:

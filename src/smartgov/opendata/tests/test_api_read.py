@@ -217,9 +217,20 @@ def test_bad_requests(od):
     assert not_json.status_code == 400
     assert not_json.json()["error"]["__type"] == "Bad Request"
     assert not_json.json()["success"] is False
-    for body in ("[1, 2]", '"text"', '{"rows": NaN}', "[" * 100_000):
+    for body in (
+        "[1, 2]",
+        '"text"',
+        '{"rows": NaN}',
+        "[" * 100_000,
+        '{"id": "co-so\\u0000-y-te"}',
+        '{"q": "\\ud800"}',
+        '{"\\ud800": 1}',
+        b"\xff\xfe{}",
+    ):
         response = client.post("/api/3/action/package_search", body, content_type="application/json")
         assert response.status_code == 400, body[:20]
+    form = client.post("/api/3/action/package_show", {"id": "co-so\x00-y-te"})
+    assert form.status_code == 400
     unknown = call(client, "khong_co_hanh_dong")
     assert unknown.status_code == 400
     assert "Không có thao tác tên là: khong_co_hanh_dong" in unknown.json()["error"]["message"]
