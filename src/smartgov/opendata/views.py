@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import FileResponse, Http404, HttpRequest
+from django.utils.cache import add_never_cache_headers
 
 from smartgov.identity.authz import token_principal
 from smartgov.opendata import selectors
@@ -25,4 +26,6 @@ def resource_download(request: HttpRequest, dataset: UUID, resource: UUID, filen
     response = FileResponse(found.upload.open("rb"), as_attachment=True, filename=filename)
     response["Content-Type"] = "application/octet-stream"
     response["X-Content-Type-Options"] = "nosniff"
+    if token:
+        add_never_cache_headers(response)  # a private dataset's file, fetched with a token
     return response
