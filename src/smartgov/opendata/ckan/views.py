@@ -59,6 +59,9 @@ def _parameters(request: HttpRequest, read: bool) -> tuple[dict[str, Any], dict[
     content_type = request.content_type or ""
     length = request.META.get("CONTENT_LENGTH") or "0"
     if content_type.startswith("multipart/") or content_type == "application/x-www-form-urlencoded":
+        limit = settings.OPENDATA_UPLOAD_MAX_BYTES + settings.OPENDATA_BODY_MAX_BYTES
+        if not length.isdigit() or int(length) > limit:  # refused before a byte of the file is stored
+            raise BadRequest(_("The request body is larger than %(n)d bytes.") % {"n": limit})
         data = {key: request.POST.get(key) for key in request.POST}
         if not _storable(data):
             raise BadRequest(_("JSON Error: text must be valid UTF-8 without NUL characters."))

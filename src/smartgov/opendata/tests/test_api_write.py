@@ -209,6 +209,13 @@ def test_an_uploaded_file_is_served_as_a_download(od, od_token, settings, tmp_pa
         headers={"Authorization": token},
     )
     assert too_big.status_code == 409 and "upload" in too_big.json()["error"]
+    settings.OPENDATA_BODY_MAX_BYTES = 100
+    far_too_big = Client().post(
+        "/api/3/action/resource_create",
+        {"package_id": "co-so-y-te", "upload": SimpleUploadedFile("a.csv", b"x" * 1000)},
+        headers={"Authorization": token},
+    )
+    assert far_too_big.status_code == 400  # refused by its length, before the file is read
 
 
 def test_the_rate_limit_holds(od, settings):
