@@ -182,10 +182,10 @@ def organization_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     :param include_datasets: include its datasets the caller may see (default false, at most 1000)
     """
     agency = selectors.agency_for_read(params.reference(data))
-    datasets = selectors.datasets_of(ctx.principal, owner=agency, limit=SHOW_DATASETS_MAX)
-    found = organization_dict(agency, package_count=len(datasets))
+    datasets = selectors.datasets_of(ctx.principal, owner=agency)
+    found = organization_dict(agency, package_count=datasets.count())
     if params.boolean(data, "include_datasets"):
-        found["packages"] = [dataset_dict(dataset, ctx.base) for dataset in datasets]
+        found["packages"] = [dataset_dict(dataset, ctx.base) for dataset in datasets[:SHOW_DATASETS_MAX]]
     return found
 
 
@@ -221,10 +221,10 @@ def group_show(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     :param include_datasets: include its datasets the caller may see (default false, at most 1000)
     """
     group = selectors.group_for_read(params.reference(data))
-    datasets = selectors.datasets_of(ctx.principal, group=group, limit=SHOW_DATASETS_MAX)
-    found = group_dict(group, package_count=len(datasets))
+    datasets = selectors.datasets_of(ctx.principal, group=group)
+    found = group_dict(group, package_count=datasets.count())
     if params.boolean(data, "include_datasets"):
-        found["packages"] = [dataset_dict(dataset, ctx.base) for dataset in datasets]
+        found["packages"] = [dataset_dict(dataset, ctx.base) for dataset in datasets[:SHOW_DATASETS_MAX]]
     return found
 
 

@@ -90,14 +90,15 @@ def dataset_names(*, limit: int, offset: int) -> list[str]:
     return list(Dataset.objects.filter(PUBLIC).order_by("name").values_list("name", flat=True)[offset : offset + limit])
 
 
-def datasets_of(subject: Any, *, owner: Agency | None = None, group: Group | None = None, limit: int) -> list[Dataset]:
-    """The datasets of an organization or a theme that ``subject`` may see, newest first."""
+def datasets_of(subject: Any, *, owner: Agency | None = None, group: Group | None = None) -> QuerySet[Dataset]:
+    """The datasets of an organization or a theme that ``subject`` may see, newest first (not yet read: count it, or
+    slice it for the details)."""
     queryset = Dataset.objects.filter(visible_filter(subject, include_drafts=False))
     if owner is not None:
         queryset = queryset.filter(owner=owner)
     if group is not None:
         queryset = queryset.filter(groups=group)
-    return list(with_details(queryset.order_by("-modified_at", "name"))[:limit])
+    return with_details(queryset.order_by("-modified_at", "name"))
 
 
 def agency_for_read(reference: Any) -> Agency:

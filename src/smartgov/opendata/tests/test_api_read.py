@@ -266,3 +266,28 @@ def test_organizations_groups_tags_licences_status_help(od):
     assert call(client, "help_show", {"name": "khong_co"}).status_code == 404
     assert call(client, "organization_list", {"sort": "secret asc"}).status_code == 409
     assert call(client, "package_list", {"limit": 10**6}).status_code == 409
+
+
+def test_search_and_show_cost_a_fixed_number_of_queries(od, django_assert_max_num_queries):
+    from smartgov.opendata.services import dataset_create
+
+    for number in range(30):
+        dataset_create(
+            actor=None,
+            values={
+                "name": f"bo-du-lieu-{number}",
+                "title": f"Bộ dữ liệu số {number}",
+                "owner_org": "000.00.09.H31",
+                "tags": [{"name": f"thẻ {number}"}],
+                "groups": [{"name": "y-te"}],
+                "extras": [{"key": "k", "value": "v"}],
+                "resources": [{"url": f"https://a.vn/{number}.csv"}, {"url": f"https://a.vn/{number}.json"}],
+            },
+        )
+    client = Client()
+    call(client, "package_list")  # warm: the first request loads the site
+    with django_assert_max_num_queries(12):
+        found = ok(call(client, "package_search", {"q": "bo du lieu", "rows": 100, "facet.field": ["tags", "groups"]}))
+    assert found["count"] == 30 and len(found["results"]) == 30
+    with django_assert_max_num_queries(8):
+        ok(call(client, "organization_show", {"id": "000.00.09.H31", "include_datasets": True}))
