@@ -111,6 +111,8 @@ _SCOPES: dict[str, Any] = {
     "portal.sync": _("See and push again what the national public service portal has not accepted (leaders)"),
     "warehouse.read": _("Read the shared data warehouse's catalog and query the tables your roles allow (officers)"),
     "warehouse.write": _("Load data into the warehouse's tables your agency keeps (data stewards)"),
+    "opendata.read": _("See the private and draft open datasets of your agencies (their staff)"),
+    "opendata.write": _("Publish, change and withdraw the open datasets of your agencies (data stewards)"),
 }
 
 

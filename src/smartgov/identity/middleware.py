@@ -13,8 +13,19 @@ from smartgov.identity.domain.mfa import SECOND_FACTOR_PENDING, second_factor_re
 from smartgov.identity.selectors.mfa import has_second_factor
 
 #: The OpenID Connect authorization endpoint applies the rule itself (identity.views.oidc): it answers a relying
-#: party's ``prompt=none`` with ``login_required`` instead of a page.
-_OPEN_PREFIXES = ("/static/", "/healthz", "/metrics", "/i18n/", "/xac-thuc/", "/dang-xuat/", "/o/authorize/")
+#: party's ``prompt=none`` with ``login_required`` instead of a page. The open data portal's CKAN Action API never
+#: reads the session (only its access token), and a CKAN client must never be redirected.
+_OPEN_PREFIXES = (
+    "/static/",
+    "/healthz",
+    "/metrics",
+    "/i18n/",
+    "/xac-thuc/",
+    "/dang-xuat/",
+    "/o/authorize/",
+    "/api/3/action/",
+    "/api/action/",
+)
 
 
 def second_factor_missing(request: HttpRequest) -> bool:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "smartgov.notifications",
     "smartgov.exchange",
     "smartgov.warehouse",
+    "smartgov.opendata",
     "smartgov.workspace",
 ]
 #: Apps an installation adds without editing this file (comma-separated dotted paths), e.g. a province's own app.

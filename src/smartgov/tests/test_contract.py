@@ -35,7 +35,16 @@ def test_no_central_file_names_the_test_app():
 
 def test_the_installed_apps_follow_the_contract():
     labels = [config.label for config in contract_apps()]
-    assert labels == ["platform", "identity", "procedures", "notifications", "exchange", "warehouse", "workspace"]
+    assert labels == [
+        "platform",
+        "identity",
+        "procedures",
+        "notifications",
+        "exchange",
+        "warehouse",
+        "opendata",
+        "workspace",
+    ]
     assert set(LOADED_AT_START) <= set(MODULES)
     for config in contract_apps():
         assert config.part("urls") is not None, config.label

@@ -1,0 +1,1 @@
+"""The open data portal's pure rules: the licences offered, the names CKAN accepts."""
