@@ -78,8 +78,19 @@ def test_the_pages_that_need_no_key_are_few_and_say_why():
     """Signing in and out, switching the language, answering a client's authorization request, and turning push
     notifications on or off for a device (a script's JSON post, the same subscription whatever the repeats); the
     sign-in form posts to itself without a key (a stored answer could not carry the new session's cookie to a
-    browser repeating it)."""
-    repeatable = sorted(name for name, rule in url_rules().items() if rule.repeatable)
+    browser repeating it). Besides these, the open data portal's CKAN read actions: a machine API that answers a
+    POST as it answers a GET (CKAN's clients post their queries), never reads the session and changes nothing."""
+    rules = url_rules()
+    ckan_reads = sorted(name for name, rule in rules.items() if name.startswith("opendata:") and rule.repeatable)
+    assert ckan_reads and all(
+        rules[name].repeatable == "a read action of the CKAN API changes nothing" for name in ckan_reads
+    )
+    from smartgov.opendata.ckan.actions import ACTIONS
+
+    assert ckan_reads == sorted(
+        [f"opendata:{name}" for name, action in ACTIONS.items() if action.read] + ["opendata:action-unknown"]
+    )
+    repeatable = sorted(name for name, rule in rules.items() if rule.repeatable and name not in ckan_reads)
     assert repeatable == [
         "identity:login",
         "identity:logout",
