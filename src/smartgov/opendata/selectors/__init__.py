@@ -3,6 +3,7 @@ and the search."""
 
 from smartgov.opendata.selectors.datasets import (
     agencies,
+    agency_by_reference,
     agency_for_read,
     dataset_for_read,
     dataset_for_write,
@@ -23,6 +24,7 @@ __all__ = [
     "SearchQuery",
     "SearchResult",
     "agencies",
+    "agency_by_reference",
     "agency_for_read",
     "dataset_for_read",
     "dataset_for_write",

@@ -101,17 +101,24 @@ def datasets_of(subject: Any, *, owner: Agency | None = None, group: Group | Non
     return with_details(queryset.order_by("-modified_at", "name"))
 
 
+def agency_by_reference(reference: Any) -> Agency | None:
+    """The active agency an organization's ``id`` (electronic ID, ``000.00.10.H31``) or ``name``
+    (``000-00-10-h31``) names, or None."""
+    if not isinstance(reference, str) or not 0 < len(reference) <= 40:
+        return None
+    return (
+        Agency.objects.filter(is_active=True)
+        .filter(Q(code__iexact=reference) | Q(code__iexact=reference.replace("-", ".")))
+        .first()
+    )
+
+
 def agency_for_read(reference: Any) -> Agency:
-    """The active agency an organization's ``id`` (electronic ID) or ``name`` (``000-00-10-h31``) names."""
-    if isinstance(reference, str) and 0 < len(reference) <= 40:
-        found = (
-            Agency.objects.filter(is_active=True)
-            .filter(Q(code__iexact=reference) | Q(code__iexact=reference.replace("-", ".")))
-            .first()
-        )
-        if found is not None:
-            return found
-    raise NotFound(_("Not found"))
+    """The organization ``reference`` names; otherwise NotFound."""
+    found = agency_by_reference(reference)
+    if found is None:
+        raise NotFound(_("Not found"))
+    return found
 
 
 def agencies(*, limit: int, offset: int, order: str) -> list[Agency]:

@@ -14,13 +14,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartgov.opendata.domain import searching
+from smartgov.opendata.domain import licences, searching
 from smartgov.opendata.domain.validation import Errors, Invalid
 from smartgov.opendata.models import Dataset, DatasetExtra, Group, Tag
+from smartgov.opendata.selectors.datasets import agency_by_reference
 from smartgov.opendata.services import fields
 from smartgov.opendata.services.common import actor_account, payload, publish_check
 from smartgov.opendata.services.resources import resource_values, resources_replace
-from smartgov.platform.models import Agency
 from smartgov.platform.services.audit import audit_record
 from smartgov.platform.services.outbox import event_publish
 
@@ -56,17 +56,6 @@ RESERVED = {
 _WRITABLE_STATES = [Dataset.State.DRAFT.value, Dataset.State.ACTIVE.value]
 
 
-def agency_find(reference: str) -> Agency | None:
-    """The active agency ``reference`` names: its electronic ID or its CKAN name (``000-00-10-h31``)."""
-    if not reference or len(reference) > 40:
-        return None
-    return (
-        Agency.objects.filter(is_active=True)
-        .filter(Q(code__iexact=reference) | Q(code__iexact=reference.replace("-", ".")))
-        .first()
-    )
-
-
 def _groups_find(references: list[str], errors: Errors) -> list[Group]:
     found: list[Group] = []
     for ref in references:
@@ -98,7 +87,7 @@ def _read(values: Mapping[str, Any], *, creating: bool, partial: bool) -> tuple[
             clean[field] = value or ""
     owner_ref = fields.text(values, "owner_org", 40, errors)
     if owner_ref is not None:
-        owner = agency_find(owner_ref)
+        owner = agency_by_reference(owner_ref)
         if owner is None:
             errors.add("owner_org", _("Organization does not exist."))
         clean["owner"] = owner
@@ -106,7 +95,7 @@ def _read(values: Mapping[str, Any], *, creating: bool, partial: bool) -> tuple[
         errors.add("owner_org", _("A dataset must have an organization."))
     licence = fields.licence(values, errors)
     if licence is not None or not partial:
-        clean["license_id"] = licence or fields.licences.DEFAULT
+        clean["license_id"] = licence or licences.DEFAULT
     private = fields.boolean(values, "private", errors)
     if private is not None or not partial:
         clean["private"] = bool(private)
