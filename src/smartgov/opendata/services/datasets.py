@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from smartgov.opendata.domain import licences, searching
 from smartgov.opendata.domain.validation import Errors, Invalid
 from smartgov.opendata.models import Dataset, DatasetExtra, Group, Tag
-from smartgov.opendata.selectors.datasets import agency_by_reference
 from smartgov.opendata.services import fields
 from smartgov.opendata.services.common import actor_account, payload, publish_check
 from smartgov.opendata.services.resources import resource_values, resources_replace
@@ -87,6 +86,8 @@ def _read(values: Mapping[str, Any], *, creating: bool, partial: bool) -> tuple[
             clean[field] = value or ""
     owner_ref = fields.text(values, "owner_org", 40, errors)
     if owner_ref is not None:
+        from smartgov.opendata.selectors import agency_by_reference  # the selectors import the policies: not at load
+
         owner = agency_by_reference(owner_ref)
         if owner is None:
             errors.add("owner_org", _("Organization does not exist."))
