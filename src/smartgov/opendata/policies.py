@@ -14,4 +14,7 @@ URLS: dict[str, Access] = {
     **{f"opendata:{name}": _READ if action.read else Access.bearer() for name, action in ACTIONS.items()},
     "opendata:action-unknown": _READ,
     "opendata:resource-download": Access.open(),
+    # the DCAT-AP catalogue and records: public datasets only, whoever asks; GET and HEAD only
+    "opendata:dcat-catalog": Access.open(),
+    "opendata:dcat-dataset": Access.open(),
 }

@@ -1,6 +1,7 @@
 """The open data portal's addresses: each action of the CKAN Action API at ``/api/3/action/<name>`` and
 ``/api/action/<name>`` (with or without a trailing slash, so no client is redirected), an unknown action's answer,
-and the uploaded files' downloads."""
+the uploaded files' downloads, and the DCAT-AP catalogue and records (``/catalog.ttl|rdf|jsonld``,
+``/dataset/<name>.ttl|rdf|jsonld``)."""
 
 from django.urls import path, re_path
 
@@ -18,4 +19,6 @@ urlpatterns = [
         views.resource_download,
         name="resource-download",
     ),
+    re_path(r"^catalog\.(?P<extension>ttl|rdf|jsonld)$", views.dcat_catalog, name="dcat-catalog"),
+    re_path(r"^dataset/(?P<name>[^/.]+)\.(?P<extension>ttl|rdf|jsonld)$", views.dcat_dataset, name="dcat-dataset"),
 ]

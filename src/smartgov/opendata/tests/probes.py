@@ -1,6 +1,6 @@
 """How the permission matrix (smartgov/tests/test_policies.py) reaches the open data portal's URLs: every action of
 the CKAN API (the write actions by POST, without a token, so they are refused whatever the session), an unknown
-action, and a download that does not exist."""
+action, a download that does not exist, the DCAT-AP catalogue and a record that does not exist."""
 
 from typing import Any
 
@@ -18,6 +18,8 @@ PROBES: dict[str, Probe] = {
             "filename": "tep.csv",
         }
     ),
+    "opendata:dcat-catalog": Probe(kwargs={"extension": "ttl"}),
+    "opendata:dcat-dataset": Probe(kwargs={"name": "khong-co", "extension": "jsonld"}),
 }
 
 
